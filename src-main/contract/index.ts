@@ -1,0 +1,253 @@
+// The one API contract between the UI and the core. No Node, no electron: the renderer imports it too.
+// Every host (Electron IPC, browser-mode HTTP, in-memory test binding) dispatches through the same table,
+// so the three are identical by construction.
+import { z } from 'zod';
+
+export const CheckStatus = z.enum(['pass', 'warn', 'fail']);
+export type CheckStatus = z.infer<typeof CheckStatus>;
+
+export const Check = z.object({
+  id: z.string(),
+  title: z.string(),
+  status: CheckStatus,
+  expected: z.string().nullable(),
+  received: z.string().nullable(),
+  hint: z.string().nullable(),
+});
+export type Check = z.infer<typeof Check>;
+
+export const Verdict = z.enum(['accepted', 'rejected']);
+export type Verdict = z.infer<typeof Verdict>;
+
+export const Attribute = z.object({
+  name: z.string(),
+  friendlyName: z.string().nullable(),
+  nameFormat: z.string().nullable(),
+  values: z.array(z.string()),
+});
+export type Attribute = z.infer<typeof Attribute>;
+
+export const FieldValue = z.union([z.string(), z.array(z.string()), z.null()]);
+export type FieldValue = z.infer<typeof FieldValue>;
+
+export const FieldChange = z.object({
+  field: z.string(),
+  before: FieldValue,
+  after: FieldValue,
+  change: z.enum(['added', 'changed', 'removed', 'unchanged']),
+});
+export type FieldChange = z.infer<typeof FieldChange>;
+
+export const DiffKind = z.enum(['created', 'updated', 'unchanged', 'rejected']);
+export type DiffKind = z.infer<typeof DiffKind>;
+
+export const AccountDiff = z.object({
+  kind: DiffKind,
+  accountId: z.string().nullable(),
+  changes: z.array(FieldChange),
+});
+export type AccountDiff = z.infer<typeof AccountDiff>;
+
+export const LoginFlow = z.enum(['sp-initiated', 'idp-initiated', 'unknown']);
+export type LoginFlow = z.infer<typeof LoginFlow>;
+
+export const LoginSummary = z.object({
+  id: z.string(),
+  receivedAt: z.string(),
+  verdict: Verdict,
+  flow: LoginFlow,
+  idpEntityId: z.string().nullable(),
+  nameId: z.string().nullable(),
+  accountId: z.string().nullable(),
+  diffKind: DiffKind,
+  failedCheckIds: z.array(z.string()),
+  warnCount: z.number().int(),
+});
+export type LoginSummary = z.infer<typeof LoginSummary>;
+
+export const LoginDetail = LoginSummary.extend({
+  /** The decoded (and, later, decrypted) XML, as received. Null when the body was not decodable. */
+  xml: z.string().nullable(),
+  /** The SAMLResponse form value exactly as posted (base64), or null when absent. */
+  samlResponse: z.string().nullable(),
+  relayState: z.string().nullable(),
+  nameIdFormat: z.string().nullable(),
+  sessionIndex: z.string().nullable(),
+  checks: z.array(Check),
+  attributes: z.array(Attribute),
+  diff: AccountDiff,
+  http: z.object({
+    method: z.string(),
+    contentType: z.string().nullable(),
+    bytes: z.number().int(),
+    status: z.number().int(),
+  }),
+});
+export type LoginDetail = z.infer<typeof LoginDetail>;
+
+export const Account = z.object({
+  id: z.string(),
+  principal: z.string(),
+  idpEntityId: z.string(),
+  fields: z.record(z.string(), z.string()),
+  groups: z.array(z.string()),
+  status: z.enum(['active', 'blocked']),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  lastLoginAt: z.string(),
+  loginCount: z.number().int(),
+});
+export type Account = z.infer<typeof Account>;
+
+export const Certificate = z.object({
+  fingerprintSha256: z.string(),
+  subject: z.string(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  use: z.enum(['signing', 'encryption', 'any']),
+});
+export type Certificate = z.infer<typeof Certificate>;
+
+export const IdpProfile = z.object({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(['demo', 'metadata']),
+  entityId: z.string(),
+  ssoRedirectUrl: z.string().nullable(),
+  ssoPostUrl: z.string().nullable(),
+  certificates: z.array(Certificate),
+  wantAuthnRequestsSigned: z.boolean(),
+  active: z.boolean(),
+  importedAt: z.string(),
+});
+export type IdpProfile = z.infer<typeof IdpProfile>;
+
+export const SpSettings = z.object({
+  entityId: z.string(),
+  acsUrl: z.string(),
+  metadataUrl: z.string(),
+  loginUrl: z.string(),
+  nameIdFormat: z.string(),
+  clockSkewSeconds: z.number().int(),
+  allowUnsolicited: z.boolean(),
+  certificatePem: z.string(),
+  certificateFingerprintSha256: z.string(),
+});
+export type SpSettings = z.infer<typeof SpSettings>;
+
+export const DemoUser = z.object({
+  id: z.string(),
+  label: z.string(),
+  nameId: z.string(),
+  attributes: z.record(z.string(), z.array(z.string())),
+});
+export type DemoUser = z.infer<typeof DemoUser>;
+
+export const AppInfo = z.object({
+  version: z.string(),
+  mode: z.enum(['electron', 'browser']),
+  dataDir: z.string(),
+  listenerUrl: z.string(),
+  /** Set when the store could not be read at start (moved aside); the UI shows it as a banner. */
+  storeNotice: z.string().nullable(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+const Empty = z.object({}).strict();
+const ById = z.object({ id: z.string().min(1) }).strict();
+
+export const NAMEID_FORMATS = [
+  'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+  'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+  'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
+  'urn:oasis:names:tc:SAML:2.0:nameid-format:transient',
+] as const;
+
+export const contract = {
+  'app.info': { input: Empty, output: AppInfo },
+
+  'sp.get': { input: Empty, output: SpSettings },
+  'sp.update': {
+    input: z
+      .object({
+        entityId: z.string().trim().min(1).max(1024).optional(),
+        nameIdFormat: z.string().trim().min(1).max(256).optional(),
+        clockSkewSeconds: z.number().int().min(0).max(3600).optional(),
+        allowUnsolicited: z.boolean().optional(),
+      })
+      .strict(),
+    output: SpSettings,
+  },
+
+  'idp.list': { input: Empty, output: z.array(IdpProfile) },
+  'idp.import': {
+    input: z.object({ xml: z.string().min(1).max(20_000_000), name: z.string().max(200).optional() }).strict(),
+    output: IdpProfile,
+  },
+  'idp.activate': { input: ById, output: IdpProfile },
+  'idp.remove': { input: ById, output: z.object({ removed: z.boolean() }) },
+
+  'demo.users.list': { input: Empty, output: z.array(DemoUser) },
+  'demo.users.update': {
+    input: z
+      .object({ id: z.string().min(1), attributes: z.record(z.string(), z.array(z.string().max(4096))) })
+      .strict(),
+    output: DemoUser,
+  },
+
+  /** Starts an SP-initiated login with the active (or given) IdP. `opened` is true when the host opened a
+   * login window itself (Electron); otherwise the caller navigates to `url`. */
+  'login.start': {
+    input: z.object({ idpId: z.string().optional() }).strict(),
+    output: z.object({ url: z.string(), opened: z.boolean() }),
+  },
+
+  'logins.list': {
+    input: z.object({ verdict: Verdict.optional(), limit: z.number().int().min(1).max(100_000).optional() }).strict(),
+    output: z.array(LoginSummary),
+  },
+  'logins.get': { input: ById, output: LoginDetail },
+
+  'accounts.list': { input: Empty, output: z.array(Account) },
+} as const;
+
+export type Contract = typeof contract;
+export type Method = keyof Contract;
+export type Input<M extends Method> = z.input<Contract[M]['input']>;
+export type Output<M extends Method> = z.output<Contract[M]['output']>;
+
+export const events = {
+  'login.completed': LoginSummary,
+} as const;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export const ErrorCode = z.enum([
+  'invalid-input',
+  'unknown-method',
+  'not-found',
+  'invalid-metadata',
+  'port-in-use',
+  'store-unwritable',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ErrorBody = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
+
+export function isMethod(name: string): name is Method {
+  return Object.prototype.hasOwnProperty.call(contract, name);
+}
+
+/** What the preload exposes as `window.lab` in Electron. */
+export interface LabBridge {
+  invoke(method: string, input: unknown): Promise<Result<unknown>>;
+  on(event: string, listener: (payload: unknown) => void): () => void;
+}
