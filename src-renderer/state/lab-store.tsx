@@ -1,0 +1,95 @@
+// App-wide data: loaded once at start, kept fresh by the `login.completed` event.
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { Account, AppInfo, IdpProfile, LoginSummary, SpSettings } from '../../src-main/contract/index.ts';
+import { api, describeError } from '../api/client.ts';
+
+export interface LabState {
+  status: 'loading' | 'ready';
+  info: AppInfo | null;
+  sp: SpSettings | null;
+  idps: IdpProfile[];
+  logins: LoginSummary[];
+  accounts: Account[];
+  /** Load errors by area, shown where that data would be. */
+  errors: Partial<Record<'info' | 'sp' | 'idps' | 'logins' | 'accounts', string>>;
+  refreshIdps(): Promise<void>;
+  refreshLogins(): Promise<void>;
+  refreshAccounts(): Promise<void>;
+  refreshSp(): Promise<void>;
+}
+
+const LabContext = createContext<LabState | null>(null);
+
+type Area = keyof LabState['errors'];
+
+function upsertLogin(list: LoginSummary[], login: LoginSummary): LoginSummary[] {
+  const rest = list.filter((l) => l.id !== login.id);
+  return [login, ...rest].sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
+}
+
+export function LabProvider({ children }: { children: ReactNode }): ReactNode {
+  const [status, setStatus] = useState<LabState['status']>('loading');
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [sp, setSp] = useState<SpSettings | null>(null);
+  const [idps, setIdps] = useState<IdpProfile[]>([]);
+  const [logins, setLogins] = useState<LoginSummary[]>([]);
+  const [accounts, setAccounts] = useState<Account[]>([]);
+  const [errors, setErrors] = useState<LabState['errors']>({});
+
+  const track = useCallback(async <T,>(area: Area, load: () => Promise<T>, apply: (value: T) => void): Promise<void> => {
+    try {
+      const value = await load();
+      apply(value);
+      setErrors((e) => {
+        if (e[area] === undefined) return e;
+        const next = { ...e };
+        delete next[area];
+        return next;
+      });
+    } catch (err) {
+      setErrors((e) => ({ ...e, [area]: describeError(err) }));
+    }
+  }, []);
+
+  const refreshIdps = useCallback(() => track('idps', () => api.call('idp.list', {}), setIdps), [track]);
+  const refreshLogins = useCallback(() => track('logins', () => api.call('logins.list', {}), setLogins), [track]);
+  const refreshAccounts = useCallback(() => track('accounts', () => api.call('accounts.list', {}), setAccounts), [track]);
+  const refreshSp = useCallback(() => track('sp', () => api.call('sp.get', {}), setSp), [track]);
+
+  useEffect(() => {
+    let cancelled = false;
+    void Promise.all([
+      track('info', () => api.call('app.info', {}), setInfo),
+      refreshSp(),
+      refreshIdps(),
+      refreshLogins(),
+      refreshAccounts(),
+    ]).then(() => {
+      if (!cancelled) setStatus('ready');
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [track, refreshSp, refreshIdps, refreshLogins, refreshAccounts]);
+
+  useEffect(
+    () =>
+      api.on('login.completed', (summary) => {
+        setLogins((list) => upsertLogin(list, summary));
+        void refreshAccounts();
+      }),
+    [refreshAccounts],
+  );
+
+  const value = useMemo<LabState>(
+    () => ({ status, info, sp, idps, logins, accounts, errors, refreshIdps, refreshLogins, refreshAccounts, refreshSp }),
+    [status, info, sp, idps, logins, accounts, errors, refreshIdps, refreshLogins, refreshAccounts, refreshSp],
+  );
+  return <LabContext.Provider value={value}>{children}</LabContext.Provider>;
+}
+
+export function useLab(): LabState {
+  const value = useContext(LabContext);
+  if (value === null) throw new Error('useLab must be used inside <LabProvider>');
+  return value;
+}
