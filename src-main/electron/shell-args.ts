@@ -1,0 +1,42 @@
+// Command-line arguments of the desktop app. Pure: no electron, so it is unit-tested under plain Node.
+import { resolve } from 'node:path';
+
+export const DEFAULT_PORT = 7820;
+
+export interface ShellArgs {
+  /** Absolute; undefined means the platform's userData folder. */
+  dataDir: string | undefined;
+  /** 0 lets the lab pick a free port. */
+  port: number;
+}
+
+function optionValue(argv: readonly string[], name: string): string | undefined {
+  let value: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === name) {
+      value = argv[i + 1];
+      if (value === undefined || value.startsWith('--')) throw new Error(`${name} needs a value.`);
+      i++;
+    } else if (arg?.startsWith(`${name}=`)) {
+      value = arg.slice(name.length + 1);
+    }
+  }
+  return value;
+}
+
+/** Reads `--data DIR` and `--port N` (also `--data=DIR`, `--port=N`); Chromium's own switches are ignored.
+ * Throws an Error with a one-line message a person can act on. */
+export function parseShellArgs(argv: readonly string[], cwd: string = process.cwd()): ShellArgs {
+  const data = optionValue(argv, '--data');
+  const portText = optionValue(argv, '--port');
+  let port = DEFAULT_PORT;
+  if (portText !== undefined) {
+    port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
+    if (!(port >= 0 && port <= 65535)) {
+      throw new Error(`--port must be a number from 0 to 65535 (0 picks a free port), not "${portText}".`);
+    }
+  }
+  if (data === '') throw new Error('--data needs a folder.');
+  return { dataDir: data === undefined ? undefined : resolve(cwd, data), port };
+}
