@@ -172,7 +172,10 @@ function createMainWindow(): void {
   });
   mainWindow = win;
   const loaded = devUrl ? win.loadURL(devUrl) : win.loadFile(rendererIndex);
-  loaded.catch((error: unknown) => logger.error(`Could not load the app page: ${String(error)}`));
+  loaded.catch((error: unknown) => {
+    logger.error(`Could not load the app page: ${String(error)}`);
+    if (!win.isDestroyed()) win.show();
+  });
 }
 
 async function start(args: ShellArgs): Promise<void> {
