@@ -169,6 +169,12 @@ function ChecksTable({ checks }: { checks: Check[] }): ReactNode {
   if (checks.length === 0) return <EmptyState title="No checks were run">The response could not be parsed far enough to check it.</EmptyState>;
   return (
     <table className="table checks" data-testid="checks-list">
+      <colgroup>
+        <col className="col-status" />
+        <col />
+        <col className="col-value" />
+        <col className="col-value" />
+      </colgroup>
       <thead>
         <tr>
           <th>Status</th>
