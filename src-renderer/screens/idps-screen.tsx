@@ -4,6 +4,7 @@ import { api, describeError } from '../api/client.ts';
 import { EmptyState, ErrorMessage } from '../components/common.tsx';
 import { formatTime } from '../components/format.ts';
 import { useLab } from '../state/lab-store.tsx';
+import { DemoUsersPanel } from './demo-users-panel.tsx';
 
 export function IdpsScreen(): ReactNode {
   const { idps, errors, refreshIdps } = useLab();
@@ -46,6 +47,7 @@ export function IdpsScreen(): ReactNode {
           ))}
         </div>
       )}
+      {idps.some((i) => i.kind === 'demo') && <DemoUsersPanel />}
       <ImportForm onImported={refreshIdps} />
     </section>
   );

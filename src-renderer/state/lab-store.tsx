@@ -81,6 +81,18 @@ export function LabProvider({ children }: { children: ReactNode }): ReactNode {
     [refreshAccounts],
   );
 
+  // Catch up on anything missed while hidden (or while the event stream was reconnecting).
+  useEffect(() => {
+    const onVisible = (): void => {
+      if (document.visibilityState === 'visible') {
+        void refreshLogins();
+        void refreshAccounts();
+      }
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, [refreshLogins, refreshAccounts]);
+
   const value = useMemo<LabState>(
     () => ({ status, info, sp, idps, logins, accounts, errors, refreshIdps, refreshLogins, refreshAccounts, refreshSp }),
     [status, info, sp, idps, logins, accounts, errors, refreshIdps, refreshLogins, refreshAccounts, refreshSp],
