@@ -1,7 +1,7 @@
 // One fixture for every browser-mode spec: a temp data dir and `saml-jit-lab serve --port 0` on a free port,
 // stopped (and the dir removed) after the test. Page objects come from here too.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +64,9 @@ async function stop(child: ChildProcess): Promise<void> {
 export const test = base.extend<{ lab: LabServer; app: AppPage; demoIdp: DemoIdpPage }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take a destructured first argument.
   lab: async ({}, use, testInfo) => {
+    if (!existsSync(join(repoRoot, 'out', 'renderer', 'index.html'))) {
+      throw new Error('out/renderer/index.html is missing: run `npx electron-vite build` before the e2e tests.');
+    }
     const dataDir = mkdtempSync(join(tmpdir(), 'saml-jit-lab-e2e-'));
     const log: string[] = [];
     const child = spawn(process.execPath, [join(repoRoot, 'bin', 'saml-jit-lab.mjs'), 'serve', '--port', '0', '--data', dataDir], {
