@@ -1,0 +1,31 @@
+// The `saml-jit-lab` command.
+import { LabError } from '../core/errors.ts';
+import { UsageError } from './args.ts';
+import { SERVE_USAGE, serve, type Io } from './serve.ts';
+
+const USAGE = `Usage:
+  ${SERVE_USAGE}`;
+
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serve(rest, io);
+      case undefined:
+      case '--help':
+      case 'help':
+        io.out(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        io.err(`Unknown command "${command}".\n${USAGE}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof LabError) {
+      io.err(error.message);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,86 @@
+// `saml-jit-lab serve`: the browser mode. Core + SP listener + demo IdP + renderer + contract over HTTP, all on
+// 127.0.0.1:PORT.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { LabError } from '../core/errors.ts';
+import type { Logger } from '../core/host.ts';
+import { DEFAULT_PORT, createLab } from '../core/lab.ts';
+import { createWebHost } from '../web/web-host.ts';
+import { UsageError, parseFlags, portFlag } from './args.ts';
+import { PACKAGE_ROOT, RENDERER_DIR, RESOURCES_DIR, defaultDataDir } from './paths.ts';
+
+export const SERVE_USAGE = 'saml-jit-lab serve [--port N] [--data DIR] [--idp-metadata FILE] [--sp-entity-id ID]';
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+}
+
+export async function serve(argv: string[], io: Io): Promise<number> {
+  const { flags } = parseFlags(argv, { port: 'string', data: 'string', 'idp-metadata': 'string', 'sp-entity-id': 'string', help: 'boolean' });
+  if (flags.help) {
+    io.out(`Usage: ${SERVE_USAGE}`);
+    return 0;
+  }
+  const port = portFlag(flags.port, DEFAULT_PORT);
+  const dataDir = resolve(typeof flags.data === 'string' ? flags.data : defaultDataDir(io.env, process.platform));
+  let idpMetadataXml: string | undefined;
+  if (typeof flags['idp-metadata'] === 'string') {
+    try {
+      idpMetadataXml = await readFile(flags['idp-metadata'], 'utf8');
+    } catch (error) {
+      throw new UsageError(`Cannot read --idp-metadata ${flags['idp-metadata']}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  }
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) {
+    io.out('The renderer is not built yet: building it once (electron-vite build)…');
+    const bin = join(PACKAGE_ROOT, 'node_modules', '.bin', process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite');
+    const built = spawnSync(bin, ['build'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    if (built.status !== 0) {
+      io.err('Building the renderer failed; run `npx electron-vite build` to see why.');
+      return 1;
+    }
+  }
+  const logger: Logger = { info: (m) => io.out(m), warn: (m) => io.err(`warning: ${m}`), error: (m) => io.err(`error: ${m}`) };
+  const web = createWebHost(RENDERER_DIR);
+  const version = (JSON.parse(await readFile(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  let lab;
+  try {
+    lab = await createLab({
+      mode: 'browser',
+      dataDir,
+      resourcesDir: RESOURCES_DIR,
+      port,
+      version,
+      logger: { ...logger, info: () => {} },
+      appUrl: (listenerUrl) => `${listenerUrl}/`,
+      extraRoutes: web.routes,
+      idpMetadataXml,
+      spEntityId: typeof flags['sp-entity-id'] === 'string' ? flags['sp-entity-id'] : undefined,
+    });
+  } catch (error) {
+    if (error instanceof LabError) {
+      io.err(error.message);
+      return error.code === 'port-in-use' ? 1 : 2;
+    }
+    throw error;
+  }
+  web.attach(lab);
+  io.out(`SAML JIT Lab (browser mode) — data in ${dataDir}`);
+  io.out(lab.url);
+  await new Promise<void>((resolveStop) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolveStop();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await lab.close();
+  io.out('Stopped.');
+  return 0;
+}

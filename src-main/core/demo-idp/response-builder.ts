@@ -1,0 +1,101 @@
+// Builds and signs SAML Responses the way an IdP does (samlify as the IdP signs them). Used by the built-in demo
+// IdP, and by the tests, which sign their own responses with a frozen clock.
+import { randomBytes } from 'node:crypto';
+import type { KeyPair } from '../sp/keys.ts';
+import { escapeXml } from '../util/xml.ts';
+import { samlify } from '../saml/samlify.ts';
+
+export type SigningMode = 'both' | 'assertion' | 'response' | 'none';
+
+export interface ResponseSpec {
+  idpEntityId: string;
+  idpKeys: KeyPair;
+  spEntityId: string;
+  acsUrl: string;
+  nameId: string;
+  nameIdFormat: string;
+  attributes: Record<string, string[]>;
+  inResponseTo?: string | null;
+  now: Date;
+  lifetimeSeconds?: number;
+  signing?: SigningMode;
+  /** For tests that need a response that is wrong in one precise way. */
+  overrides?: Partial<{
+    responseId: string;
+    assertionId: string;
+    destination: string | null;
+    audience: string;
+    recipient: string;
+    issuer: string;
+    statusCode: string;
+    notBefore: Date;
+    notOnOrAfter: Date;
+  }>;
+}
+
+export function newSamlId(): string {
+  return `_${randomBytes(20).toString('hex')}`;
+}
+
+export function responseXml(spec: ResponseSpec): string {
+  const o = spec.overrides ?? {};
+  const now = spec.now.toISOString();
+  const lifetime = (spec.lifetimeSeconds ?? 300) * 1000;
+  const notBefore = (o.notBefore ?? new Date(spec.now.getTime() - 30_000)).toISOString();
+  const notOnOrAfter = (o.notOnOrAfter ?? new Date(spec.now.getTime() + lifetime)).toISOString();
+  const issuer = escapeXml(o.issuer ?? spec.idpEntityId);
+  const irt = spec.inResponseTo ? ` InResponseTo="${escapeXml(spec.inResponseTo)}"` : '';
+  const destination = o.destination === null ? '' : ` Destination="${escapeXml(o.destination ?? spec.acsUrl)}"`;
+  const attributes = Object.entries(spec.attributes)
+    .map(
+      ([name, values]) =>
+        `<saml:Attribute Name="${escapeXml(name)}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:basic">` +
+        values.map((v) => `<saml:AttributeValue xsi:type="xs:string">${escapeXml(v)}</saml:AttributeValue>`).join('') +
+        '</saml:Attribute>',
+    )
+    .join('');
+  return (
+    `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ` +
+    `ID="${o.responseId ?? newSamlId()}" Version="2.0" IssueInstant="${now}"${destination}${irt}>` +
+    `<saml:Issuer>${issuer}</saml:Issuer>` +
+    `<samlp:Status><samlp:StatusCode Value="${escapeXml(o.statusCode ?? 'urn:oasis:names:tc:SAML:2.0:status:Success')}"/></samlp:Status>` +
+    `<saml:Assertion xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ` +
+    `ID="${o.assertionId ?? newSamlId()}" Version="2.0" IssueInstant="${now}">` +
+    `<saml:Issuer>${issuer}</saml:Issuer>` +
+    `<saml:Subject><saml:NameID Format="${escapeXml(spec.nameIdFormat)}">${escapeXml(spec.nameId)}</saml:NameID>` +
+    `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">` +
+    `<saml:SubjectConfirmationData NotOnOrAfter="${notOnOrAfter}" Recipient="${escapeXml(o.recipient ?? spec.acsUrl)}"${irt}/>` +
+    `</saml:SubjectConfirmation></saml:Subject>` +
+    `<saml:Conditions NotBefore="${notBefore}" NotOnOrAfter="${notOnOrAfter}">` +
+    `<saml:AudienceRestriction><saml:Audience>${escapeXml(o.audience ?? spec.spEntityId)}</saml:Audience></saml:AudienceRestriction>` +
+    `</saml:Conditions>` +
+    `<saml:AuthnStatement AuthnInstant="${now}" SessionIndex="${newSamlId()}">` +
+    `<saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext>` +
+    `</saml:AuthnStatement>` +
+    (attributes ? `<saml:AttributeStatement>${attributes}</saml:AttributeStatement>` : '') +
+    `</saml:Assertion></samlp:Response>`
+  );
+}
+
+/** The response XML, signed as `spec.signing` says (default: Response and Assertion, like SimpleSAMLphp). */
+export async function buildSignedResponse(spec: ResponseSpec): Promise<string> {
+  const xml = responseXml(spec);
+  const signing = spec.signing ?? 'both';
+  if (signing === 'none') return xml;
+  const idp = samlify.IdentityProvider({
+    entityID: spec.idpEntityId,
+    privateKey: spec.idpKeys.privateKeyPem,
+    signingCert: spec.idpKeys.certificatePem,
+    singleSignOnService: [{ Binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', Location: 'http://127.0.0.1/demo-idp/sso' }],
+    singleLogoutService: [{ Binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', Location: 'http://127.0.0.1/demo-idp/slo' }],
+    nameIDFormat: [spec.nameIdFormat],
+  });
+  const sp = samlify.ServiceProvider({
+    entityID: spec.spEntityId,
+    assertionConsumerService: [{ Binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST', Location: spec.acsUrl }],
+    wantAssertionsSigned: signing !== 'response',
+    wantMessageSigned: signing !== 'assertion',
+  });
+  const result = await idp.createLoginResponse(sp, { extract: {} }, 'post', {}, () => ({ id: '', context: xml }));
+  return Buffer.from(result.context, 'base64').toString('utf8');
+}

@@ -1,0 +1,281 @@
+// Composes the core: store, keys, SP settings, IdP profiles, demo IdP, verification + JIT, the listener, and
+// the contract's handlers. Hosts (Electron IPC, browser-mode HTTP, tests) only call `handle` and `on`.
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import {
+  contract,
+  isMethod,
+  type EventName,
+  type EventPayload,
+  type IdpProfile,
+  type Input,
+  type Method,
+  type Output,
+  type Result,
+  type SpSettings,
+} from '../contract/index.ts';
+import { DEMO_IDP_ENTITY_ID, DemoIdpService, loadDemoUsers } from './demo-idp/demo-idp.ts';
+import { LabError, toErrorBody } from './errors.ts';
+import type { Lab, LabOptions, Logger } from './host.ts';
+import { BINDING, parseIdpMetadata, ssoLocation, type IdpMetadata } from './idp/metadata.ts';
+import { samlRoutes } from './listener/saml-routes.ts';
+import { startListener } from './listener/server.ts';
+import { LoginService, detail, summarize } from './login-service.ts';
+import { buildRedirectLogin } from './saml/authn-request.ts';
+import type { TrustedIdp } from './saml/context.ts';
+import { ensureKeyPair } from './sp/keys.ts';
+import { spMetadataXml } from './sp/sp-metadata.ts';
+import { DEMO_IDP_ID, type StoredIdp } from './store/schema.ts';
+import { StoreService } from './store/store-service.ts';
+import { fingerprintSha256 } from './util/cert.ts';
+
+export const DEFAULT_PORT = 7820;
+export const DEFAULT_SP_ENTITY_ID = 'urn:saml-jit-lab:sp';
+const REQUEST_LIFETIME_MS = 10 * 60_000;
+
+const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+
+type Handlers = { [M in Method]: (input: z.output<(typeof contract)[M]['input']>) => Promise<Output<M>> | Output<M> };
+
+export async function createLab(options: LabOptions): Promise<Lab> {
+  const clock = options.clock ?? (() => new Date());
+  const logger = options.logger ?? silentLogger;
+  const { store, notice } = await StoreService.open(options.dataDir, clock);
+  if (notice) logger.warn(notice);
+  const [spKeys, demoKeys, demoUsers] = await Promise.all([
+    ensureKeyPair(options.dataDir, 'sp', 'SAML JIT Lab SP'),
+    ensureKeyPair(options.dataDir, 'demo-idp', 'SAML JIT Lab Demo IdP'),
+    loadDemoUsers(options.resourcesDir),
+  ]);
+  let baseUrl = '';
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const emit = <E extends EventName>(event: E, payload: EventPayload<E>): void => {
+    for (const fn of listeners.get(event) ?? []) {
+      try {
+        fn(payload);
+      } catch (error) {
+        logger.error(`A ${event} listener failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  };
+
+  const spSettings = (): SpSettings => ({
+    entityId: store.data.sp.entityId ?? DEFAULT_SP_ENTITY_ID,
+    acsUrl: `${baseUrl}/saml/acs`,
+    metadataUrl: `${baseUrl}/saml/metadata`,
+    loginUrl: `${baseUrl}/saml/login`,
+    nameIdFormat: store.data.sp.nameIdFormat,
+    clockSkewSeconds: store.data.sp.clockSkewSeconds,
+    allowUnsolicited: store.data.sp.allowUnsolicited,
+    certificatePem: spKeys.certificatePem,
+    certificateFingerprintSha256: fingerprintSha256(spKeys.certificatePem),
+  });
+
+  const demo = new DemoIdpService(
+    { keys: demoKeys, store, clock, resourcesDir: options.resourcesDir, sp: spSettings, baseUrl: () => baseUrl },
+    demoUsers,
+  );
+
+  // Parsed metadata per profile, so the ACS never re-parses XML.
+  const parsed = new Map<string, IdpMetadata>();
+  const metadataOf = (idp: StoredIdp): IdpMetadata => {
+    if (idp.kind === 'demo') return demo.metadata();
+    let md = parsed.get(idp.id);
+    if (!md) {
+      md = parseIdpMetadata(idp.metadataXml ?? '');
+      parsed.set(idp.id, md);
+    }
+    return md;
+  };
+  const profileOf = (idp: StoredIdp): IdpProfile => {
+    const md = metadataOf(idp);
+    return {
+      id: idp.id,
+      name: idp.name,
+      kind: idp.kind,
+      entityId: md.entityId,
+      ssoRedirectUrl: ssoLocation(md, BINDING.redirect),
+      ssoPostUrl: ssoLocation(md, BINDING.post),
+      certificates: md.certificates.map(({ base64: _b, ...c }) => c),
+      wantAuthnRequestsSigned: md.wantAuthnRequestsSigned,
+      active: store.data.activeIdpId === idp.id,
+      importedAt: idp.importedAt,
+    };
+  };
+  const findIdp = (id: string): StoredIdp => {
+    const idp = store.data.idps.find((i) => i.id === id);
+    if (!idp) throw new LabError('not-found', `There is no IdP profile "${id}".`);
+    return idp;
+  };
+  const trustedIdps = (): TrustedIdp[] =>
+    store.data.idps.flatMap((idp) => {
+      try {
+        const md = metadataOf(idp);
+        return [{ id: idp.id, name: idp.name, entityId: md.entityId, certificates: md.certificates }];
+      } catch {
+        return [];
+      }
+    });
+
+  const importIdp = (xml: string, name: string | undefined): StoredIdp => {
+    const md = parseIdpMetadata(xml);
+    if (md.entityId === DEMO_IDP_ENTITY_ID) throw new LabError('invalid-metadata', 'This is the built-in demo IdP\'s metadata; it is already configured.');
+    const existing = store.data.idps.find((i) => i.kind === 'metadata' && metadataOf(i).entityId === md.entityId);
+    const idp: StoredIdp = existing ?? { id: randomUUID(), name: '', kind: 'metadata', metadataXml: xml, importedAt: '' };
+    idp.name = name?.trim() || existing?.name || md.displayName || md.entityId;
+    idp.metadataXml = xml;
+    idp.importedAt = clock().toISOString();
+    parsed.set(idp.id, md);
+    if (!existing) store.data.idps.push(idp);
+    return idp;
+  };
+
+  if (options.spEntityId) store.data.sp.entityId = options.spEntityId;
+  if (options.idpMetadataXml) store.data.activeIdpId = importIdp(options.idpMetadataXml, undefined).id;
+  if (!store.data.idps.some((i) => i.id === store.data.activeIdpId)) store.data.activeIdpId = DEMO_IDP_ID;
+  await store.flush();
+
+  const logins = new LoginService({
+    store,
+    clock,
+    sp: spSettings,
+    idps: trustedIdps,
+    onCompleted: (login) => emit('login.completed', login),
+  });
+
+  const startLogin = async (idpId: string | null, relayState: string | null): Promise<string> => {
+    const idp = findIdp(idpId ?? store.data.activeIdpId);
+    const md = metadataOf(idp);
+    const ssoUrl = ssoLocation(md, BINDING.redirect);
+    if (!ssoUrl) throw new LabError('invalid-metadata', `${idp.name} offers no HTTP-Redirect SingleSignOnService endpoint, which this version needs to start a login.`);
+    const sp = spSettings();
+    const now = clock();
+    const { id, url } = buildRedirectLogin({ spEntityId: sp.entityId, acsUrl: sp.acsUrl, ssoUrl, nameIdFormat: sp.nameIdFormat, relayState, now });
+    store.data.outstanding.push({ id, idpEntityId: md.entityId, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + REQUEST_LIFETIME_MS).toISOString() });
+    await store.flush();
+    return url;
+  };
+
+  const handlers: Handlers = {
+    'app.info': () => ({
+      version: options.version ?? '0.0.0',
+      mode: options.mode,
+      dataDir: options.dataDir,
+      listenerUrl: baseUrl,
+      storeNotice: notice,
+    }),
+    'sp.get': () => spSettings(),
+    'sp.update': async (input) => {
+      const sp = store.data.sp;
+      if (input.entityId !== undefined) sp.entityId = input.entityId;
+      if (input.nameIdFormat !== undefined) sp.nameIdFormat = input.nameIdFormat;
+      if (input.clockSkewSeconds !== undefined) sp.clockSkewSeconds = input.clockSkewSeconds;
+      if (input.allowUnsolicited !== undefined) sp.allowUnsolicited = input.allowUnsolicited;
+      await store.flush();
+      return spSettings();
+    },
+    'idp.list': () => store.data.idps.map(profileOf),
+    'idp.import': async (input) => {
+      const idp = importIdp(input.xml, input.name);
+      await store.flush();
+      return profileOf(idp);
+    },
+    'idp.activate': async (input) => {
+      const idp = findIdp(input.id);
+      store.data.activeIdpId = idp.id;
+      await store.flush();
+      return profileOf(idp);
+    },
+    'idp.remove': async (input) => {
+      if (input.id === DEMO_IDP_ID) throw new LabError('invalid-input', 'The built-in demo IdP cannot be removed.');
+      const before = store.data.idps.length;
+      store.data.idps = store.data.idps.filter((i) => i.id !== input.id);
+      parsed.delete(input.id);
+      if (store.data.activeIdpId === input.id) store.data.activeIdpId = DEMO_IDP_ID;
+      await store.flush();
+      return { removed: store.data.idps.length < before };
+    },
+    'demo.users.list': () => demo.listUsers(),
+    'demo.users.update': async (input) => {
+      const user = demo.updateUser(input.id, input.attributes);
+      await store.flush();
+      return user;
+    },
+    'login.start': (input) => {
+      const idp = findIdp(input.idpId ?? store.data.activeIdpId);
+      const url = `${baseUrl}/saml/login?idp=${encodeURIComponent(idp.id)}`;
+      if (options.openLoginWindow) {
+        options.openLoginWindow(url);
+        return { url, opened: true };
+      }
+      return { url, opened: false };
+    },
+    'logins.list': (input) => {
+      const all = store.data.logins;
+      const out = [];
+      for (let i = all.length - 1; i >= 0 && out.length < (input.limit ?? 100_000); i--) {
+        const login = all[i]!;
+        if (!input.verdict || login.verdict === input.verdict) out.push(summarize(login));
+      }
+      return out;
+    },
+    'logins.get': (input) => {
+      const login = store.data.logins.find((l) => l.id === input.id);
+      if (!login) throw new LabError('not-found', `There is no login "${input.id}" (it may have been pruned).`);
+      return detail(login);
+    },
+    'accounts.list': () =>
+      store.data.accounts.map(({ key: _key, ...account }) => account),
+  };
+
+  const listener = await startListener(
+    options.port ?? DEFAULT_PORT,
+    [
+      samlRoutes({
+        logins,
+        spMetadataXml: () => spMetadataXml({ ...spSettings(), certificatePem: spKeys.certificatePem }),
+        startLogin,
+        appUrl: () => options.appUrl?.(baseUrl) ?? null,
+      }),
+      (req, res, url) => demo.handle(req, res, url),
+      ...(options.extraRoutes ?? []),
+    ],
+    logger,
+  );
+  baseUrl = listener.url;
+  logger.info(`SP listener on ${baseUrl} (ACS ${baseUrl}/saml/acs)`);
+
+  return {
+    url: baseUrl,
+    dataDir: options.dataDir,
+    async handle(method: string, input: unknown): Promise<Result<unknown>> {
+      if (!isMethod(method)) return { ok: false, error: { code: 'unknown-method', message: `Unknown method "${method}".` } };
+      const parsedInput = contract[method].input.safeParse(input ?? {});
+      if (!parsedInput.success) {
+        const issue = parsedInput.error.issues[0];
+        const where = issue && issue.path.length ? ` at ${issue.path.join('.')}` : '';
+        return { ok: false, error: { code: 'invalid-input', message: `Invalid input for ${method}${where}: ${issue?.message ?? 'invalid'}` } };
+      }
+      try {
+        const handler = handlers[method] as (i: unknown) => Promise<unknown> | unknown;
+        return { ok: true, value: await handler(parsedInput.data) };
+      } catch (error) {
+        const body = toErrorBody(error);
+        if (body.code === 'internal') logger.error(`${method}: ${body.message}`);
+        return { ok: false, error: body };
+      }
+    },
+    on(event, listener) {
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener as (payload: unknown) => void);
+      listeners.set(event, set);
+      return () => set.delete(listener as (payload: unknown) => void);
+    },
+    async close() {
+      await listener.close();
+      await store.flush();
+    },
+  };
+}
+
+export type { Input };

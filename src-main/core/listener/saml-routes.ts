@@ -1,0 +1,101 @@
+// The SP endpoints: /saml/metadata, /saml/login (SP-initiated start) and /saml/acs.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Check } from '../../contract/index.ts';
+import type { LoginService } from '../login-service.ts';
+import { MAX_BODY_BYTES } from '../login-service.ts';
+import type { StoredLogin } from '../store/schema.ts';
+import { BodyTooLargeError, contentType, h, page, parseForm, readBody, sendHtml, sendText } from './http-util.ts';
+
+export interface SamlRoutesDeps {
+  logins: LoginService;
+  spMetadataXml: () => string;
+  /** Builds the AuthnRequest redirect for the given (or active) IdP; throws a readable Error when it cannot. */
+  startLogin: (idpId: string | null, relayState: string | null) => Promise<string>;
+  appUrl: () => string | null;
+}
+
+export function samlRoutes(deps: SamlRoutesDeps) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    switch (url.pathname) {
+      case '/saml/metadata':
+        sendText(res, 200, 'application/samlmetadata+xml; charset=utf-8', deps.spMetadataXml());
+        return true;
+      case '/saml/login':
+        try {
+          res.writeHead(302, { Location: await deps.startLogin(url.searchParams.get('idp'), url.searchParams.get('RelayState')), 'Cache-Control': 'no-store' });
+          res.end();
+        } catch (error) {
+          sendHtml(res, 400, page('Cannot start login', `<h1>Cannot start the login</h1><p class="sub">${h(error instanceof Error ? error.message : String(error))}</p>`));
+        }
+        return true;
+      case '/saml/acs':
+        await acs(deps, req, res);
+        return true;
+      default:
+        return false;
+    }
+  };
+}
+
+async function acs(deps: SamlRoutesDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const method = req.method ?? '?';
+  const type = contentType(req);
+  const http = { method, contentType: type, bytes: Number(req.headers['content-length'] ?? 0), status: 400 };
+  const reject = async (status: number, check: Check, samlResponse: string | null = null, relayState: string | null = null): Promise<void> => {
+    const login = await deps.logins.rejectRequest(check, { samlResponse, relayState, http: { ...http, status } });
+    sendHtml(res, status, resultPage(login, deps.appUrl()));
+  };
+  if (method !== 'POST') {
+    if (method !== 'GET' && method !== 'HEAD') req.resume();
+    res.setHeader('Allow', 'POST');
+    await reject(405, requestCheck('request.method', 'POST', method, 'The ACS takes the SAMLResponse by HTTP-POST. Set the IdP\'s ACS binding to HTTP-POST.'));
+    return;
+  }
+  if (type !== 'application/x-www-form-urlencoded') {
+    req.resume();
+    await reject(400, requestCheck('request.content-type', 'application/x-www-form-urlencoded', type ?? 'none', 'Post the SAMLResponse as an HTML form field (HTTP-POST binding).'));
+    return;
+  }
+  let body: Buffer;
+  try {
+    body = await readBody(req, MAX_BODY_BYTES);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      await reject(413, requestCheck('request.body-size', `at most ${MAX_BODY_BYTES} bytes`, `${http.bytes || 'more'} bytes`, 'The body is larger than any SAML response should be. Rejected without reading it.'));
+      return;
+    }
+    throw error;
+  }
+  http.bytes = body.length;
+  const form = parseForm(body);
+  const samlResponse = form.get('SAMLResponse');
+  const relayState = form.get('RelayState');
+  if (!samlResponse) {
+    await reject(400, requestCheck('request.saml-response', 'a SAMLResponse form field', 'none', 'Post the IdP\'s response in the SAMLResponse field.'), null, relayState);
+    return;
+  }
+  const login = await deps.logins.receive({ samlResponse, relayState, http: { ...http, status: 0 } });
+  sendHtml(res, login.http.status, resultPage(login, deps.appUrl()));
+}
+
+function requestCheck(id: string, expected: string, received: string, hint: string): Check {
+  return { id, title: 'The ACS request is well-formed', status: 'fail', expected, received, hint };
+}
+
+function resultPage(login: StoredLogin, appUrl: string | null): string {
+  const accepted = login.verdict === 'accepted';
+  const failed = login.checks.filter((c) => c.status === 'fail');
+  const back = appUrl
+    ? `<a class="button" data-testid="back-to-app" href="${h(`${appUrl}#/logins/${login.id}`)}">Back to SAML JIT Lab</a>`
+    : '<p class="sub">You can close this window; SAML JIT Lab shows the details.</p>';
+  const what = accepted
+    ? `<p>Account <code>${h(login.nameId ?? '')}</code> ${login.diff.kind === 'created' ? 'created' : login.diff.kind === 'updated' ? 'updated' : 'unchanged'}.</p>`
+    : `<ul class="checks">${failed
+        .map((c) => `<li data-testid="acs-failed-check" data-check-id="${h(c.id)}"><code>${h(c.id)}</code> — ${h(c.title)}<br><span class="sub">${h(c.hint ?? '')}</span></li>`)
+        .join('')}</ul>`;
+  return page(
+    accepted ? 'Login verified' : 'Login rejected',
+    `<div class="card" data-testid="acs-result" data-verdict="${login.verdict}" data-login-id="${h(login.id)}">` +
+      `<h1 class="${accepted ? 'ok' : 'bad'}">${accepted ? 'Login verified' : 'Login rejected'}</h1>${what}${back}</div>`,
+  );
+}

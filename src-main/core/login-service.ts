@@ -1,0 +1,176 @@
+// One login, end to end: verify, JIT-provision, record, persist, announce. Everything between verification and
+// the store mutation is synchronous, so concurrent posts for the same account cannot interleave (no lost update).
+import { randomUUID } from 'node:crypto';
+import type { Check, LoginDetail, LoginFlow, LoginSummary } from '../contract/index.ts';
+import { planProvision, accountKey } from './jit/provision.ts';
+import type { TrustedIdp, VerifyPolicy } from './saml/context.ts';
+import { verifyResponse } from './saml/verify.ts';
+import type { StoreService } from './store/store-service.ts';
+import type { StoredAccount, StoredLogin } from './store/schema.ts';
+
+export const MAX_LOGINS = 10_000;
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export interface LoginRequestInfo {
+  samlResponse: string;
+  relayState: string | null;
+  http: StoredLogin['http'];
+}
+
+export interface LoginServiceDeps {
+  store: StoreService;
+  clock: () => Date;
+  sp: () => { entityId: string; acsUrl: string; clockSkewSeconds: number; allowUnsolicited: boolean };
+  idps: () => TrustedIdp[];
+  onCompleted: (login: LoginSummary) => void;
+}
+
+export class LoginService {
+  private readonly deps: LoginServiceDeps;
+  private readonly accountsByKey = new Map<string, StoredAccount>();
+
+  constructor(deps: LoginServiceDeps) {
+    this.deps = deps;
+    for (const a of deps.store.data.accounts) this.accountsByKey.set(a.key, a);
+  }
+
+  /** Verifies and provisions a posted response; resolves once the login is on disk. */
+  async receive(request: LoginRequestInfo): Promise<StoredLogin> {
+    const data = this.deps.store.data;
+    const now = this.deps.clock();
+    const sp = this.deps.sp();
+    this.pruneExpired(now);
+    const policy: VerifyPolicy = { clockSkewSeconds: sp.clockSkewSeconds, allowUnsolicited: sp.allowUnsolicited, maxResponseBytes: MAX_BODY_BYTES };
+    const result = verifyResponse({
+      samlResponse: request.samlResponse,
+      now,
+      sp,
+      idps: this.deps.idps(),
+      policy,
+      outstanding: {
+        find: (id) => {
+          const r = data.outstanding.find((o) => o.id === id);
+          return r ? { idpEntityId: r.idpEntityId, expiresAt: new Date(r.expiresAt) } : null;
+        },
+      },
+      replay: { seen: (id, idp) => data.replay.some((r) => r.assertionId === id && r.idpEntityId === idp) },
+    });
+
+    let flow: LoginFlow = 'unknown';
+    if (result.verdict === 'accepted') flow = result.inResponseTo ? 'sp-initiated' : 'idp-initiated';
+    let diff: StoredLogin['diff'] = { kind: 'rejected', accountId: null, changes: [] };
+    let accountId: string | null = null;
+    if (result.verdict === 'accepted' && result.idp && result.nameId && result.assertionId) {
+      const key = accountKey(result.idp.entityId, result.nameId);
+      const plan = planProvision(this.accountsByKey.get(key) ?? null, {
+        idpEntityId: result.idp.entityId,
+        principal: result.nameId,
+        attributes: result.attributes,
+        now,
+      });
+      if (plan.before) {
+        Object.assign(plan.before, plan.account);
+      } else {
+        data.accounts.push(plan.account);
+        this.accountsByKey.set(key, plan.account);
+      }
+      diff = plan.diff;
+      accountId = plan.account.id;
+      data.replay.push({
+        assertionId: result.assertionId,
+        idpEntityId: result.idp.entityId,
+        expiresAt: (result.assertionExpiresAt ?? new Date(now.getTime() + 3600_000)).toISOString(),
+      });
+      if (result.inResponseTo) data.outstanding = data.outstanding.filter((o) => o.id !== result.inResponseTo);
+    }
+    const login: StoredLogin = {
+      id: randomUUID(),
+      receivedAt: now.toISOString(),
+      verdict: result.verdict,
+      flow,
+      idpEntityId: result.idp?.entityId ?? result.issuer,
+      nameId: result.nameId,
+      nameIdFormat: result.nameIdFormat,
+      sessionIndex: result.sessionIndex,
+      accountId,
+      samlResponse: request.samlResponse,
+      xml: result.xml,
+      relayState: request.relayState,
+      checks: result.checks,
+      attributes: result.attributes,
+      diff,
+      http: { ...request.http, status: result.verdict === 'accepted' ? 200 : 403 },
+    };
+    await this.record(login);
+    return login;
+  }
+
+  /** Records a request that never reached verification (wrong method, no SAMLResponse, too large…). */
+  async rejectRequest(check: Check, request: Omit<LoginRequestInfo, 'samlResponse'> & { samlResponse: string | null }): Promise<StoredLogin> {
+    const login: StoredLogin = {
+      id: randomUUID(),
+      receivedAt: this.deps.clock().toISOString(),
+      verdict: 'rejected',
+      flow: 'unknown',
+      idpEntityId: null,
+      nameId: null,
+      nameIdFormat: null,
+      sessionIndex: null,
+      accountId: null,
+      samlResponse: request.samlResponse,
+      xml: null,
+      relayState: request.relayState,
+      checks: [check],
+      attributes: [],
+      diff: { kind: 'rejected', accountId: null, changes: [] },
+      http: request.http,
+    };
+    await this.record(login);
+    return login;
+  }
+
+  private async record(login: StoredLogin): Promise<void> {
+    const data = this.deps.store.data;
+    data.logins.push(login);
+    if (data.logins.length > MAX_LOGINS) data.logins.splice(0, data.logins.length - MAX_LOGINS);
+    await this.deps.store.flush();
+    this.deps.onCompleted(summarize(login));
+  }
+
+  private pruneExpired(now: Date): void {
+    const data = this.deps.store.data;
+    const t = now.getTime();
+    if (data.replay.length > 0) data.replay = data.replay.filter((r) => new Date(r.expiresAt).getTime() > t - 3600_000);
+    if (data.outstanding.length > 0) data.outstanding = data.outstanding.filter((o) => new Date(o.expiresAt).getTime() > t - 3600_000);
+  }
+}
+
+export function summarize(login: StoredLogin): LoginSummary {
+  return {
+    id: login.id,
+    receivedAt: login.receivedAt,
+    verdict: login.verdict,
+    flow: login.flow,
+    idpEntityId: login.idpEntityId,
+    nameId: login.nameId,
+    accountId: login.accountId,
+    diffKind: login.diff.kind,
+    failedCheckIds: login.checks.filter((c) => c.status === 'fail').map((c) => c.id),
+    warnCount: login.checks.filter((c) => c.status === 'warn').length,
+  };
+}
+
+export function detail(login: StoredLogin): LoginDetail {
+  return {
+    ...summarize(login),
+    xml: login.xml,
+    samlResponse: login.samlResponse,
+    relayState: login.relayState,
+    nameIdFormat: login.nameIdFormat,
+    sessionIndex: login.sessionIndex,
+    checks: login.checks,
+    attributes: login.attributes,
+    diff: login.diff,
+    http: login.http,
+  };
+}

@@ -1,0 +1,222 @@
+// Decodes, parses and signature-checks a posted SAMLResponse into a ResponseContext. Values are read only from
+// the bytes a valid signature covers (xml-crypto's signed references), never from the original document, so an
+// element smuggled next to the signed one (signature wrapping) is never what we provision from.
+import { SignedXml } from 'xml-crypto';
+import { fingerprintSha256, toPem } from '../util/cert.ts';
+import { NS, XmlParseError, allElements, attr, childElements, descendants, firstChild, hasDoctype, parseXml, textOf } from '../util/xml.ts';
+import type { ResponseContext, SignatureReport, Stage, TrustedIdp, VerifyInput } from './context.ts';
+import { schemaProblem } from './schema.ts';
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export function analyzeResponse(input: VerifyInput): ResponseContext {
+  const ctx: ResponseContext = {
+    input,
+    skewMs: input.policy.clockSkewSeconds * 1000,
+    decoded: decode(input),
+    doctype: null,
+    parsed: null,
+    schema: null,
+    root: null,
+    assertionCount: 0,
+    encryptedAssertionCount: 0,
+    duplicateIds: [],
+    responseIssuer: null,
+    idp: null,
+    signatures: [],
+    response: null,
+    responseSigned: false,
+    assertion: null,
+  };
+  if (!ctx.decoded.ok) return ctx;
+  const xml = ctx.decoded.value;
+  ctx.doctype = hasDoctype(xml);
+  if (ctx.doctype) return ctx;
+  ctx.parsed = parse(xml);
+  if (!ctx.parsed.ok) return ctx;
+  const doc = ctx.parsed.value;
+  const root = doc.documentElement;
+  ctx.root = root;
+  if (root.namespaceURI !== NS.samlp || root.localName !== 'Response') return ctx;
+
+  const problem = schemaProblem(xml);
+  ctx.schema = problem === null ? { ok: true, value: true } : { ok: false, reason: problem };
+  ctx.assertionCount = descendants(doc, NS.saml, 'Assertion').length;
+  ctx.encryptedAssertionCount = descendants(doc, NS.saml, 'EncryptedAssertion').length;
+  ctx.duplicateIds = duplicateIds(doc);
+  ctx.responseIssuer = textOf(firstChild(root, NS.saml, 'Issuer'))?.trim() ?? null;
+  const unsignedAssertion = descendants(doc, NS.saml, 'Assertion')[0] ?? null;
+  const assertionIssuer = textOf(unsignedAssertion ? firstChild(unsignedAssertion, NS.saml, 'Issuer') : null)?.trim() ?? null;
+  ctx.idp = findIdp(input.idps, ctx.responseIssuer ?? assertionIssuer);
+
+  // Signature checks need exactly one assertion and unique IDs to be meaningful; the checks reject otherwise.
+  const signatureEls = descendants(doc, NS.ds, 'Signature');
+  const signedBytes = new Map<Element, string>();
+  for (const sigEl of signatureEls) {
+    const { report, signedXml } = checkSignature(sigEl, xml, ctx.idp);
+    ctx.signatures.push(report);
+    const parent = sigEl.parentNode as Element | null;
+    if (report.valid && parent && signedXml !== null) signedBytes.set(parent, signedXml);
+  }
+
+  // The envelope: from the signed bytes when the Response is signed, else the document as posted.
+  const signedResponseXml = signedBytes.get(root);
+  if (signedResponseXml !== undefined) {
+    const signedRoot = reparse(signedResponseXml);
+    if (signedRoot) {
+      ctx.response = signedRoot;
+      ctx.responseSigned = true;
+    }
+  }
+  ctx.response ??= root;
+
+  if (ctx.assertionCount === 1 && ctx.duplicateIds.length === 0 && unsignedAssertion) {
+    const assertionXml = signedBytes.get(unsignedAssertion);
+    if (assertionXml !== undefined) {
+      ctx.assertion = reparse(assertionXml);
+    } else if (ctx.responseSigned) {
+      ctx.assertion = childElements(ctx.response, NS.saml, 'Assertion')[0] ?? null;
+    }
+  }
+  return ctx;
+}
+
+function decode(input: VerifyInput): Stage<string> {
+  const raw = input.samlResponse;
+  if (input.isXml) {
+    const xml = raw.replace(/^\uFEFF/, '');
+    if (Buffer.byteLength(xml) > input.policy.maxResponseBytes) {
+      return { ok: false, reason: `The response is ${Buffer.byteLength(xml)} bytes; the limit is ${input.policy.maxResponseBytes}.` };
+    }
+    return { ok: true, value: xml };
+  }
+  const compact = raw.replace(/[\r\n\t ]+/g, '');
+  if (compact.length === 0) return { ok: false, reason: 'The SAMLResponse field is empty.' };
+  if (compact.length % 4 !== 0 || !BASE64.test(compact)) {
+    return { ok: false, reason: 'The SAMLResponse field is not valid base64 (truncated or altered in transit?).' };
+  }
+  const bytes = Buffer.from(compact, 'base64');
+  if (bytes.length > input.policy.maxResponseBytes) {
+    return { ok: false, reason: `The decoded response is ${bytes.length} bytes; the limit is ${input.policy.maxResponseBytes}.` };
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { ok: false, reason: 'The decoded response is not UTF-8 text (was it deflated, as for the Redirect binding?).' };
+  }
+  text = text.replace(/^\uFEFF/, '');
+  if (!text.trimStart().startsWith('<')) return { ok: false, reason: 'The decoded response is not XML.' };
+  return { ok: true, value: text };
+}
+
+function parse(xml: string): Stage<Document> {
+  try {
+    return { ok: true, value: parseXml(xml) };
+  } catch (error) {
+    return { ok: false, reason: error instanceof XmlParseError ? error.message : String(error) };
+  }
+}
+
+function reparse(xml: string): Element | null {
+  try {
+    return parseXml(xml).documentElement;
+  } catch {
+    return null;
+  }
+}
+
+function duplicateIds(doc: Document): string[] {
+  const seen = new Set<string>();
+  const dup = new Set<string>();
+  for (const el of allElements(doc)) {
+    for (const name of ['ID', 'Id', 'id']) {
+      const v = attr(el, name);
+      if (v === null) continue;
+      if (seen.has(v)) dup.add(v);
+      seen.add(v);
+    }
+  }
+  return [...dup];
+}
+
+function findIdp(idps: TrustedIdp[], issuer: string | null): TrustedIdp | null {
+  if (issuer === null) return null;
+  return idps.find((i) => i.entityId === issuer) ?? null;
+}
+
+function checkSignature(sigEl: Element, xml: string, idp: TrustedIdp | null): { report: SignatureReport; signedXml: string | null } {
+  const parent = sigEl.parentNode as Element | null;
+  const signedInfo = firstChild(sigEl, NS.ds, 'SignedInfo');
+  const references = signedInfo ? childElements(signedInfo, NS.ds, 'Reference') : [];
+  const reference = references[0] ?? null;
+  const keyInfoCertText = textOf(descendants(sigEl, NS.ds, 'X509Certificate')[0] ?? null);
+  const keyInfoCert = keyInfoCertText ? safeFingerprint(keyInfoCertText) : null;
+  const trusted = idp ? idp.certificates.filter((c) => c.use !== 'encryption') : [];
+  const report: SignatureReport = {
+    element: parent?.localName ?? '(none)',
+    referenceUri: attr(reference, 'URI'),
+    valid: false,
+    problem: null,
+    signatureAlgorithm: attr(signedInfo ? firstChild(signedInfo, NS.ds, 'SignatureMethod') : null, 'Algorithm'),
+    digestAlgorithm: attr(reference ? firstChild(reference, NS.ds, 'DigestMethod') : null, 'Algorithm'),
+    verifiedBy: null,
+    keyInfoCert,
+    keyInfoTrusted: keyInfoCert === null ? null : trusted.some((c) => c.fingerprintSha256 === keyInfoCert),
+  };
+  const parentId = attr(parent, 'ID');
+  if (!parent || !parentId) {
+    report.problem = 'The signature is not enveloped in an element with an ID.';
+    return { report, signedXml: null };
+  }
+  if (references.length !== 1 || report.referenceUri !== `#${parentId}`) {
+    report.problem = `The signature's Reference points at ${report.referenceUri ?? 'nothing'}, not at its parent <${parent.localName} ID="${parentId}">.`;
+    return { report, signedXml: null };
+  }
+  if (!idp) {
+    report.problem = 'No configured IdP matches the Issuer, so there is no certificate to check the signature with.';
+    return { report, signedXml: null };
+  }
+  if (report.keyInfoTrusted === false) {
+    report.problem = 'The certificate in KeyInfo is not one of the IdP metadata certificates.';
+    return { report, signedXml: null };
+  }
+  let lastProblem = 'No signing certificate in the IdP metadata.';
+  for (const cert of trusted) {
+    const verifier = new SignedXml({ publicCert: toPem(cert.base64), getCertFromKeyInfo: () => null });
+    try {
+      verifier.loadSignature(sigEl);
+      if (verifier.checkSignature(xml)) {
+        const signed = verifier.getSignedReferences();
+        if (signed.length !== 1) {
+          lastProblem = 'The signature covers more than one reference.';
+          continue;
+        }
+        report.valid = true;
+        report.verifiedBy = cert.fingerprintSha256;
+        report.problem = null;
+        return { report, signedXml: signed[0]! };
+      }
+      lastProblem = 'The signature value does not match (wrong key, or the signed content was changed).';
+    } catch (error) {
+      lastProblem = describeXmlCryptoError(error);
+    }
+  }
+  report.problem = lastProblem;
+  return { report, signedXml: null };
+}
+
+function describeXmlCryptoError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/digest/i.test(message)) return 'The digest does not match: the signed element was changed after signing.';
+  if (/invalid signature/i.test(message)) return 'The signature value does not match (wrong key, or the content was changed).';
+  return message.split('\n')[0] ?? message;
+}
+
+function safeFingerprint(certText: string): string | null {
+  try {
+    return fingerprintSha256(certText);
+  } catch {
+    return null;
+  }
+}

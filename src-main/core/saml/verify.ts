@@ -1,0 +1,69 @@
+// The verification engine: a verdict and a list of checks, as data. Never throws on bad input.
+import type { Attribute, Check, Verdict } from '../../contract/index.ts';
+import { NS, attr, childElements, descendants, firstChild, textOf } from '../util/xml.ts';
+import { analyzeResponse } from './analyze-response.ts';
+import { parseInstant, runChecks } from './checks/check.ts';
+import { CHECKS } from './checks/index.ts';
+import type { TrustedIdp, VerifyInput } from './context.ts';
+
+export interface VerifyResult {
+  verdict: Verdict;
+  checks: Check[];
+  /** The decoded XML, for the inspector; null when the input did not decode. */
+  xml: string | null;
+  idp: TrustedIdp | null;
+  issuer: string | null;
+  nameId: string | null;
+  nameIdFormat: string | null;
+  sessionIndex: string | null;
+  assertionId: string | null;
+  /** Until when the assertion could be replayed (for the replay cache). */
+  assertionExpiresAt: Date | null;
+  inResponseTo: string | null;
+  /** Read from the signed assertion only. */
+  attributes: Attribute[];
+}
+
+export function verifyResponse(input: VerifyInput): VerifyResult {
+  const ctx = analyzeResponse(input);
+  const checks = runChecks(CHECKS, ctx);
+  const verdict: Verdict = checks.some((c) => c.status === 'fail') || !ctx.assertion ? 'rejected' : 'accepted';
+  const a = ctx.assertion;
+  const subject = a ? firstChild(a, NS.saml, 'Subject') : null;
+  const nameIdEl = subject ? firstChild(subject, NS.saml, 'NameID') : null;
+  const authn = a ? firstChild(a, NS.saml, 'AuthnStatement') : null;
+  const conditions = a ? firstChild(a, NS.saml, 'Conditions') : null;
+  const confirmationLimits = subject
+    ? descendants(subject, NS.saml, 'SubjectConfirmationData').map((d) => parseInstant(attr(d, 'NotOnOrAfter')))
+    : [];
+  const limits = [parseInstant(attr(conditions, 'NotOnOrAfter')), ...confirmationLimits].filter((d): d is Date => d !== null);
+  return {
+    verdict,
+    checks,
+    xml: ctx.decoded.ok ? ctx.decoded.value : null,
+    idp: ctx.idp,
+    issuer: ctx.responseIssuer,
+    nameId: textOf(nameIdEl)?.trim() ?? null,
+    nameIdFormat: attr(nameIdEl, 'Format'),
+    sessionIndex: attr(authn, 'SessionIndex'),
+    assertionId: attr(a, 'ID'),
+    assertionExpiresAt: limits.length ? new Date(Math.max(...limits.map((d) => d.getTime()))) : null,
+    inResponseTo: ctx.response ? attr(ctx.response, 'InResponseTo') : null,
+    attributes: a ? readAttributes(a) : [],
+  };
+}
+
+function readAttributes(assertion: Element): Attribute[] {
+  const out: Attribute[] = [];
+  for (const statement of childElements(assertion, NS.saml, 'AttributeStatement')) {
+    for (const el of childElements(statement, NS.saml, 'Attribute')) {
+      out.push({
+        name: attr(el, 'Name') ?? '',
+        friendlyName: attr(el, 'FriendlyName'),
+        nameFormat: attr(el, 'NameFormat'),
+        values: childElements(el, NS.saml, 'AttributeValue').map((v) => textOf(v) ?? ''),
+      });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,101 @@
+// The shape of store.json. Bump STORE_VERSION and add a migration in store-service.ts when it changes.
+import type { AccountDiff, Attribute, Check, LoginFlow, Verdict } from '../../contract/index.ts';
+
+export const STORE_VERSION = 1;
+
+export interface StoredSp {
+  entityId: string | null;
+  nameIdFormat: string;
+  clockSkewSeconds: number;
+  allowUnsolicited: boolean;
+}
+
+export interface StoredIdp {
+  id: string;
+  name: string;
+  kind: 'demo' | 'metadata';
+  /** Null for the built-in demo IdP, whose metadata is derived at run time from its key and the listener URL. */
+  metadataXml: string | null;
+  importedAt: string;
+}
+
+export interface StoredAccount {
+  id: string;
+  /** Lookup key: IdP entity ID + principal (NameID by default). */
+  key: string;
+  principal: string;
+  idpEntityId: string;
+  fields: Record<string, string>;
+  groups: string[];
+  status: 'active' | 'blocked';
+  createdAt: string;
+  updatedAt: string;
+  lastLoginAt: string;
+  loginCount: number;
+}
+
+export interface StoredLogin {
+  id: string;
+  receivedAt: string;
+  verdict: Verdict;
+  flow: LoginFlow;
+  idpEntityId: string | null;
+  nameId: string | null;
+  nameIdFormat: string | null;
+  sessionIndex: string | null;
+  accountId: string | null;
+  samlResponse: string | null;
+  xml: string | null;
+  relayState: string | null;
+  checks: Check[];
+  attributes: Attribute[];
+  diff: AccountDiff;
+  http: { method: string; contentType: string | null; bytes: number; status: number };
+}
+
+export interface OutstandingRequest {
+  id: string;
+  idpEntityId: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface ReplayEntry {
+  assertionId: string;
+  idpEntityId: string;
+  expiresAt: string;
+}
+
+export interface StoreData {
+  version: number;
+  sp: StoredSp;
+  activeIdpId: string;
+  idps: StoredIdp[];
+  /** Demo IdP users' attributes as edited by the person (by user id); absent users use resources/. */
+  demoUsers: Record<string, Record<string, string[]>>;
+  accounts: StoredAccount[];
+  logins: StoredLogin[];
+  outstanding: OutstandingRequest[];
+  replay: ReplayEntry[];
+}
+
+export const DEMO_IDP_ID = 'demo';
+
+export function emptyStore(): StoreData {
+  return {
+    version: STORE_VERSION,
+    sp: {
+      entityId: null,
+      nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+      clockSkewSeconds: 180,
+      allowUnsolicited: true,
+    },
+    activeIdpId: DEMO_IDP_ID,
+    idps: [{ id: DEMO_IDP_ID, name: 'Demo IdP (built in)', kind: 'demo', metadataXml: null, importedAt: new Date(0).toISOString() }],
+    demoUsers: {},
+    accounts: [],
+    logins: [],
+    outstanding: [],
+    replay: [],
+  };
+}

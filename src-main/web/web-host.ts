@@ -1,0 +1,128 @@
+// Browser mode: the contract over HTTP (POST /api/<method>), events as server-sent events (GET /events), and
+// the built renderer, all on the listener's 127.0.0.1 port. The API answers only requests whose Host is exactly
+// that address and port (DNS rebinding) and whose Origin, if any, is the same (CSRF), with a JSON body.
+import { readFile, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { extname, join, normalize, sep } from 'node:path';
+import { events, type EventName } from '../contract/index.ts';
+import type { ExtraRoute, Lab } from '../core/host.ts';
+import { BodyTooLargeError, contentType, readBody, sendJson } from '../core/listener/http-util.ts';
+
+const API_BODY_LIMIT = 25 * 1024 * 1024;
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.ttf': 'font/ttf',
+  '.woff2': 'font/woff2',
+};
+
+const RENDERER_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; worker-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+export interface WebHost {
+  routes: ExtraRoute[];
+  /** Binds to the lab once it exists (the listener must be up before the lab's URL is known). */
+  attach(lab: Lab): void;
+}
+
+export function createWebHost(rendererDir: string): WebHost {
+  let lab: Lab | null = null;
+  const clients = new Set<ServerResponse>();
+
+  const sameOrigin = (req: IncomingMessage): string | null => {
+    if (!lab) return 'The app is still starting.';
+    const own = new URL(lab.url);
+    if (req.headers.host !== own.host) return `Host "${req.headers.host ?? ''}" is not ${own.host}.`;
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== lab.url) return `Origin "${origin}" is not ${lab.url}.`;
+    return null;
+  };
+
+  const api: ExtraRoute = async (req, res, url) => {
+    if (!url.pathname.startsWith('/api/')) return false;
+    const refused = sameOrigin(req);
+    if (refused) {
+      sendJson(res, 403, { ok: false, error: { code: 'invalid-input', message: `Refused: ${refused}` } });
+      return true;
+    }
+    if (req.method !== 'POST') {
+      sendJson(res, 405, { ok: false, error: { code: 'invalid-input', message: 'Use POST with a JSON body.' } });
+      return true;
+    }
+    if (contentType(req) !== 'application/json') {
+      sendJson(res, 415, { ok: false, error: { code: 'invalid-input', message: 'The API takes Content-Type: application/json.' } });
+      return true;
+    }
+    let input: unknown;
+    try {
+      const body = await readBody(req, API_BODY_LIMIT);
+      input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
+    } catch (error) {
+      const message = error instanceof BodyTooLargeError ? error.message : 'The body is not valid JSON.';
+      sendJson(res, error instanceof BodyTooLargeError ? 413 : 400, { ok: false, error: { code: 'invalid-input', message } });
+      return true;
+    }
+    const result = await lab!.handle(decodeURIComponent(url.pathname.slice('/api/'.length)), input);
+    sendJson(res, result.ok ? 200 : result.error.code === 'unknown-method' ? 404 : result.error.code === 'internal' ? 500 : 400, result);
+    return true;
+  };
+
+  const sse: ExtraRoute = (req, res, url) => {
+    if (url.pathname !== '/events') return false;
+    const refused = sameOrigin(req);
+    if (refused) {
+      sendJson(res, 403, { ok: false, error: { code: 'invalid-input', message: `Refused: ${refused}` } });
+      return true;
+    }
+    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+    res.write(': connected\n\n');
+    clients.add(res);
+    req.on('close', () => clients.delete(res));
+    return true;
+  };
+
+  const root = normalize(rendererDir);
+  const statics: ExtraRoute = async (req, res, url) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+    const file = normalize(join(root, rel));
+    if (file !== root && !file.startsWith(root + sep)) return false;
+    try {
+      if (!(await stat(file)).isFile()) return false;
+    } catch {
+      return false;
+    }
+    const headers: Record<string, string> = {
+      'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+      'X-Content-Type-Options': 'nosniff',
+    };
+    if (file.endsWith('.html')) {
+      headers['Content-Security-Policy'] = RENDERER_CSP;
+      headers['Cache-Control'] = 'no-store';
+    }
+    res.writeHead(200, headers);
+    res.end(req.method === 'HEAD' ? undefined : await readFile(file));
+    return true;
+  };
+
+  return {
+    routes: [api, sse, statics],
+    attach(bound) {
+      lab = bound;
+      for (const name of Object.keys(events) as EventName[]) {
+        bound.on(name, (payload) => {
+          const frame = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
+          for (const client of clients) client.write(frame);
+        });
+      }
+    },
+  };
+}
+
