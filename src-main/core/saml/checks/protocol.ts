@@ -210,7 +210,9 @@ export const nameIdCheck: CheckModule = {
     const nameId = subject ? firstChild(subject, NS.saml, 'NameID') : null;
     const value = textOf(nameId)?.trim() ?? '';
     if (!value) return fail('a NameID', 'absent or empty', 'The IdP sent no NameID. Configure its NameID (subject) source for this app.');
-    if (hasCommentInside(nameId)) {
+    // The signed bytes are canonicalized without comments, so look for one in the document as posted.
+    const posted = ctx.root ? descendants(ctx.root, NS.saml, 'NameID') : [];
+    if (posted.some((el) => hasCommentInside(el))) {
       return warn('a NameID without XML comments', value, 'The NameID contains an XML comment (a known truncation attack). The full text is used; make sure your app does the same.');
     }
     return pass('a NameID', value);

@@ -1,0 +1,46 @@
+// Layering rules that keep the shell thin: core and contract never import electron, the renderer never imports
+// Node or core code, and the preload imports only electron and the contract.
+import { readFile, readdir } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+async function sources(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await sources(path)));
+    else if (/\.(ts|tsx|mts)$/.test(entry.name)) out.push(path);
+  }
+  return out;
+}
+
+async function importsOf(file: string): Promise<string[]> {
+  const text = await readFile(file, 'utf8');
+  return [...text.matchAll(/(?:from\s+|import\s*\(\s*|require\(\s*|^import\s+)['"]([^'"]+)['"]/gm)].map((m) => m[1]!);
+}
+
+async function offenders(dir: string, forbidden: (spec: string) => boolean): Promise<string[]> {
+  const bad: string[] = [];
+  for (const file of await sources(join(ROOT, dir))) {
+    for (const spec of await importsOf(file)) if (forbidden(spec)) bad.push(`${relative(ROOT, file)} imports ${spec}`);
+  }
+  return bad;
+}
+
+describe('architecture', () => {
+  it('src-main/core and src-main/contract never import electron', async () => {
+    const isElectron = (s: string) => s === 'electron' || s.startsWith('electron/') || s.startsWith('@electron/');
+    expect(await offenders('src-main/core', isElectron)).toEqual([]);
+    expect(await offenders('src-main/contract', isElectron)).toEqual([]);
+  });
+
+  it('the detector itself sees an electron import', async () => {
+    expect((await importsOf(join(ROOT, 'src-main/preload/index.ts'))).some((s) => s === 'electron')).toBe(true);
+  });
+
+  it('the contract imports nothing but zod', async () => {
+    expect(await offenders('src-main/contract', (s) => s !== 'zod')).toEqual([]);
+  });
+});
