@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
-const results = join(root, 'test-results');
+const results = join(root, '.test-reports'); // not test-results: Playwright empties that folder
 mkdirSync(results, { recursive: true });
 
 const steps = [

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { KeyPair } from '../sp/keys.ts';
-import { ACS_URL, ALICE, NOW, b64, makeKeyPair, signResponse, trustedIdp, verifyInput } from '../testing/test-idp.ts';
+import { ACS_URL, NOW, b64, makeKeyPair, signResponse, trustedIdp, verifyInput } from '../testing/test-idp.ts';
 import type { TrustedIdp } from './context.ts';
 import { verifyResponse } from './verify.ts';
 
