@@ -1,6 +1,13 @@
-// The desktop shell end to end: Playwright drives the built Electron app (never a browser page). Skipped, with the
-// reason printed, where Electron's binary is not installed (it cannot be downloaded on every machine).
+// The desktop shell end to end, without a browser page:
+// - with Electron: Playwright drives the built app. Skipped, with the reason printed, where Electron's binary is not
+//   installed (it cannot be downloaded on every machine);
+// - everywhere: the BUILT shell (out/main/index.js) runs under plain Node with a fake electron module and the real
+//   core (src-main/electron/testing/shell-smoke.mjs), so the bundle, IPC trust, login window and shutdown are
+//   exercised even where Electron cannot run.
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +15,61 @@ import { _electron as electron, expect, test } from '@playwright/test';
 import { findElectronBinary } from '../scripts/electron-binary.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const mainBundle = join(root, 'out', 'main', 'index.js');
+
+function requireBuild(): void {
+  if (!existsSync(mainBundle)) throw new Error('out/main/index.js is missing: run `npm run build` first.');
+}
+
+/** Runs the built shell with the fake electron; resolves with its exit code and output. */
+function runShellSmoke(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const testing = join(root, 'src-main', 'electron', 'testing');
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', join(testing, 'register-fake-electron.mjs'), join(testing, 'shell-smoke.mjs'), ...args],
+      { cwd: root, env: { ...process.env, ...env }, timeout: 45_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+test.describe('electron shell on plain Node (fake electron) @electron', () => {
+  test('built shell: SP-initiated demo login through the login window provisions alice', async () => {
+    requireBuild();
+    const dataDir = mkdtempSync(join(tmpdir(), 'saml-jit-lab-shell-'));
+    try {
+      const run = await runShellSmoke(['--data', dataDir, '--port', '0']);
+      expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+      expect(JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}')).toMatchObject({ ok: true, principal: 'alice@example.com' });
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('built shell: a port in use shows a one-line error and exits with code 1', async () => {
+    requireBuild();
+    const dataDir = mkdtempSync(join(tmpdir(), 'saml-jit-lab-shell-'));
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (busy.address() as AddressInfo).port;
+      const run = await runShellSmoke(['--data', dataDir, '--port', String(port)], { SHELL_SMOKE: 'port-in-use' });
+      expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+      const outcome = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as { exitCode: number; errorBox: string; windows: number };
+      expect(outcome.exitCode).toBe(1);
+      expect(outcome.errorBox).toContain(String(port));
+      expect(outcome.errorBox).not.toContain('\n');
+      expect(outcome.windows).toBe(0);
+    } finally {
+      busy.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
 
 test.describe('electron shell @electron', () => {
   test('electron app: first SP-initiated login with the demo IdP provisions alice', async () => {
@@ -18,9 +80,7 @@ test.describe('electron shell @electron', () => {
       test.skip(true, reason);
       return;
     }
-    if (!existsSync(join(root, 'out', 'main', 'index.js'))) {
-      throw new Error('out/main/index.js is missing: run `npm run build` before the Electron e2e test.');
-    }
+    requireBuild();
 
     const dataDir = mkdtempSync(join(tmpdir(), 'saml-jit-lab-e2e-'));
     const env: Record<string, string> = {};
