@@ -30,9 +30,10 @@ function tryInstallElectron() {
   return result.status === 0;
 }
 
-/** Runs a child with inherited stdio, forwards SIGINT/SIGTERM, and exits with its code. */
+/** Runs a child with inherited stdio, forwards SIGINT/SIGTERM, and exits with its code. The child gets its own
+ * process group (POSIX), so Ctrl-C reaches it once, through us, not twice (a second SIGINT would cut its shutdown). */
 function run(command, commandArgs, env = process.env) {
-  const child = spawn(command, commandArgs, { cwd: root, stdio: 'inherit', env });
+  const child = spawn(command, commandArgs, { cwd: root, stdio: 'inherit', env, detached: process.platform !== 'win32' });
   const forward = (signal) => {
     if (child.exitCode === null) child.kill(signal);
   };
