@@ -203,7 +203,6 @@ async function start(args: ShellArgs): Promise<void> {
   }
   lab = created;
   for (const name of Object.keys(events) as EventName[]) created.on(name, (payload) => forwardEvent(name, payload));
-  logger.info(`SP listener on ${created.url}, data in ${created.dataDir}`);
   createMainWindow();
 }
 
