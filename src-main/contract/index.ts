@@ -66,8 +66,10 @@ export const LoginSummary = z.object({
 export type LoginSummary = z.infer<typeof LoginSummary>;
 
 export const LoginDetail = LoginSummary.extend({
-  /** The decoded (and, later, decrypted) XML, as received. Null when the body was not decodable. */
+  /** The decoded XML, as received. Null when the body was not decodable. */
   xml: z.string().nullable(),
+  /** The same response with its EncryptedAssertion replaced by the decrypted Assertion; null when not encrypted. */
+  decryptedXml: z.string().nullable(),
   /** The SAMLResponse form value exactly as posted (base64), or null when absent. */
   samlResponse: z.string().nullable(),
   relayState: z.string().nullable(),
@@ -122,6 +124,9 @@ export const IdpProfile = z.object({
 });
 export type IdpProfile = z.infer<typeof IdpProfile>;
 
+export const SignaturePolicy = z.enum(['either', 'response', 'assertion', 'both']);
+export type SignaturePolicy = z.infer<typeof SignaturePolicy>;
+
 export const SpSettings = z.object({
   entityId: z.string(),
   acsUrl: z.string(),
@@ -130,6 +135,10 @@ export const SpSettings = z.object({
   nameIdFormat: z.string(),
   clockSkewSeconds: z.number().int(),
   allowUnsolicited: z.boolean(),
+  /** Where a valid signature must be: on the Response, the Assertion, both, or either (default). */
+  signaturePolicy: SignaturePolicy,
+  /** RSA-SHA1 / SHA-1 digests: warn (default) or reject. */
+  sha1Policy: z.enum(['warn', 'reject']),
   certificatePem: z.string(),
   certificateFingerprintSha256: z.string(),
 });
@@ -174,6 +183,8 @@ export const contract = {
         nameIdFormat: z.string().trim().min(1).max(256).optional(),
         clockSkewSeconds: z.number().int().min(0).max(3600).optional(),
         allowUnsolicited: z.boolean().optional(),
+        signaturePolicy: SignaturePolicy.optional(),
+        sha1Policy: z.enum(['warn', 'reject']).optional(),
       })
       .strict(),
     output: SpSettings,

@@ -67,6 +67,8 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     nameIdFormat: store.data.sp.nameIdFormat,
     clockSkewSeconds: store.data.sp.clockSkewSeconds,
     allowUnsolicited: store.data.sp.allowUnsolicited,
+    signaturePolicy: store.data.sp.signaturePolicy ?? 'either',
+    sha1Policy: store.data.sp.sha1Policy ?? 'warn',
     certificatePem: spKeys.certificatePem,
     certificateFingerprintSha256: fingerprintSha256(spKeys.certificatePem),
   });
@@ -139,6 +141,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     store,
     clock,
     sp: spSettings,
+    spPrivateKeyPem: spKeys.privateKeyPem,
     idps: trustedIdps,
     onCompleted: (login) => emit('login.completed', login),
   });
@@ -171,6 +174,8 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       if (input.nameIdFormat !== undefined) sp.nameIdFormat = input.nameIdFormat;
       if (input.clockSkewSeconds !== undefined) sp.clockSkewSeconds = input.clockSkewSeconds;
       if (input.allowUnsolicited !== undefined) sp.allowUnsolicited = input.allowUnsolicited;
+      if (input.signaturePolicy !== undefined) sp.signaturePolicy = input.signaturePolicy;
+      if (input.sha1Policy !== undefined) sp.sha1Policy = input.sha1Policy;
       await store.flush();
       return spSettings();
     },

@@ -1,7 +1,7 @@
 // One login, end to end: verify, JIT-provision, record, persist, announce. Everything between verification and
 // the store mutation is synchronous, so concurrent posts for the same account cannot interleave (no lost update).
 import { randomUUID } from 'node:crypto';
-import type { Check, LoginDetail, LoginFlow, LoginSummary } from '../contract/index.ts';
+import type { Check, LoginDetail, LoginFlow, LoginSummary, SpSettings } from '../contract/index.ts';
 import { planProvision, accountKey } from './jit/provision.ts';
 import type { TrustedIdp, VerifyPolicy } from './saml/context.ts';
 import { verifyResponse } from './saml/verify.ts';
@@ -20,7 +20,8 @@ export interface LoginRequestInfo {
 export interface LoginServiceDeps {
   store: StoreService;
   clock: () => Date;
-  sp: () => { entityId: string; acsUrl: string; clockSkewSeconds: number; allowUnsolicited: boolean };
+  sp: () => SpSettings;
+  spPrivateKeyPem: string;
   idps: () => TrustedIdp[];
   onCompleted: (login: LoginSummary) => void;
 }
@@ -40,11 +41,19 @@ export class LoginService {
     const now = this.deps.clock();
     const sp = this.deps.sp();
     this.pruneExpired(now);
-    const policy: VerifyPolicy = { clockSkewSeconds: sp.clockSkewSeconds, allowUnsolicited: sp.allowUnsolicited, maxResponseBytes: MAX_BODY_BYTES };
+    const policy: VerifyPolicy = {
+      clockSkewSeconds: sp.clockSkewSeconds,
+      allowUnsolicited: sp.allowUnsolicited,
+      maxResponseBytes: MAX_BODY_BYTES,
+      signaturePolicy: sp.signaturePolicy,
+      sha1: sp.sha1Policy,
+      nameIdFormat: sp.nameIdFormat,
+    };
     const result = verifyResponse({
       samlResponse: request.samlResponse,
       now,
       sp,
+      spPrivateKeyPem: this.deps.spPrivateKeyPem,
       idps: this.deps.idps(),
       policy,
       outstanding: {
@@ -95,6 +104,7 @@ export class LoginService {
       accountId,
       samlResponse: request.samlResponse,
       xml: result.xml,
+      decryptedXml: result.decryptedXml,
       relayState: request.relayState,
       checks: result.checks,
       attributes: result.attributes,
@@ -164,6 +174,7 @@ export function detail(login: StoredLogin): LoginDetail {
   return {
     ...summarize(login),
     xml: login.xml,
+    decryptedXml: login.decryptedXml ?? null,
     samlResponse: login.samlResponse,
     relayState: login.relayState,
     nameIdFormat: login.nameIdFormat,

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import type { KeyPair } from '../sp/keys.ts';
 import { escapeXml } from '../util/xml.ts';
 import { samlify } from '../saml/samlify.ts';
+import { encryptAssertion } from '../saml/xmlenc.ts';
+import { certBase64 } from '../util/cert.ts';
 
 export type SigningMode = 'both' | 'assertion' | 'response' | 'none';
 
@@ -19,6 +21,10 @@ export interface ResponseSpec {
   now: Date;
   lifetimeSeconds?: number;
   signing?: SigningMode;
+  /** Signature algorithm URI (default RSA-SHA256). */
+  signatureAlgorithm?: string;
+  /** Encrypt the assertion for this SP certificate (PEM): sign the assertion, encrypt it, then sign the Response. */
+  encryptFor?: { certificatePem: string; contentAlgorithm?: string; keyAlgorithm?: string };
   /** For tests that need a response that is wrong in one precise way. */
   overrides?: Partial<{
     responseId: string;
@@ -79,13 +85,36 @@ export function responseXml(spec: ResponseSpec): string {
 
 /** The response XML, signed as `spec.signing` says (default: Response and Assertion, like SimpleSAMLphp). */
 export async function buildSignedResponse(spec: ResponseSpec): Promise<string> {
-  const xml = responseXml(spec);
   const signing = spec.signing ?? 'both';
+  if (!spec.encryptFor) return sign(responseXml(spec), spec, signing);
+  // Sign the assertion first (if asked), then encrypt it, then sign the Response over the ciphertext.
+  const signAssertion = signing === 'both' || signing === 'assertion';
+  let xml = signAssertion ? await sign(responseXml(spec), spec, 'assertion') : responseXml(spec);
+  const assertion = xml.match(/<saml:Assertion[\s\S]*<\/saml:Assertion>/)![0];
+  xml = xml.replace(assertion, () => encryptAssertion(assertion, spec.encryptFor!.certificatePem, spec.encryptFor));
+  if (signing === 'both' || signing === 'response') {
+    xml = samlify.SamlLib.constructSAMLSignature({
+      rawSamlMessage: xml,
+      isBase64Output: false,
+      isMessageSigned: true,
+      privateKey: spec.idpKeys.privateKeyPem,
+      signingCert: certBase64(spec.idpKeys.certificatePem),
+      signatureAlgorithm: spec.signatureAlgorithm ?? RSA_SHA256,
+      signatureConfig: { prefix: 'ds', location: { reference: "/*[local-name(.)='Response']/*[local-name(.)='Issuer']", action: 'after' } },
+    });
+  }
+  return xml;
+}
+
+const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
+
+async function sign(xml: string, spec: ResponseSpec, signing: SigningMode): Promise<string> {
   if (signing === 'none') return xml;
   const idp = samlify.IdentityProvider({
     entityID: spec.idpEntityId,
     privateKey: spec.idpKeys.privateKeyPem,
     signingCert: spec.idpKeys.certificatePem,
+    requestSignatureAlgorithm: spec.signatureAlgorithm ?? RSA_SHA256,
     singleSignOnService: [{ Binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', Location: 'http://127.0.0.1/demo-idp/sso' }],
     singleLogoutService: [{ Binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', Location: 'http://127.0.0.1/demo-idp/slo' }],
     nameIDFormat: [spec.nameIdFormat],

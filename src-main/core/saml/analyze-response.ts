@@ -1,11 +1,13 @@
 // Decodes, parses and signature-checks a posted SAMLResponse into a ResponseContext. Values are read only from
 // the bytes a valid signature covers (xml-crypto's signed references), never from the original document, so an
 // element smuggled next to the signed one (signature wrapping) is never what we provision from.
+import { XMLSerializer } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { fingerprintSha256, toPem } from '../util/cert.ts';
 import { NS, XmlParseError, allElements, attr, childElements, descendants, firstChild, hasDoctype, parseXml, textOf } from '../util/xml.ts';
 import type { ResponseContext, SignatureReport, Stage, TrustedIdp, VerifyInput } from './context.ts';
 import { schemaProblem } from './schema.ts';
+import { DecryptError, decryptEncryptedAssertion } from './xmlenc.ts';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -27,6 +29,9 @@ export function analyzeResponse(input: VerifyInput): ResponseContext {
     response: null,
     responseSigned: false,
     assertion: null,
+    postedAssertion: null,
+    decryption: null,
+    decryptedXml: null,
   };
   if (!ctx.decoded.ok) return ctx;
   const xml = ctx.decoded.value;
@@ -42,21 +47,42 @@ export function analyzeResponse(input: VerifyInput): ResponseContext {
   const problem = schemaProblem(xml);
   ctx.schema = problem === null ? { ok: true, value: true } : { ok: false, reason: problem };
   ctx.assertionCount = descendants(doc, NS.saml, 'Assertion').length;
-  ctx.encryptedAssertionCount = descendants(doc, NS.saml, 'EncryptedAssertion').length;
+  const encrypted = descendants(doc, NS.saml, 'EncryptedAssertion');
+  ctx.encryptedAssertionCount = encrypted.length;
   ctx.duplicateIds = duplicateIds(doc);
   ctx.responseIssuer = textOf(firstChild(root, NS.saml, 'Issuer'))?.trim() ?? null;
-  const unsignedAssertion = descendants(doc, NS.saml, 'Assertion')[0] ?? null;
-  const assertionIssuer = textOf(unsignedAssertion ? firstChild(unsignedAssertion, NS.saml, 'Issuer') : null)?.trim() ?? null;
+
+  // An encrypted assertion is decrypted from the document as posted, to find its issuer and its own signature.
+  let decrypted: { assertion: Element; xml: string } | null = null;
+  if (ctx.assertionCount === 0 && encrypted.length === 1 && ctx.duplicateIds.length === 0) {
+    const attempt = decryptInPlace(encrypted[0]!, input);
+    if (attempt.ok) {
+      decrypted = attempt.value;
+      ctx.decryption = { ok: true, value: attempt.value.algorithms };
+      ctx.decryptedXml = inlineDecrypted(xml, attempt.value.assertion);
+    } else {
+      ctx.decryption = attempt;
+    }
+  }
+  ctx.postedAssertion = decrypted?.assertion ?? descendants(doc, NS.saml, 'Assertion')[0] ?? null;
+  const assertionIssuer = textOf(ctx.postedAssertion ? firstChild(ctx.postedAssertion, NS.saml, 'Issuer') : null)?.trim() ?? null;
   ctx.idp = findIdp(input.idps, ctx.responseIssuer ?? assertionIssuer);
 
-  // Signature checks need exactly one assertion and unique IDs to be meaningful; the checks reject otherwise.
-  const signatureEls = descendants(doc, NS.ds, 'Signature');
+  // Every signature in the document is checked; the checks reject if any fails.
   const signedBytes = new Map<Element, string>();
-  for (const sigEl of signatureEls) {
+  for (const sigEl of descendants(doc, NS.ds, 'Signature')) {
     const { report, signedXml } = checkSignature(sigEl, xml, ctx.idp);
     ctx.signatures.push(report);
     const parent = sigEl.parentNode as Element | null;
     if (report.valid && parent && signedXml !== null) signedBytes.set(parent, signedXml);
+  }
+  let decryptedSignedXml: string | null = null;
+  if (decrypted) {
+    for (const sigEl of descendants(decrypted.assertion, NS.ds, 'Signature')) {
+      const { report, signedXml } = checkSignature(sigEl, decrypted.xml, ctx.idp);
+      ctx.signatures.push({ ...report, element: `${report.element} (decrypted)` });
+      if (report.valid && sigEl.parentNode === decrypted.assertion && signedXml !== null) decryptedSignedXml = signedXml;
+    }
   }
 
   // The envelope: from the signed bytes when the Response is signed, else the document as posted.
@@ -70,15 +96,74 @@ export function analyzeResponse(input: VerifyInput): ResponseContext {
   }
   ctx.response ??= root;
 
-  if (ctx.assertionCount === 1 && ctx.duplicateIds.length === 0 && unsignedAssertion) {
-    const assertionXml = signedBytes.get(unsignedAssertion);
-    if (assertionXml !== undefined) {
-      ctx.assertion = reparse(assertionXml);
+  const plainAssertion = descendants(doc, NS.saml, 'Assertion')[0] ?? null;
+  if (ctx.assertionCount === 1 && ctx.encryptedAssertionCount === 0 && ctx.duplicateIds.length === 0 && plainAssertion) {
+    const assertionXml = signedBytes.get(plainAssertion);
+    if (assertionXml !== undefined) ctx.assertion = reparse(assertionXml);
+    else if (ctx.responseSigned) ctx.assertion = childElements(ctx.response, NS.saml, 'Assertion')[0] ?? null;
+  } else if (decrypted) {
+    if (decryptedSignedXml !== null) {
+      ctx.assertion = reparse(decryptedSignedXml);
     } else if (ctx.responseSigned) {
-      ctx.assertion = childElements(ctx.response, NS.saml, 'Assertion')[0] ?? null;
+      // The Response signature covers the ciphertext: decrypt the copy inside the signed bytes.
+      const signedEncrypted = childElements(ctx.response, NS.saml, 'EncryptedAssertion')[0];
+      const again = signedEncrypted ? decryptInPlace(signedEncrypted, input) : null;
+      ctx.assertion = again?.ok ? again.value.assertion : null;
     }
   }
   return ctx;
+}
+
+interface DecryptedAssertion {
+  assertion: Element;
+  /** A standalone document holding the decrypted assertion, for its signature check. */
+  xml: string;
+  algorithms: { contentAlgorithm: string; keyAlgorithm: string };
+}
+
+function decryptInPlace(encryptedAssertion: Element, input: VerifyInput): Stage<DecryptedAssertion> {
+  if (!input.spPrivateKeyPem) return { ok: false, reason: 'The assertion is encrypted and no SP private key is available to decrypt it.' };
+  try {
+    const d = decryptEncryptedAssertion(encryptedAssertion, input.spPrivateKeyPem);
+    // The plaintext may use prefixes declared on the Response: re-declare the namespaces in scope around it.
+    const xmlns = inScopeNamespaces(encryptedAssertion);
+    const wrapped = `<lab:Decrypted xmlns:lab="urn:saml-jit-lab:decrypted"${xmlns}>${d.xml.replace(/^<\?xml[^>]*\?>/, '')}</lab:Decrypted>`;
+    const wrapper = parseXml(wrapped).documentElement;
+    const children = childElements(wrapper);
+    const assertion = children[0];
+    if (children.length !== 1 || !assertion || assertion.namespaceURI !== NS.saml || assertion.localName !== 'Assertion') {
+      return { ok: false, reason: 'The decrypted content is not a single saml:Assertion.' };
+    }
+    return { ok: true, value: { assertion, xml: wrapped, algorithms: { contentAlgorithm: d.contentAlgorithm, keyAlgorithm: d.keyAlgorithm } } };
+  } catch (error) {
+    if (error instanceof DecryptError || error instanceof XmlParseError) return { ok: false, reason: error.message };
+    return { ok: false, reason: `Decryption failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+function inScopeNamespaces(el: Element): string {
+  const seen = new Map<string, string>();
+  for (let node: Node | null = el; node && node.nodeType === 1; node = node.parentNode) {
+    const attrs = (node as Element).attributes;
+    for (let i = 0; i < attrs.length; i++) {
+      const a = attrs.item(i)!;
+      if ((a.name === 'xmlns' || a.name.startsWith('xmlns:')) && !seen.has(a.name) && a.name !== 'xmlns:lab') seen.set(a.name, a.value);
+    }
+  }
+  return [...seen].map(([name, value]) => ` ${name}="${value.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`).join('');
+}
+
+/** The posted response with the decrypted assertion in place of the EncryptedAssertion (inspector view only). */
+function inlineDecrypted(xml: string, assertion: Element): string | null {
+  try {
+    const doc = parseXml(xml);
+    const target = descendants(doc, NS.saml, 'EncryptedAssertion')[0];
+    if (!target || !target.parentNode) return null;
+    target.parentNode.replaceChild(doc.importNode(assertion, true), target);
+    return new XMLSerializer().serializeToString(doc);
+  } catch {
+    return null;
+  }
 }
 
 function decode(input: VerifyInput): Stage<string> {

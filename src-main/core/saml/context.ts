@@ -24,11 +24,19 @@ export interface ReplayLookup {
   seen(assertionId: string, idpEntityId: string): boolean;
 }
 
+export type SignaturePolicy = 'either' | 'response' | 'assertion' | 'both';
+
 export interface VerifyPolicy {
   clockSkewSeconds: number;
   allowUnsolicited: boolean;
   /** Largest decoded response accepted, in bytes. */
   maxResponseBytes: number;
+  /** Which element a valid signature must be on. Default 'either' (as long as it covers the assertion read). */
+  signaturePolicy?: SignaturePolicy;
+  /** RSA-SHA1 / SHA-1 digests: warn (default) or reject. */
+  sha1?: 'warn' | 'reject';
+  /** The NameID format the SP asks for; a different one received is a warning. */
+  nameIdFormat?: string;
 }
 
 export interface VerifyInput {
@@ -41,6 +49,8 @@ export interface VerifyInput {
   policy: VerifyPolicy;
   outstanding: OutstandingLookup;
   replay: ReplayLookup;
+  /** Decrypts EncryptedAssertions. */
+  spPrivateKeyPem?: string | null;
 }
 
 export interface SignatureReport {
@@ -82,4 +92,10 @@ export interface ResponseContext {
   responseSigned: boolean;
   /** The Assertion read from the bytes a valid signature covers; null when no valid signature covers it. */
   assertion: Element | null;
+  /** The assertion as posted (or as decrypted), unverified: only for diagnostics such as comment detection. */
+  postedAssertion: Element | null;
+  /** Set when the response carries an EncryptedAssertion. */
+  decryption: Stage<{ contentAlgorithm: string; keyAlgorithm: string }> | null;
+  /** The response with the decrypted assertion in place of the EncryptedAssertion, for the inspector. */
+  decryptedXml: string | null;
 }

@@ -2,7 +2,7 @@
 // `validate` hides libxml2's messages, so we call the same xmllint with the same schemas to keep them.
 import { createRequire } from 'node:module';
 
-const require = createRequire(import.meta.url);
+const requireCjs = createRequire(import.meta.url);
 
 interface XmllintModule {
   validateXML(options: { xml: string; schema: string[] }): { errors: string[] | null };
@@ -13,7 +13,7 @@ let cached: { lint: XmllintModule; schemas: string[] } | null = null;
 function load(): { lint: XmllintModule; schemas: string[] } {
   if (cached) return cached;
   const base = 'samlify-validator-js/build';
-  const lint = require(`${base}/node-xmllint`) as XmllintModule;
+  const lint = requireCjs(`${base}/node-xmllint`) as XmllintModule;
   const text = (name: string): string => (require(`${base}/schemas/${name}`) as { default: string }).default;
   // The emscripten build names its virtual files file_0.xsd, file_1.xsd…, in the order they are passed.
   const proto = text('saml-schema-protocol-2.0.xsd')

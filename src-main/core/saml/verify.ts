@@ -11,6 +11,8 @@ export interface VerifyResult {
   checks: Check[];
   /** The decoded XML, for the inspector; null when the input did not decode. */
   xml: string | null;
+  /** The response with its encrypted assertion decrypted in place (null when nothing was decrypted). */
+  decryptedXml: string | null;
   idp: TrustedIdp | null;
   issuer: string | null;
   nameId: string | null;
@@ -41,6 +43,7 @@ export function verifyResponse(input: VerifyInput): VerifyResult {
     verdict,
     checks,
     xml: ctx.decoded.ok ? ctx.decoded.value : null,
+    decryptedXml: ctx.decryptedXml,
     idp: ctx.idp,
     issuer: ctx.responseIssuer,
     nameId: textOf(nameIdEl)?.trim() ?? null,

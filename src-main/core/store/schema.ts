@@ -8,6 +8,8 @@ export interface StoredSp {
   nameIdFormat: string;
   clockSkewSeconds: number;
   allowUnsolicited: boolean;
+  signaturePolicy?: 'either' | 'response' | 'assertion' | 'both';
+  sha1Policy?: 'warn' | 'reject';
 }
 
 export interface StoredIdp {
@@ -46,6 +48,7 @@ export interface StoredLogin {
   accountId: string | null;
   samlResponse: string | null;
   xml: string | null;
+  decryptedXml?: string | null;
   relayState: string | null;
   checks: Check[];
   attributes: Attribute[];

@@ -1,6 +1,6 @@
 // Checks on the posted bytes and the XML document as a whole.
 import type { CheckModule } from './check.ts';
-import { fail, pass } from './check.ts';
+import { fail, pass, warn } from './check.ts';
 
 export const decodeCheck: CheckModule = {
   id: 'response.decode',
@@ -62,11 +62,9 @@ export const singleAssertionCheck: CheckModule = {
   run: (ctx) => {
     if (!ctx.root || ctx.schema === null) return null;
     const received = `${ctx.assertionCount} Assertion, ${ctx.encryptedAssertionCount} EncryptedAssertion`;
-    if (ctx.assertionCount === 1 && ctx.encryptedAssertionCount === 0) return pass('1 Assertion', received);
-    if (ctx.assertionCount === 0 && ctx.encryptedAssertionCount === 1) {
-      return fail('1 Assertion', received, 'Encrypted assertions are not decrypted yet in this version: turn off assertion encryption for this SP in the IdP.');
-    }
-    return fail('1 Assertion', received, ctx.assertionCount + ctx.encryptedAssertionCount === 0
+    if (ctx.assertionCount === 1 && ctx.encryptedAssertionCount === 0) return pass('1 Assertion (or 1 EncryptedAssertion)', received);
+    if (ctx.assertionCount === 0 && ctx.encryptedAssertionCount === 1) return pass('1 Assertion (or 1 EncryptedAssertion)', received);
+    return fail('1 Assertion (or 1 EncryptedAssertion)', received, ctx.assertionCount + ctx.encryptedAssertionCount === 0
       ? 'The response carries no assertion; if its status is not Success, the IdP refused the login.'
       : 'More than one assertion is a signature-wrapping pattern; a response must carry exactly one.');
   },
@@ -80,5 +78,35 @@ export const uniqueIdsCheck: CheckModule = {
     return ctx.duplicateIds.length === 0
       ? pass('unique IDs', 'unique')
       : fail('unique IDs', `duplicated: ${ctx.duplicateIds.join(', ')}`, 'Two elements share an ID: a signature-wrapping pattern. Rejected.');
+  },
+};
+
+const ALGORITHM_NAMES: Record<string, string> = {
+  'http://www.w3.org/2001/04/xmlenc#aes128-cbc': 'AES-128-CBC',
+  'http://www.w3.org/2001/04/xmlenc#aes256-cbc': 'AES-256-CBC',
+  'http://www.w3.org/2009/xmlenc11#aes128-gcm': 'AES-128-GCM',
+  'http://www.w3.org/2009/xmlenc11#aes256-gcm': 'AES-256-GCM',
+  'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p': 'RSA-OAEP',
+  'http://www.w3.org/2009/xmlenc11#rsa-oaep': 'RSA-OAEP (1.1)',
+  'http://www.w3.org/2001/04/xmlenc#rsa-1_5': 'RSA PKCS#1 v1.5',
+};
+
+export const decryptCheck: CheckModule = {
+  id: 'assertion.decrypt',
+  title: 'Encrypted assertion decrypts with the SP key',
+  run: (ctx) => {
+    if (ctx.decryption === null) return null;
+    if (!ctx.decryption.ok) {
+      return fail('decryptable with this SP\'s private key (RSA-OAEP + AES)', ctx.decryption.reason, /no SP private key/.test(ctx.decryption.reason)
+        ? 'Give the SP private key (--sp-key) or turn off assertion encryption in the IdP.'
+        : /rsa-1_5|v1\.5/.test(ctx.decryption.reason)
+          ? 'Switch the IdP\'s key transport (key encryption) algorithm to RSA-OAEP.'
+          : 'Upload this SP\'s current certificate (from its metadata) as the IdP\'s encryption certificate.');
+    }
+    const { contentAlgorithm, keyAlgorithm } = ctx.decryption.value;
+    const names = `${ALGORITHM_NAMES[keyAlgorithm] ?? keyAlgorithm} + ${ALGORITHM_NAMES[contentAlgorithm] ?? contentAlgorithm}`;
+    return /cbc/.test(contentAlgorithm)
+      ? warn('RSA-OAEP + AES-GCM', names, 'AES-CBC is decryptable but malleable; prefer AES-GCM in the IdP if it offers it.')
+      : pass('RSA-OAEP + AES-GCM', names);
   },
 };

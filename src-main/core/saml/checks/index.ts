@@ -1,9 +1,14 @@
 // The check catalogue, in the order the inspector shows it. Adding a check = one module + one line here.
 import type { CheckModule } from './check.ts';
-import { decodeCheck, doctypeCheck, rootCheck, schemaCheck, singleAssertionCheck, uniqueIdsCheck, wellFormedCheck } from './document.ts';
+import { decodeCheck, decryptCheck, doctypeCheck, rootCheck, schemaCheck, singleAssertionCheck, uniqueIdsCheck, wellFormedCheck } from './document.ts';
 import {
   assertionIssuerCheck,
   audienceCheck,
+  authnStatementCheck,
+  confirmationNotBeforeCheck,
+  issueInstantCheck,
+  nameIdFormatCheck,
+  sessionExpiryCheck,
   confirmationExpiryCheck,
   destinationCheck,
   inResponseToCheck,
@@ -15,7 +20,7 @@ import {
   statusCheck,
   timeWindowCheck,
 } from './protocol.ts';
-import { algorithmCheck, keyInfoTrustedCheck, signatureCoversAssertionCheck, signaturesValidCheck } from './signature.ts';
+import { algorithmCheck, keyInfoTrustedCheck, signatureCoversAssertionCheck, signaturePolicyCheck, signaturesValidCheck } from './signature.ts';
 
 export const CHECKS: readonly CheckModule[] = [
   decodeCheck,
@@ -24,11 +29,13 @@ export const CHECKS: readonly CheckModule[] = [
   rootCheck,
   schemaCheck,
   singleAssertionCheck,
+  decryptCheck,
   uniqueIdsCheck,
   issuerKnownCheck,
   signaturesValidCheck,
   signatureCoversAssertionCheck,
   keyInfoTrustedCheck,
+  signaturePolicyCheck,
   algorithmCheck,
   statusCheck,
   responseIssuerCheck,
@@ -37,8 +44,13 @@ export const CHECKS: readonly CheckModule[] = [
   audienceCheck,
   recipientCheck,
   confirmationExpiryCheck,
+  confirmationNotBeforeCheck,
   timeWindowCheck,
+  issueInstantCheck,
+  authnStatementCheck,
+  sessionExpiryCheck,
   inResponseToCheck,
   replayCheck,
   nameIdCheck,
+  nameIdFormatCheck,
 ];

@@ -13,7 +13,7 @@ export const issuerKnownCheck: CheckModule = {
   run: (ctx) => {
     if (!ctx.root || ctx.schema === null) return null;
     const configured = ctx.input.idps.map((i) => i.entityId).join(', ') || 'none';
-    const assertion = descendants(ctx.root, NS.saml, 'Assertion')[0] ?? null;
+    const assertion = ctx.postedAssertion;
     const received = ctx.responseIssuer ?? textOf(assertion ? firstChild(assertion, NS.saml, 'Issuer') : null)?.trim() ?? 'no Issuer';
     return ctx.idp
       ? pass(configured, received)
@@ -211,10 +211,82 @@ export const nameIdCheck: CheckModule = {
     const value = textOf(nameId)?.trim() ?? '';
     if (!value) return fail('a NameID', 'absent or empty', 'The IdP sent no NameID. Configure its NameID (subject) source for this app.');
     // The signed bytes are canonicalized without comments, so look for one in the document as posted.
-    const posted = ctx.root ? descendants(ctx.root, NS.saml, 'NameID') : [];
+    const posted = ctx.postedAssertion ? descendants(ctx.postedAssertion, NS.saml, 'NameID') : [];
     if (posted.some((el) => hasCommentInside(el))) {
       return warn('a NameID without XML comments', value, 'The NameID contains an XML comment (a known truncation attack). The full text is used; make sure your app does the same.');
     }
     return pass('a NameID', value);
+  },
+};
+
+export const nameIdFormatCheck: CheckModule = {
+  id: 'nameid.format',
+  title: 'NameID format is the one the SP asks for',
+  run: (ctx) => {
+    if (!ctx.assertion) return null;
+    const subject = firstChild(ctx.assertion, NS.saml, 'Subject');
+    const format = attr(subject ? firstChild(subject, NS.saml, 'NameID') : null, 'Format') ?? 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
+    const wanted = ctx.input.policy.nameIdFormat;
+    if (!wanted || wanted.endsWith(':unspecified') || wanted === format) return pass(wanted ?? 'any', format);
+    return warn(wanted, format, format.endsWith(':transient')
+      ? 'A transient NameID changes at every login: each login would create a new account. Ask the IdP for a persistent or email NameID.'
+      : 'The IdP sends another NameID format than the SP asks for; accounts are keyed by this value, so make sure it is stable.');
+  },
+};
+
+export const authnStatementCheck: CheckModule = {
+  id: 'authn.statement',
+  title: 'The assertion has an AuthnStatement',
+  run: (ctx) => {
+    if (!ctx.assertion) return null;
+    const authn = firstChild(ctx.assertion, NS.saml, 'AuthnStatement');
+    const classRef = textOf(authn ? descendants(authn, NS.saml, 'AuthnContextClassRef')[0] ?? null : null)?.trim();
+    return authn
+      ? pass('an AuthnStatement', classRef ?? 'present')
+      : fail('an AuthnStatement', 'absent', 'An assertion for web SSO must say how the user authenticated (AuthnStatement). Check that the IdP sends an authentication assertion, not an attribute query answer.');
+  },
+};
+
+export const sessionExpiryCheck: CheckModule = {
+  id: 'authn.session-expiry',
+  title: 'The IdP session has not ended',
+  run: (ctx) => {
+    if (!ctx.assertion) return null;
+    const authn = firstChild(ctx.assertion, NS.saml, 'AuthnStatement');
+    const raw = attr(authn, 'SessionNotOnOrAfter');
+    if (raw === null) return pass('SessionNotOnOrAfter in the future, if present', 'absent');
+    const limit = parseInstant(raw);
+    if (!limit) return fail('a valid SessionNotOnOrAfter', raw, 'SessionNotOnOrAfter is not an xs:dateTime.');
+    return limit.getTime() + ctx.skewMs > ctx.input.now.getTime()
+      ? pass(`after ${ctx.input.now.toISOString()}`, limit.toISOString())
+      : fail(`after ${ctx.input.now.toISOString()}`, limit.toISOString(), 'The IdP says this session has already ended. Sign in again at the IdP.');
+  },
+};
+
+export const issueInstantCheck: CheckModule = {
+  id: 'assertion.issue-instant',
+  title: 'The assertion was issued recently, not in the future',
+  run: (ctx) => {
+    if (!ctx.assertion) return null;
+    const issued = parseInstant(attr(ctx.assertion, 'IssueInstant'));
+    const now = ctx.input.now.getTime();
+    const expected = `between ${new Date(now - 3600_000).toISOString()} and ${new Date(now + ctx.skewMs).toISOString()}`;
+    if (!issued) return fail(expected, attr(ctx.assertion, 'IssueInstant') ?? 'absent', 'IssueInstant is missing or not an xs:dateTime.');
+    if (issued.getTime() - ctx.skewMs > now) return fail(expected, issued.toISOString(), 'The IdP clock is ahead of this machine by more than the allowed skew. Sync the clocks (NTP).');
+    if (issued.getTime() < now - 3600_000) return warn(expected, issued.toISOString(), 'This assertion was issued more than an hour ago: it is being replayed, or the clocks disagree.');
+    return pass(expected, issued.toISOString());
+  },
+};
+
+export const confirmationNotBeforeCheck: CheckModule = {
+  id: 'subject-confirmation.not-before',
+  title: 'Bearer confirmation carries no NotBefore',
+  run: (ctx) => {
+    const data = bearerData(ctx);
+    if (data.length === 0) return null;
+    const withNotBefore = data.map((d) => attr(d, 'NotBefore')).filter((v): v is string => v !== null);
+    return withNotBefore.length === 0
+      ? pass('no NotBefore (SAML profiles 4.1.4.2)', 'absent')
+      : warn('no NotBefore (SAML profiles 4.1.4.2)', withNotBefore.join(', '), 'The Web SSO profile forbids NotBefore on a bearer confirmation; some SPs reject such responses.');
   },
 };

@@ -38,7 +38,8 @@ export const signatureCoversAssertionCheck: CheckModule = {
   id: 'signature.covers-assertion',
   title: 'A valid signature covers the assertion',
   run: (ctx) => {
-    if (!applies(ctx) || ctx.assertionCount !== 1 || ctx.duplicateIds.length > 0) return null;
+    const one = (ctx.assertionCount === 1 && ctx.encryptedAssertionCount === 0) || (ctx.assertionCount === 0 && ctx.decryption?.ok === true);
+    if (!applies(ctx) || !one || ctx.duplicateIds.length > 0) return null;
     if (ctx.assertion) {
       const by = ctx.signatures.filter((s) => s.valid).map((s) => s.element).join(' and ');
       return pass('Response or Assertion signed', `signed: ${by}`);
@@ -66,16 +67,40 @@ export const keyInfoTrustedCheck: CheckModule = {
 };
 
 const WEAK = new Set(['http://www.w3.org/2000/09/xmldsig#rsa-sha1', 'http://www.w3.org/2000/09/xmldsig#sha1']);
+const KNOWN = new Set([
+  ...WEAK,
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+  'http://www.w3.org/2001/04/xmldsig-more#rsa-sha512',
+  'http://www.w3.org/2001/04/xmlenc#sha256',
+  'http://www.w3.org/2001/04/xmlenc#sha512',
+]);
 
 export const algorithmCheck: CheckModule = {
   id: 'signature.algorithm',
   title: 'Signature and digest algorithms are strong',
   run: (ctx) => {
     if (!applies(ctx) || ctx.signatures.length === 0) return null;
-    const algs = [...new Set(ctx.signatures.flatMap((s) => [s.signatureAlgorithm ?? '?', s.digestAlgorithm ?? '?']))];
+    const algs = [...new Set(ctx.signatures.flatMap((s) => [s.signatureAlgorithm ?? '(none)', s.digestAlgorithm ?? '(none)']))];
+    const unknown = algs.filter((a) => !KNOWN.has(a));
+    if (unknown.length > 0) return fail('RSA-SHA256 or stronger', algs.join(', '), `Unknown or unsupported algorithm ${unknown.join(', ')}: refused. Configure the IdP to sign with RSA-SHA256.`);
     const weak = algs.filter((a) => WEAK.has(a));
-    return weak.length > 0
-      ? warn('RSA-SHA256 or stronger', algs.join(', '), 'SHA-1 is deprecated for signatures. Switch the IdP to RSA-SHA256 (e.g. ADFS relying-party "Secure hash algorithm").')
-      : pass('RSA-SHA256 or stronger', algs.join(', '));
+    if (weak.length === 0) return pass('RSA-SHA256 or stronger', algs.join(', '));
+    const hint = 'SHA-1 is deprecated for signatures. Switch the IdP to RSA-SHA256 (e.g. ADFS relying-party "Secure hash algorithm").';
+    return ctx.input.policy.sha1 === 'reject' ? fail('RSA-SHA256 or stronger (SHA-1 refused by policy)', algs.join(', '), hint) : warn('RSA-SHA256 or stronger', algs.join(', '), hint);
+  },
+};
+
+export const signaturePolicyCheck: CheckModule = {
+  id: 'signature.policy',
+  title: 'Signed where the policy requires',
+  run: (ctx) => {
+    if (!applies(ctx) || !ctx.assertion) return null;
+    const policy = ctx.input.policy.signaturePolicy ?? 'either';
+    const response = ctx.responseSigned;
+    const assertion = ctx.signatures.some((s) => s.valid && s.element.startsWith('Assertion'));
+    const received = [response ? 'Response' : null, assertion ? 'Assertion' : null].filter(Boolean).join(' and ') || 'nothing';
+    const ok = policy === 'either' ? response || assertion : policy === 'both' ? response && assertion : policy === 'response' ? response : assertion;
+    const expected = { either: 'Response or Assertion signed', both: 'Response and Assertion signed', response: 'Response signed', assertion: 'Assertion signed' }[policy];
+    return ok ? pass(expected, `signed: ${received}`) : fail(expected, `signed: ${received}`, `The policy requires ${expected.toLowerCase()}. Change the IdP's signing option (sign response / assertion / both), or relax the policy.`);
   },
 };
