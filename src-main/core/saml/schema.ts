@@ -14,7 +14,7 @@ function load(): { lint: XmllintModule; schemas: string[] } {
   if (cached) return cached;
   const base = 'samlify-validator-js/build';
   const lint = requireCjs(`${base}/node-xmllint`) as XmllintModule;
-  const text = (name: string): string => (require(`${base}/schemas/${name}`) as { default: string }).default;
+  const text = (name: string): string => (requireCjs(`${base}/schemas/${name}`) as { default: string }).default;
   // The emscripten build names its virtual files file_0.xsd, file_1.xsd…, in the order they are passed.
   const proto = text('saml-schema-protocol-2.0.xsd')
     .replace('saml-schema-assertion-2.0.xsd', 'file_0.xsd')
