@@ -12,6 +12,8 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
+      // electron-vite's ESM output declares its own top-level `require`: a second one breaks the main bundle.
+      'no-restricted-syntax': ['error', { selector: "Program > VariableDeclaration > VariableDeclarator[id.name='require']", message: 'Name it differently (e.g. requireCjs): electron-vite declares `require` in the main bundle.' }],
     },
   },
   {
