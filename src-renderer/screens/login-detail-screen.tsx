@@ -106,6 +106,8 @@ export function LoginDetailScreen({ id, tab }: { id: string; tab: LoginTab }): R
 }
 
 function SummaryTab({ detail }: { detail: LoginDetail }): ReactNode {
+  const { accounts } = useLab();
+  const account = detail.accountId === null ? undefined : accounts.find((a) => a.id === detail.accountId);
   const failing = detail.checks.filter((c) => c.status === 'fail');
   const warnings = detail.checks.filter((c) => c.status === 'warn');
   const passed = detail.checks.length - failing.length - warnings.length;
@@ -147,8 +149,8 @@ function SummaryTab({ detail }: { detail: LoginDetail }): ReactNode {
         <dd>
           <DiffKindBadge kind={detail.diff.kind} />{' '}
           {detail.accountId !== null && (
-            <a href="#/accounts" className="mono">
-              {detail.accountId}
+            <a href="#/accounts" className="mono" title={detail.accountId} data-testid="summary-account">
+              {account?.principal ?? detail.accountId}
             </a>
           )}
         </dd>
