@@ -2,9 +2,11 @@
 import { LabError } from '../core/errors.ts';
 import { UsageError } from './args.ts';
 import { SERVE_USAGE, serve, type Io } from './serve.ts';
+import { VERIFY_USAGE, verifyCommand } from './verify-command.ts';
 
 const USAGE = `Usage:
-  ${SERVE_USAGE}`;
+  ${SERVE_USAGE}
+  ${VERIFY_USAGE}`;
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
@@ -12,6 +14,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     switch (command) {
       case 'serve':
         return await serve(rest, io);
+      case 'verify':
+        return await verifyCommand(rest, io);
       case undefined:
       case '--help':
       case 'help':

@@ -17,6 +17,8 @@ export interface Io {
   out: (line: string) => void;
   err: (line: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Reads all of standard input (for `--response -`). */
+  stdin?: () => Promise<string>;
 }
 
 export async function serve(argv: string[], io: Io): Promise<number> {

@@ -1,0 +1,135 @@
+// `saml-jit-lab verify`: the same verification engine, headless, for scripts and CI.
+// Exit 0 accepted, 1 rejected, 2 usage or unreadable input.
+import { readFile } from 'node:fs/promises';
+import { parseIdpMetadata } from '../core/idp/metadata.ts';
+import type { TrustedIdp } from '../core/saml/context.ts';
+import { verifyResponse, type VerifyResult } from '../core/saml/verify.ts';
+import { certBase64, summarizeCert } from '../core/util/cert.ts';
+import { NS, firstChild, parseXml, textOf } from '../core/util/xml.ts';
+import { UsageError, parseFlags } from './args.ts';
+import type { Io } from './serve.ts';
+
+export const VERIFY_USAGE =
+  'saml-jit-lab verify (--idp-metadata FILE | --idp-cert PEM) --sp-entity-id ID --acs-url URL --response FILE|- [--in-response-to ID] [--sp-key PEM] [--now ISO-8601] [--skew SECONDS] [--json]';
+
+export async function verifyCommand(argv: string[], io: Io): Promise<number> {
+  const { flags } = parseFlags(argv, {
+    'idp-metadata': 'string',
+    'idp-cert': 'string',
+    'sp-entity-id': 'string',
+    'acs-url': 'string',
+    response: 'string',
+    'in-response-to': 'string',
+    'sp-key': 'string',
+    now: 'string',
+    skew: 'string',
+    json: 'boolean',
+    help: 'boolean',
+  });
+  if (flags.help) {
+    io.out(`Usage: ${VERIFY_USAGE}`);
+    return 0;
+  }
+  const str = (name: string): string | undefined => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
+  const metadataFile = str('idp-metadata');
+  const certFile = str('idp-cert');
+  if (!metadataFile === !certFile) throw new UsageError(`Give exactly one of --idp-metadata or --idp-cert.\nUsage: ${VERIFY_USAGE}`);
+  const spEntityId = str('sp-entity-id');
+  const acsUrl = str('acs-url');
+  const responseArg = str('response');
+  if (!spEntityId || !acsUrl || !responseArg) throw new UsageError(`--sp-entity-id, --acs-url and --response are required.\nUsage: ${VERIFY_USAGE}`);
+  const nowArg = str('now');
+  const now = nowArg === undefined ? new Date() : new Date(nowArg);
+  if (Number.isNaN(now.getTime()) || (nowArg !== undefined && !/^\d{4}-\d{2}-\d{2}T/.test(nowArg))) throw new UsageError(`--now must be an ISO-8601 instant such as 2024-05-01T12:00:00Z (got "${nowArg}").`);
+  const skewArg = str('skew');
+  const skew = skewArg === undefined ? 180 : Number(skewArg);
+  if (!Number.isInteger(skew) || skew < 0) throw new UsageError(`--skew must be a whole number of seconds (got "${skewArg}").`);
+
+  const response = responseArg === '-' ? await readStdin(io) : await readInput(responseArg, '--response');
+  const isXml = response.replace(/^\uFEFF/, '').trimStart().startsWith('<');
+  const spKey = str('sp-key') ? await readInput(str('sp-key')!, '--sp-key') : null;
+  if (spKey !== null && !spKey.includes('PRIVATE KEY')) throw new UsageError('--sp-key must be a PEM private key.');
+
+  let idp: TrustedIdp;
+  if (metadataFile) {
+    const md = parseIdpMetadata(await readInput(metadataFile, '--idp-metadata'));
+    idp = { id: 'cli', name: md.displayName ?? md.entityId, entityId: md.entityId, certificates: md.certificates };
+  } else {
+    const pem = await readInput(certFile!, '--idp-cert');
+    const summary = summarizeCert(pem);
+    if (!summary) throw new UsageError(`--idp-cert ${certFile} is not a PEM or base64 X.509 certificate.`);
+    // With a bare certificate, the IdP is whoever the response names; the signature must still verify with it.
+    idp = { id: 'cli', name: summary.subject, entityId: issuerOf(response, isXml) ?? '(unknown)', certificates: [{ base64: certBase64(pem), use: 'signing', ...summary }] };
+  }
+
+  const inResponseTo = str('in-response-to');
+  const result = verifyResponse({
+    samlResponse: response.trim(),
+    isXml,
+    now,
+    sp: { entityId: spEntityId, acsUrl },
+    idps: [idp],
+    policy: { clockSkewSeconds: skew, allowUnsolicited: true, maxResponseBytes: 10 * 1024 * 1024 },
+    // Without --in-response-to there is no record of the request: any ID is taken, and flagged below.
+    outstanding: {
+      find: (id) => (inResponseTo === undefined || id === inResponseTo ? { idpEntityId: idp.entityId, expiresAt: new Date(now.getTime() + 3600_000) } : null),
+    },
+    replay: { seen: () => false },
+    spPrivateKeyPem: spKey,
+  });
+  const irt = result.checks.find((c) => c.id === 'in-response-to');
+  if (inResponseTo === undefined && irt?.status === 'pass') {
+    Object.assign(irt, { status: 'warn', expected: 'the ID of the AuthnRequest you sent (--in-response-to)', hint: 'Not checked: pass --in-response-to with the AuthnRequest ID to check it.' });
+  }
+  print(result, flags.json === true, io);
+  return result.verdict === 'accepted' ? 0 : 1;
+}
+
+function print(result: VerifyResult, json: boolean, io: Io): void {
+  if (json) {
+    io.out(JSON.stringify({ verdict: result.verdict, checks: result.checks, nameId: result.nameId, attributes: result.attributes }, null, 2));
+    return;
+  }
+  io.out(`${result.verdict === 'accepted' ? 'ACCEPTED' : 'REJECTED'}${result.nameId ? ` — NameID ${result.nameId}` : ''}`);
+  const mark = { pass: 'pass', warn: 'WARN', fail: 'FAIL' } as const;
+  const ordered = [...result.checks].sort((a, b) => rank(a.status) - rank(b.status));
+  for (const c of ordered) {
+    io.out(`  ${mark[c.status].padEnd(4)} ${c.id}: ${c.title}`);
+    if (c.status !== 'pass') {
+      io.out(`       expected: ${c.expected ?? '—'}`);
+      io.out(`       received: ${c.received ?? '—'}`);
+      if (c.hint) io.out(`       fix: ${c.hint}`);
+    }
+  }
+  for (const a of result.attributes) io.out(`  attribute ${a.name}${a.friendlyName ? ` (${a.friendlyName})` : ''}: ${a.values.join(', ')}`);
+}
+
+function rank(status: string): number {
+  return status === 'fail' ? 0 : status === 'warn' ? 1 : 2;
+}
+
+function issuerOf(response: string, isXml: boolean): string | null {
+  try {
+    const xml = isXml ? response : Buffer.from(response.replace(/\s+/g, ''), 'base64').toString('utf8');
+    const root = parseXml(xml).documentElement;
+    return textOf(firstChild(root, NS.saml, 'Issuer'))?.trim() ?? null;
+  } catch {
+    return null;
+  }
+}
+
+async function readInput(path: string, flag: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`Cannot read ${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}
+
+async function readStdin(io: Io): Promise<string> {
+  if (!io.stdin) throw new UsageError('--response - needs the response on standard input.');
+  const text = await io.stdin();
+  if (!text.trim()) throw new UsageError('Standard input is empty: pipe the response (base64 or XML) into --response -.');
+  return text;
+}
+
