@@ -70,6 +70,11 @@ async function signInThroughUi(
 test.describe('JIT loop in the browser', () => {
   test('first login through the demo IdP creates the account with every mapped field', async ({ app, demoIdp, page }) => {
     const alice = demoUser('alice');
+    const external: string[] = [];
+    page.on('request', (r) => {
+      const url = new URL(r.url());
+      if (url.protocol.startsWith('http') && url.hostname !== '127.0.0.1') external.push(r.url());
+    });
     await app.open();
     await expect(app.activeIdp).toContainText(/demo/i);
     await expect(page.getByTestId('logins-empty')).toBeVisible();
@@ -126,6 +131,18 @@ test.describe('JIT loop in the browser', () => {
     await app.navigate('#/sp');
     await expect(page.getByTestId('sp-acs-url')).toContainText('/saml/acs');
     await app.screenshot('10-sp');
+
+    // Dark theme follows prefers-color-scheme, Monaco included.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await app.navigate(`#/logins/${loginId}/xml`);
+    await expect(page.locator('.monaco-editor.vs-dark')).toBeVisible();
+    await app.screenshot('14-dark-login-xml');
+    await app.navigate(`#/logins/${loginId}/diff`);
+    await expect(app.diffRows.first()).toBeVisible();
+    await app.screenshot('15-dark-login-diff');
+
+    // Everything, Monaco included, came from the local server: no CDN.
+    expect(external).toEqual([]);
   });
 
   test('changing one attribute at the IdP shows exactly that field changed on the next login', async ({ app, demoIdp }) => {
