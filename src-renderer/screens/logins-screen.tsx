@@ -9,7 +9,7 @@ import { useLab } from '../state/lab-store.tsx';
 type Filter = 'all' | Verdict;
 
 export function LoginsScreen(): ReactNode {
-  const { logins, errors, idps } = useLab();
+  const { logins, errors, idps, arrivedId } = useLab();
   const [filter, setFilter] = useState<Filter>('all');
   const shown = filter === 'all' ? logins : logins.filter((l) => l.verdict === filter);
   const idpName = (entityId: string | null): string =>
@@ -64,6 +64,7 @@ export function LoginsScreen(): ReactNode {
                   data-testid="login-row"
                   data-login-id={login.id}
                   data-verdict={login.verdict}
+                  className={login.id === arrivedId ? 'row-new' : undefined}
                   onClick={() => {
                     window.location.hash = href;
                   }}

@@ -10,6 +10,8 @@ export interface LabState {
   idps: IdpProfile[];
   logins: LoginSummary[];
   accounts: Account[];
+  /** The login that arrived last through the live event (highlighted in the list). */
+  arrivedId: string | null;
   /** Load errors by area, shown where that data would be. */
   errors: Partial<Record<'info' | 'sp' | 'idps' | 'logins' | 'accounts', string>>;
   refreshIdps(): Promise<void>;
@@ -35,6 +37,7 @@ export function LabProvider({ children }: { children: ReactNode }): ReactNode {
   const [logins, setLogins] = useState<LoginSummary[]>([]);
   const [accounts, setAccounts] = useState<Account[]>([]);
   const [errors, setErrors] = useState<LabState['errors']>({});
+  const [arrivedId, setArrivedId] = useState<string | null>(null);
 
   const track = useCallback(async <T,>(area: Area, load: () => Promise<T>, apply: (value: T) => void): Promise<void> => {
     try {
@@ -76,6 +79,7 @@ export function LabProvider({ children }: { children: ReactNode }): ReactNode {
     () =>
       api.on('login.completed', (summary) => {
         setLogins((list) => upsertLogin(list, summary));
+        setArrivedId(summary.id);
         void refreshAccounts();
       }),
     [refreshAccounts],
@@ -94,8 +98,8 @@ export function LabProvider({ children }: { children: ReactNode }): ReactNode {
   }, [refreshLogins, refreshAccounts]);
 
   const value = useMemo<LabState>(
-    () => ({ status, info, sp, idps, logins, accounts, errors, refreshIdps, refreshLogins, refreshAccounts, refreshSp }),
-    [status, info, sp, idps, logins, accounts, errors, refreshIdps, refreshLogins, refreshAccounts, refreshSp],
+    () => ({ status, info, sp, idps, logins, accounts, arrivedId, errors, refreshIdps, refreshLogins, refreshAccounts, refreshSp }),
+    [status, info, sp, idps, logins, accounts, arrivedId, errors, refreshIdps, refreshLogins, refreshAccounts, refreshSp],
   );
   return <LabContext.Provider value={value}>{children}</LabContext.Provider>;
 }
