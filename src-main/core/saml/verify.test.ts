@@ -158,7 +158,8 @@ describe('verifyResponse: rejections name the failing check', () => {
     );
     const r = verifyResponse(verifyInput(b64(xml), [idp]));
     expect(r.nameId).toBe('alice@example.com.evil.example');
-    expect(check(r, 'nameid.present')).toMatchObject({ status: 'warn', received: 'alice@example.com.evil.example' });
+    expect(check(r, 'nameid.present')).toMatchObject({ status: 'pass', received: 'alice@example.com.evil.example' });
+    expect(check(r, 'xml.comment-in-value')).toMatchObject({ status: 'warn', received: 'NameID "alice@example.com.evil.example"' });
   });
 
   it('rejects a comment that changes the signed NameID text', async () => {

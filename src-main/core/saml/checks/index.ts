@@ -5,6 +5,7 @@ import {
   assertionIssuerCheck,
   audienceCheck,
   authnStatementCheck,
+  commentInValueCheck,
   confirmationNotBeforeCheck,
   issueInstantCheck,
   nameIdFormatCheck,
@@ -53,4 +54,5 @@ export const CHECKS: readonly CheckModule[] = [
   replayCheck,
   nameIdCheck,
   nameIdFormatCheck,
+  commentInValueCheck,
 ];

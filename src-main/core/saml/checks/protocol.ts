@@ -210,11 +210,6 @@ export const nameIdCheck: CheckModule = {
     const nameId = subject ? firstChild(subject, NS.saml, 'NameID') : null;
     const value = textOf(nameId)?.trim() ?? '';
     if (!value) return fail('a NameID', 'absent or empty', 'The IdP sent no NameID. Configure its NameID (subject) source for this app.');
-    // The signed bytes are canonicalized without comments, so look for one in the document as posted.
-    const posted = ctx.postedAssertion ? descendants(ctx.postedAssertion, NS.saml, 'NameID') : [];
-    if (posted.some((el) => hasCommentInside(el))) {
-      return warn('a NameID without XML comments', value, 'The NameID contains an XML comment (a known truncation attack). The full text is used; make sure your app does the same.');
-    }
     return pass('a NameID', value);
   },
 };
@@ -288,5 +283,19 @@ export const confirmationNotBeforeCheck: CheckModule = {
     return withNotBefore.length === 0
       ? pass('no NotBefore (SAML profiles 4.1.4.2)', 'absent')
       : warn('no NotBefore (SAML profiles 4.1.4.2)', withNotBefore.join(', '), 'The Web SSO profile forbids NotBefore on a bearer confirmation; some SPs reject such responses.');
+  },
+};
+
+export const commentInValueCheck: CheckModule = {
+  id: 'xml.comment-in-value',
+  title: 'No XML comment inside NameID or attribute values',
+  run: (ctx) => {
+    if (!ctx.assertion || !ctx.postedAssertion) return null;
+    // The signed bytes are canonicalized without comments, so look in the assertion as posted (or decrypted).
+    const values = [...descendants(ctx.postedAssertion, NS.saml, 'NameID'), ...descendants(ctx.postedAssertion, NS.saml, 'AttributeValue')];
+    const commented = values.filter((el) => hasCommentInside(el));
+    if (commented.length === 0) return pass('no comments inside values', 'none');
+    const received = commented.map((el) => `${el.localName} "${(textOf(el) ?? '').trim()}"`).join(', ');
+    return warn('no comments inside values', received, 'A comment splits this value (the 2018 comment-truncation attack). The full text is used here; make sure your application reads it whole too.');
   },
 };
