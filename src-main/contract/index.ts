@@ -58,6 +58,8 @@ export const LoginSummary = z.object({
   flow: LoginFlow,
   idpEntityId: z.string().nullable(),
   nameId: z.string().nullable(),
+  /** The NameID the response claimed, read from the unverified document: who a rejected login pretended to be. */
+  claimedNameId: z.string().nullable(),
   accountId: z.string().nullable(),
   diffKind: DiffKind,
   failedCheckIds: z.array(z.string()),

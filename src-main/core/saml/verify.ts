@@ -16,6 +16,8 @@ export interface VerifyResult {
   idp: TrustedIdp | null;
   issuer: string | null;
   nameId: string | null;
+  /** The NameID as posted, unverified (display only). */
+  claimedNameId: string | null;
   nameIdFormat: string | null;
   sessionIndex: string | null;
   assertionId: string | null;
@@ -47,6 +49,7 @@ export function verifyResponse(input: VerifyInput): VerifyResult {
     idp: ctx.idp,
     issuer: ctx.responseIssuer,
     nameId: textOf(nameIdEl)?.trim() ?? null,
+    claimedNameId: textOf(ctx.postedAssertion ? descendants(ctx.postedAssertion, NS.saml, 'NameID')[0] ?? null : null)?.trim() ?? null,
     nameIdFormat: attr(nameIdEl, 'Format'),
     sessionIndex: attr(authn, 'SessionIndex'),
     assertionId: attr(a, 'ID'),

@@ -43,6 +43,7 @@ export interface StoredLogin {
   flow: LoginFlow;
   idpEntityId: string | null;
   nameId: string | null;
+  claimedNameId?: string | null;
   nameIdFormat: string | null;
   sessionIndex: string | null;
   accountId: string | null;
