@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PORT, parseShellArgs } from './shell-args.ts';
+import { parseShellArgs, withoutPortArg } from './shell-args.ts';
 
 describe('parseShellArgs', () => {
-  it('defaults to the userData folder and port 7820', () => {
-    expect(parseShellArgs(['/usr/bin/electron', '.'], '/home/a')).toEqual({ dataDir: undefined, port: DEFAULT_PORT });
+  it('defaults to the userData folder and no port (the saved setting, else 7820)', () => {
+    expect(parseShellArgs(['/usr/bin/electron', '.'], '/home/a')).toEqual({ dataDir: undefined, port: undefined });
   });
 
   it('reads --data and --port, resolving the folder against the working directory', () => {
@@ -24,5 +24,11 @@ describe('parseShellArgs', () => {
     expect(() => parseShellArgs(['app', '--port', '70000'])).toThrow(/--port must be/);
     expect(() => parseShellArgs(['app', '--data'])).toThrow(/--data needs a value/);
     expect(() => parseShellArgs(['app', '--data', '--port', '1'])).toThrow(/--data needs a value/);
+  });
+});
+
+describe('withoutPortArg', () => {
+  it('drops --port N and --port=N, keeps everything else (a relaunch then uses the saved port)', () => {
+    expect(withoutPortArg(['.', '--port', '7821', '--data', 'x', '--port=1'])).toEqual(['.', '--data', 'x']);
   });
 });

@@ -6,8 +6,8 @@ export const DEFAULT_PORT = 7820;
 export interface ShellArgs {
   /** Absolute; undefined means the platform's userData folder. */
   dataDir: string | undefined;
-  /** 0 lets the lab pick a free port. */
-  port: number;
+  /** 0 lets the lab pick a free port; undefined means the saved setting, else DEFAULT_PORT. */
+  port: number | undefined;
 }
 
 function optionValue(argv: readonly string[], name: string): string | undefined {
@@ -30,7 +30,7 @@ function optionValue(argv: readonly string[], name: string): string | undefined 
 export function parseShellArgs(argv: readonly string[], cwd: string = process.cwd()): ShellArgs {
   const data = optionValue(argv, '--data');
   const portText = optionValue(argv, '--port');
-  let port = DEFAULT_PORT;
+  let port: number | undefined;
   if (portText !== undefined) {
     port = /^\d{1,5}$/.test(portText) ? Number(portText) : NaN;
     if (!(port >= 0 && port <= 65535)) {
@@ -39,4 +39,15 @@ export function parseShellArgs(argv: readonly string[], cwd: string = process.cw
   }
   if (data === '') throw new Error('--data needs a folder.');
   return { dataDir: data === undefined ? undefined : resolve(cwd, data), port };
+}
+
+/** The arguments without `--port`, for a relaunch that should pick up the saved port setting. */
+export function withoutPortArg(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--port') i++;
+    else if (!arg.startsWith('--port=')) out.push(arg);
+  }
+  return out;
 }

@@ -11,13 +11,26 @@ const state = {
   errorBox: null,
   exitCode: null,
   quitted: false,
+  menu: null,
+  /** Message boxes shown, and the answers to give: queued by the smoke test, else FAKE_ELECTRON_MESSAGE_BOX (JSON). */
+  messageBoxes: [],
+  messageBoxAnswers: [],
+  openDialogAnswers: [],
+  saveDialogAnswers: [],
+  displays: [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
 };
 globalThis.__fakeElectron = state;
 const record = (...call) => state.calls.push(call);
 
+// Packaged mode: resources come from process.resourcesPath, as electron-builder lays them out.
+if (process.env.FAKE_ELECTRON_RESOURCES_PATH) process.resourcesPath = process.env.FAKE_ELECTRON_RESOURCES_PATH;
+
 class FakeApp extends EventEmitter {
-  isPackaged = false;
-  #paths = { userData: process.env.FAKE_ELECTRON_USER_DATA ?? '/nonexistent/fake-electron-user-data' };
+  isPackaged = process.env.FAKE_ELECTRON_PACKAGED === '1';
+  #paths = {
+    userData: process.env.FAKE_ELECTRON_USER_DATA ?? '/nonexistent/fake-electron-user-data',
+    appData: process.env.FAKE_ELECTRON_APP_DATA ?? '/nonexistent/fake-electron-app-data',
+  };
   getPath(name) {
     return this.#paths[name];
   }
@@ -36,6 +49,15 @@ class FakeApp extends EventEmitter {
   }
   whenReady() {
     return Promise.resolve();
+  }
+  enableSandbox() {
+    record('app.enableSandbox');
+  }
+  focus(options) {
+    record('app.focus', options);
+  }
+  relaunch(options) {
+    record('app.relaunch', options);
   }
   quit() {
     record('app.quit');
@@ -65,6 +87,14 @@ class FakeWebContents extends EventEmitter {
   setWindowOpenHandler(handler) {
     this.openHandler = handler;
   }
+  async executeJavaScript(code) {
+    record('webContents.executeJavaScript', code);
+    const hash = /^location\.hash = "([^"]*)";$/.exec(code);
+    if (hash) this.url = `${this.url.replace(/#.*$/, '')}${hash[1]}`;
+  }
+  reload() {
+    record('webContents.reload', this.url);
+  }
 }
 
 export class BrowserWindow extends EventEmitter {
@@ -85,6 +115,16 @@ export class BrowserWindow extends EventEmitter {
     this.webContents.url = url;
     this.emit('ready-to-show');
   }
+  getNormalBounds() {
+    const { x = 100, y = 80, width, height } = this.options;
+    return { x, y, width, height };
+  }
+  isMaximized() {
+    return this.maximized === true;
+  }
+  maximize() {
+    this.maximized = true;
+  }
   show() {
     this.shown = true;
   }
@@ -100,6 +140,7 @@ export class BrowserWindow extends EventEmitter {
   }
   close() {
     if (this.destroyed) return;
+    this.emit('close', { preventDefault() {} });
     this.destroyed = true;
     this.emit('closed');
     if (state.windows.every((w) => w.destroyed)) app.emit('window-all-closed');
@@ -125,6 +166,12 @@ function fakeSession(name) {
     setPermissionRequestHandler(handler) {
       this.permissionHandler = handler;
     },
+    async clearStorageData() {
+      record('session.clearStorageData', name);
+    },
+    async clearCache() {
+      record('session.clearCache', name);
+    },
   };
 }
 function fakeSessionByName(name) {
@@ -138,10 +185,24 @@ export const session = {
   fromPartition: (partition) => fakeSessionByName(partition),
 };
 
+const envAnswer = () => JSON.parse(process.env.FAKE_ELECTRON_MESSAGE_BOX ?? '{"response":0,"checkboxChecked":false}');
 export const dialog = {
   showErrorBox(title, message) {
     record('dialog.showErrorBox', title, message);
     state.errorBox = message;
+  },
+  async showMessageBox(...args) {
+    const options = args.at(-1);
+    state.messageBoxes.push(options);
+    return state.messageBoxAnswers.shift() ?? envAnswer();
+  },
+  async showOpenDialog(...args) {
+    record('dialog.showOpenDialog', args.at(-1));
+    return state.openDialogAnswers.shift() ?? { canceled: true, filePaths: [] };
+  },
+  async showSaveDialog(...args) {
+    record('dialog.showSaveDialog', args.at(-1));
+    return state.saveDialogAnswers.shift() ?? { canceled: true };
   },
 };
 
@@ -149,6 +210,43 @@ export const shell = {
   async openExternal(url) {
     record('shell.openExternal', url);
   },
+  async openPath(path) {
+    record('shell.openPath', path);
+    return '';
+  },
 };
 
-export default { app, BrowserWindow, ipcMain, session, dialog, shell };
+export const screen = {
+  getAllDisplays: () => state.displays,
+};
+
+/** Items keep their template options; `click()` behaves like Electron's (a checkbox toggles first). */
+function fakeMenuItem(options) {
+  const item = { ...options, checked: options.checked ?? false };
+  item.submenu = Array.isArray(options.submenu) ? options.submenu.map(fakeMenuItem) : undefined;
+  item.click = () => {
+    if (item.type === 'checkbox') item.checked = !item.checked;
+    options.click?.(item);
+  };
+  return item;
+}
+export const Menu = {
+  buildFromTemplate(template) {
+    const items = template.map(fakeMenuItem);
+    const find = (list, id) => {
+      for (const item of list) {
+        if (item.id === id) return item;
+        const inner = item.submenu && find(item.submenu, id);
+        if (inner) return inner;
+      }
+      return null;
+    };
+    return { items, getMenuItemById: (id) => find(items, id) };
+  },
+  setApplicationMenu(menu) {
+    state.menu = menu;
+  },
+  getApplicationMenu: () => state.menu,
+};
+
+export default { app, BrowserWindow, ipcMain, session, dialog, shell, screen, Menu };

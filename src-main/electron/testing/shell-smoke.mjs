@@ -1,91 +1,67 @@
 // Runs the BUILT shell (out/main/index.js) with the fake electron and the real core, and checks what the desktop
-// app would do: window options, IPC trust, CSP, navigation guard, the login window, event forwarding, shutdown.
-// The login window's browser is played with fetch. Usage:
-//   node --import ./register-fake-electron.mjs shell-smoke.mjs --data DIR --port 0      (SHELL_SMOKE=login)
-//   SHELL_SMOKE=port-in-use node --import … shell-smoke.mjs --data DIR --port BUSY_PORT
+// app would do: window options, IPC trust, CSP, navigation guards, the menu (import, export, settings, about, data
+// folder, sign in as a different user), the login window, the system-browser login, the port-in-use dialog, the
+// remembered window bounds, the single-instance lock and shutdown. The login window's browser is played with fetch.
+// Usage: node --import ./register-fake-electron.mjs shell-smoke.mjs --data DIR [--port N], with SHELL_SMOKE one of
+//   login (default) | system-browser | port-in-use | lock-taken
 // Prints one JSON line `{"ok":true,...}` on success; exits non-zero with the failed assertion otherwise.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { URLSearchParams, fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const mainJs = process.env.SHELL_SMOKE_MAIN ?? join(root, 'out/main/index.js');
+const scenario = process.env.SHELL_SMOKE ?? 'login';
 const fake = () => globalThis.__fakeElectron;
+const calls = (name) => fake().calls.filter((c) => c[0] === name);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function until(condition, what, ms = 10_000) {
-  for (const started = Date.now(); Date.now() - started < ms; await sleep(25)) if (condition()) return;
+  for (const started = Date.now(); Date.now() - started < ms; await sleep(25)) if (await condition()) return;
   throw new Error(`Timed out waiting for ${what}`);
 }
+const done = (result) => {
+  console.log(JSON.stringify({ ok: true, scenario, ...result }));
+  process.exit(0);
+};
 
 process.env.FAKE_ELECTRON_APP_PATH ??= root;
 await import(pathToFileURL(mainJs).href);
 
-if (process.env.SHELL_SMOKE === 'port-in-use') {
-  await until(() => fake().exitCode !== null, 'the shell to exit');
-  console.log(JSON.stringify({ ok: true, exitCode: fake().exitCode, errorBox: fake().errorBox, windows: fake().windows.length }));
-  process.exit(0);
+if (scenario === 'lock-taken' || scenario === 'port-in-use') {
+  await until(() => fake().exitCode !== null || fake().windows.length > 0, 'the shell to exit or open its window');
+  done({ exitCode: fake().exitCode, messageBoxes: fake().messageBoxes, windows: fake().windows.length });
 }
 
 await until(() => fake().windows.length > 0 || fake().exitCode !== null, 'the main window');
 assert.equal(fake().errorBox, null, `the shell showed an error: ${fake().errorBox}`);
+assert.equal(fake().exitCode, null, 'the shell exited');
 const [main] = fake().windows;
+const invokeFrom = (contents, frame, method, input) =>
+  fake().ipcHandlers.get('lab:invoke')({ sender: contents, senderFrame: frame }, method, input);
+const invoke = (method, input) => invokeFrom(main.webContents, main.webContents.mainFrame, method, input);
+const info = await invoke('app.info', {});
+assert.equal(info.ok, true, JSON.stringify(info));
+const dataDir = info.value.dataDir;
+const listener = info.value.listenerUrl;
+const desktopJson = () => JSON.parse(readFileSync(join(dataDir, 'desktop.json'), 'utf8'));
+const menuItem = (id) => fake().menu?.getMenuItemById(id);
+
+// Hardening, whatever the scenario.
+assert.ok(calls('app.enableSandbox').length === 1, 'app.enableSandbox() before ready');
 const prefs = main.options.webPreferences;
 assert.deepEqual(
-  [prefs.contextIsolation, prefs.sandbox, prefs.nodeIntegration, prefs.webSecurity],
-  [true, true, false, true],
+  [prefs.contextIsolation, prefs.sandbox, prefs.nodeIntegration, prefs.webSecurity, prefs.disableBlinkFeatures],
+  [true, true, false, true, 'Auxclick'],
   'main window isolation',
 );
 assert.match(prefs.preload, /out[\\/]preload[\\/]index\.cjs$/);
 assert.match(main.webContents.url, /^file:.*out\/renderer\/index\.html$/);
 assert.ok(main.shown, 'main window shown');
+assert.ok(calls('app.setPath').some((c) => c[1] === 'userData' && c[2] === dataDir), 'the data folder is the profile');
 
-const invokeFrom = (contents, frame, method, input) =>
-  fake().ipcHandlers.get('lab:invoke')({ sender: contents, senderFrame: frame }, method, input);
-const invoke = (method, input) => invokeFrom(main.webContents, main.webContents.mainFrame, method, input);
-
-const info = await invoke('app.info', {});
-assert.equal(info.ok, true, JSON.stringify(info));
-assert.equal(info.value.mode, 'electron');
-const dataDir = info.value.dataDir;
-assert.ok(fake().calls.some((c) => c[0] === 'app.setPath' && c[1] === 'userData' && c[2] === dataDir), '--data is the profile');
-assert.equal((await invoke(42, {})).error.code, 'unknown-method');
-assert.equal((await invoke('app.info', { extra: 1 })).error.code, 'invalid-input');
-const subFrame = { parent: main.webContents.mainFrame, url: main.webContents.url };
-assert.equal((await invokeFrom(main.webContents, subFrame, 'app.info', {})).ok, false, 'sub-frames are refused');
-assert.equal((await invokeFrom(main.webContents, null, 'app.info', {})).ok, false, 'gone frames are refused');
-
-// CSP on the app page, nothing added to other responses.
-let answer;
-fake().sessions.get('default').headersListener({ url: main.webContents.url, responseHeaders: { 'content-security-policy': ['x'] } }, (r) => (answer = r));
-assert.deepEqual(Object.keys(answer.responseHeaders), ['Content-Security-Policy']);
-assert.match(answer.responseHeaders['Content-Security-Policy'][0], /default-src 'none'.*script-src 'self';/);
-fake().sessions.get('default').headersListener({ url: 'https://idp.example/', responseHeaders: {} }, (r) => (answer = r));
-assert.deepEqual(answer, {});
-
-// Navigation away from the app is blocked; http(s) links open externally; new windows are denied.
-let prevented = false;
-main.webContents.emit('will-navigate', { url: 'https://example.com/docs', preventDefault: () => (prevented = true) });
-assert.ok(prevented, 'navigation away is blocked');
-assert.ok(fake().calls.some((c) => c[0] === 'shell.openExternal' && c[1] === 'https://example.com/docs'));
-prevented = false;
-main.webContents.emit('will-navigate', { url: `${main.webContents.url}#/accounts`, preventDefault: () => (prevented = true) });
-assert.equal(prevented, false, 'in-app navigation is allowed');
-assert.deepEqual(main.webContents.openHandler({ url: 'file:///etc/passwd' }), { action: 'deny' });
-
-// SP-initiated login: the shell opens an isolated login window.
-const start = await invoke('login.start', {});
-assert.equal(start.ok, true, JSON.stringify(start));
-assert.equal(start.value.opened, true);
-const login = fake().windows[1];
-assert.ok(login, 'a login window opened');
-const loginPrefs = login.options.webPreferences;
-assert.equal(loginPrefs.partition, 'persist:saml-login');
-assert.equal(loginPrefs.preload, undefined);
-assert.equal(loginPrefs.sandbox, true);
-assert.equal(login.webContents.url, start.value.url);
-assert.equal((await invokeFrom(login.webContents, login.webContents.mainFrame, 'app.info', {})).ok, false, 'login window has no IPC');
-
-// Play the login window's browser: demo IdP page → "Sign in as Alice" → auto-post to the ACS.
+/** Plays the browser from `url` (demo IdP page) through "Sign in as <user>" to the ACS; returns the ACS answer. */
 const unescape = (s) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 function fields(html) {
   const form = new URLSearchParams();
@@ -107,14 +83,160 @@ async function browse(url, init = {}) {
 }
 const post = (url, form) =>
   browse(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
-let page = await browse(login.webContents.url);
-const card = /<form[^>]*data-testid="demo-user-alice"[^>]*>[\s\S]*?<\/form>/.exec(page.html)?.[0];
-assert.ok(card, `the demo IdP page lists alice (HTTP ${page.status})`);
-assert.match(card, /data-testid="demo-signin-alice"/);
-page = await post(new URL(unescape(/action="([^"]*)"/.exec(card)[1]), page.url).href, fields(card));
-page = await post(unescape(/action="([^"]*)"/.exec(page.html)[1]), fields(page.html));
-assert.equal(page.status, 200, 'the ACS accepted the post');
+async function signInAs(user, startUrl) {
+  let page = await browse(startUrl);
+  const card = new RegExp(`<form[^>]*data-testid="demo-user-${user}"[^>]*>[\\s\\S]*?</form>`).exec(page.html)?.[0];
+  assert.ok(card, `the demo IdP page lists ${user} (HTTP ${page.status})`);
+  page = await post(new URL(unescape(/action="([^"]*)"/.exec(card)[1]), page.url).href, fields(card));
+  page = await post(unescape(/action="([^"]*)"/.exec(page.html)[1]), fields(page.html));
+  assert.equal(page.status, 200, 'the ACS accepted the post');
+}
 
+if (scenario === 'system-browser') {
+  // Packaged layout, desktop.json saying "system browser" and an off-screen window position (see electron.spec.ts).
+  assert.equal(menuItem('toggle-devtools'), null, 'no developer tools in a packaged app');
+  assert.equal(menuItem('login-in-system-browser').checked, true);
+  assert.ok((await invoke('demo.users.list', {})).value.length > 0, 'demo users load from process.resourcesPath/resources');
+  assert.deepEqual([main.options.width, main.options.height, main.options.x, main.options.y], [1000, 700, undefined, undefined], 'off-screen position dropped, size kept');
+  const start = await invoke('login.start', {});
+  assert.equal(start.ok, true, JSON.stringify(start));
+  assert.equal(fake().windows.length, 1, 'no login window');
+  assert.ok(calls('shell.openExternal').some((c) => c[1] === start.value.url), 'the login opened in the system browser');
+  await signInAs('bob', start.value.url);
+  await until(() => calls('app.focus').length > 0, 'the app to come to the front');
+  assert.deepEqual(calls('app.focus')[0][1], { steal: true });
+  assert.ok(main.focusCount > 0, 'main window focused');
+  main.close();
+  await until(() => fake().quitted, 'the app to quit');
+  done({ listener });
+}
+
+// --- scenario "login" (also after "Use port N" in the port-in-use dialog) ---
+if (process.env.SHELL_SMOKE_EXPECT_PORT) {
+  assert.equal(new URL(listener).port, process.env.SHELL_SMOKE_EXPECT_PORT, 'the listener runs on the offered port');
+}
+assert.notEqual(menuItem('toggle-devtools'), null, 'developer tools in development');
+for (const id of ['import-metadata', 'export-sp-metadata', 'settings', 'change-port', 'open-data-folder', 'sign-in', 'sign-in-different-user', 'login-in-system-browser', 'reload', 'about']) {
+  assert.ok(menuItem(id), `menu item ${id}`);
+}
+
+// IPC trust and validation.
+assert.equal((await invoke(42, {})).error.code, 'unknown-method');
+assert.equal((await invoke('nope.nope', {})).error.code, 'unknown-method');
+assert.equal((await invoke('app.info', { extra: 1 })).error.code, 'invalid-input');
+assert.equal((await invoke('idp.import', { xml: 42 })).error.code, 'invalid-input');
+const subFrame = { parent: main.webContents.mainFrame, url: main.webContents.url };
+assert.equal((await invokeFrom(main.webContents, subFrame, 'app.info', {})).ok, false, 'sub-frames are refused');
+assert.equal((await invokeFrom(main.webContents, null, 'app.info', {})).ok, false, 'gone frames are refused');
+const foreignFrame = { parent: null, url: 'https://evil.example/' };
+assert.equal((await invokeFrom(main.webContents, foreignFrame, 'app.info', {})).ok, false, 'a foreign page in the main window is refused');
+const otherContents = { mainFrame: null };
+assert.equal((await invokeFrom(otherContents, main.webContents.mainFrame, 'app.info', {})).ok, false, 'other web contents are refused');
+
+// CSP on the app page, nothing added to other responses.
+let answer;
+fake().sessions.get('default').headersListener({ url: main.webContents.url, responseHeaders: { 'content-security-policy': ['x'] } }, (r) => (answer = r));
+assert.deepEqual(Object.keys(answer.responseHeaders), ['Content-Security-Policy']);
+assert.match(answer.responseHeaders['Content-Security-Policy'][0], /default-src 'none'.*script-src 'self';/);
+fake().sessions.get('default').headersListener({ url: 'https://idp.example/', responseHeaders: {} }, (r) => (answer = r));
+assert.deepEqual(answer, {});
+// Permissions: the app page gets clipboard writes only; the login session loopback access only.
+const permission = (sessionName, name) => new Promise((resolve) => fake().sessions.get(sessionName).permissionHandler(null, name, resolve));
+assert.deepEqual(await Promise.all(['clipboard-sanitized-write', 'media', 'geolocation', 'openExternal'].map((p) => permission('default', p))), [true, false, false, false]);
+assert.deepEqual(await Promise.all(['local-network-access', 'notifications', 'media'].map((p) => permission('persist:saml-login', p))), [true, false, false]);
+// No <webview> anywhere.
+let webviewPrevented = false;
+const someContents = new (await import('node:events')).EventEmitter();
+(await import('electron')).app.emit('web-contents-created', {}, someContents);
+someContents.emit('will-attach-webview', { preventDefault: () => (webviewPrevented = true) });
+assert.ok(webviewPrevented, 'webviews are refused');
+
+// Navigation away from the app is blocked; http(s) links open externally; new windows are denied.
+let prevented = false;
+main.webContents.emit('will-navigate', { url: 'https://example.com/docs', preventDefault: () => (prevented = true) });
+assert.ok(prevented, 'navigation away is blocked');
+assert.ok(calls('shell.openExternal').some((c) => c[1] === 'https://example.com/docs'));
+prevented = false;
+main.webContents.emit('will-navigate', { url: `${main.webContents.url}#/accounts`, preventDefault: () => (prevented = true) });
+assert.equal(prevented, false, 'in-app navigation is allowed');
+assert.deepEqual(main.webContents.openHandler({ url: 'file:///etc/passwd' }), { action: 'deny' });
+assert.deepEqual(main.webContents.openHandler({ url: 'https://example.com/' }), { action: 'deny' });
+assert.ok(!calls('shell.openExternal').some((c) => c[1].startsWith('file:')), 'file: URLs never open externally');
+
+// A second launch focuses this window.
+const focusBefore = main.focusCount;
+(await import('electron')).app.emit('second-instance', {}, ['electron', '.'], process.cwd());
+assert.ok(main.focusCount > focusBefore, 'second-instance focuses the main window');
+
+// Menu: Settings shows the SP screen.
+menuItem('settings').click();
+await until(() => main.webContents.url.endsWith('#/sp'), 'the settings screen');
+
+// Menu: Export SP Metadata… writes the listener's metadata where the save dialog says.
+const work = mkdtempSync(join(tmpdir(), 'shell-smoke-'));
+const exported = join(work, 'sp.xml');
+fake().saveDialogAnswers.push({ canceled: false, filePath: exported });
+menuItem('export-sp-metadata').click();
+await until(() => {
+  try {
+    return readFileSync(exported, 'utf8').includes(`${listener}/saml/acs`);
+  } catch {
+    return false;
+  }
+}, 'the exported SP metadata');
+assert.match(readFileSync(exported, 'utf8'), /EntityDescriptor[\s\S]*AssertionConsumerService/);
+
+// Menu: Import IdP Metadata… reads the chosen file through the contract and shows the IdP list, reloaded.
+const imported = join(work, 'idp.xml');
+const demoMetadata = await (await fetch(`${listener}/demo-idp/metadata`)).text();
+writeFileSync(imported, demoMetadata.replace(/entityID="[^"]*"/, 'entityID="https://idp.smoke.example/"'));
+fake().openDialogAnswers.push({ canceled: false, filePaths: [imported] });
+menuItem('import-metadata').click();
+await until(async () => (await invoke('idp.list', {})).value.some((i) => i.entityId === 'https://idp.smoke.example/'), 'the imported IdP');
+await until(() => calls('webContents.reload').some((c) => c[1].endsWith('#/idps')), 'the IdP screen reloaded');
+// A file that is not metadata: the core's message in an error box, nothing imported.
+const notMetadata = join(work, 'not.xml');
+writeFileSync(notMetadata, '<x/>');
+const boxes = fake().messageBoxes.length;
+fake().openDialogAnswers.push({ canceled: false, filePaths: [notMetadata] });
+menuItem('import-metadata').click();
+await until(() => fake().messageBoxes.length > boxes, 'the import error');
+assert.equal(fake().messageBoxes.at(-1).type, 'error');
+assert.match(fake().messageBoxes.at(-1).message, /not\.xml was not imported/);
+assert.equal((await invoke('idp.list', {})).value.length, 2);
+rmSync(work, { recursive: true, force: true });
+
+// Menu: About names the data folder and the listener; Open Data Folder opens it.
+fake().messageBoxAnswers.push({ response: 0 });
+menuItem('about').click();
+await until(() => calls('shell.openPath').length > 0, 'the data folder to open from About');
+assert.match(fake().messageBoxes.at(-1).detail, new RegExp(`Data folder: ${dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+assert.equal(calls('shell.openPath')[0][1], dataDir);
+
+// SP-initiated login: the shell opens an isolated login window.
+const start = await invoke('login.start', {});
+assert.equal(start.ok, true, JSON.stringify(start));
+assert.equal(start.value.opened, true);
+const login = fake().windows[1];
+assert.ok(login, 'a login window opened');
+const loginPrefs = login.options.webPreferences;
+assert.deepEqual(
+  [loginPrefs.partition, loginPrefs.preload, loginPrefs.sandbox, loginPrefs.contextIsolation, loginPrefs.nodeIntegration, loginPrefs.disableBlinkFeatures],
+  ['persist:saml-login', undefined, true, true, false, 'Auxclick'],
+);
+assert.equal(login.webContents.url, start.value.url);
+assert.equal((await invokeFrom(login.webContents, login.webContents.mainFrame, 'app.info', {})).ok, false, 'login window has no IPC');
+for (const [url, blocked] of [['file:///etc/passwd', true], ['ms-settings:privacy', true], ['https://idp.example/login', false]]) {
+  let stopped = false;
+  login.webContents.emit('will-navigate', { url, preventDefault: () => (stopped = true) });
+  assert.equal(stopped, blocked, `login window navigation to ${url}`);
+  stopped = false;
+  login.webContents.emit('will-redirect', { url, preventDefault: () => (stopped = true) });
+  assert.equal(stopped, blocked, `login window redirect to ${url}`);
+}
+assert.deepEqual(login.webContents.openHandler({ url: 'https://idp.example/help' }), { action: 'deny' });
+
+await signInAs('alice', login.webContents.url);
 await until(() => login.destroyed, 'the login window to close on login.completed');
 const event = main.webContents.sent.find(([channel, name]) => channel === 'lab:event' && name === 'login.completed');
 assert.ok(event, 'login.completed reached the renderer');
@@ -125,8 +247,27 @@ assert.deepEqual(logins.value.map((l) => l.verdict), ['accepted']);
 const accounts = await invoke('accounts.list', {});
 assert.ok(accounts.value.some((a) => /alice/i.test(a.principal)), JSON.stringify(accounts.value));
 
-// Closing the last window closes the lab (flushing the store), then quits.
+// Menu: Sign In as a Different User forgets the IdP session, then opens a fresh login window.
+menuItem('sign-in-different-user').click();
+await until(() => fake().windows.length === 3, 'a new login window');
+assert.deepEqual(calls('session.clearStorageData').map((c) => c[1]), ['persist:saml-login']);
+assert.deepEqual(calls('session.clearCache').map((c) => c[1]), ['persist:saml-login']);
+const secondLogin = fake().windows[2];
+assert.equal(secondLogin.options.webPreferences.partition, 'persist:saml-login');
+secondLogin.close();
+
+// Menu: the system-browser choice is saved.
+menuItem('login-in-system-browser').click();
+await until(() => {
+  try {
+    return desktopJson().loginIn === 'system-browser';
+  } catch {
+    return false;
+  }
+}, 'the system-browser setting to be saved');
+
+// Closing the last window saves its bounds, closes the lab (flushing the store), then quits.
 main.close();
 await until(() => fake().quitted, 'the app to quit after closing the lab');
-console.log(JSON.stringify({ ok: true, listener: info.value.listenerUrl, principal: accounts.value[0].principal }));
-process.exit(0);
+assert.deepEqual(desktopJson().window, { x: 100, y: 80, width: 1280, height: 820, maximized: false });
+done({ listener, principal: accounts.value[0].principal, port: process.env.SHELL_SMOKE_EXPECT_PORT ? desktopJson().port : undefined });
