@@ -1,12 +1,14 @@
 // The `saml-jit-lab` command.
 import { LabError } from '../core/errors.ts';
 import { UsageError } from './args.ts';
+import { METADATA_USAGE, metadataCommand } from './metadata-command.ts';
 import { SERVE_USAGE, serve, type Io } from './serve.ts';
 import { VERIFY_USAGE, verifyCommand } from './verify-command.ts';
 
 const USAGE = `Usage:
   ${SERVE_USAGE}
-  ${VERIFY_USAGE}`;
+  ${VERIFY_USAGE}
+  ${METADATA_USAGE}`;
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
@@ -16,6 +18,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await serve(rest, io);
       case 'verify':
         return await verifyCommand(rest, io);
+      case 'metadata':
+        return await metadataCommand(rest, io);
       case undefined:
       case '--help':
       case 'help':

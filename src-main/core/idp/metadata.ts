@@ -381,7 +381,8 @@ export function certificateWarnings(certs: MetadataCert[], now: Date): MetadataW
     const after = new Date(c.notAfter).getTime();
     const before = new Date(c.notBefore).getTime();
     if (after <= now.getTime()) {
-      out.push({ code: 'cert-expired', fingerprintSha256: c.fingerprintSha256, message: `${label} expired on ${c.notAfter}. Many IdPs keep signing with it; if yours rotated keys, refresh the metadata.` });
+      const advice = c.use === 'encryption' ? '' : ' Responses signed with it still verify here (the key is what counts), but if the IdP rotated keys, refresh the metadata.';
+      out.push({ code: 'cert-expired', fingerprintSha256: c.fingerprintSha256, message: `${label} expired on ${c.notAfter}.${advice}` });
     } else if (after <= soon) {
       const days = Math.ceil((after - now.getTime()) / 86_400_000);
       out.push({ code: 'cert-expiring', fingerprintSha256: c.fingerprintSha256, message: `${label} expires on ${c.notAfter} (in ${days} day${days === 1 ? '' : 's'}). Expect a certificate rollover: refresh the metadata when the IdP publishes the new one.` });
