@@ -346,7 +346,7 @@ function createMainWindow(): void {
     show: false,
     title: APP_NAME,
     // Linux shows this in the task switcher when run unpackaged; installers carry their own icons.
-    ...(process.platform === 'linux' ? { icon: join(resourcesDir, 'icons', '512x512.png') } : {}),
+    ...(process.platform === 'linux' ? { icon: join(resourcesDir, 'icons', 'png', '512x512.png') } : {}),
     webPreferences: {
       preload: preloadPath, // eng-disable PRELOAD_JS_CHECK (sandboxed CJS preload exposing only invoke/on; see preload/index.ts)
       contextIsolation: true,
