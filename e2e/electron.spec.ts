@@ -7,7 +7,8 @@
 //   system-browser login, port-in-use dialog, remembered bounds, single-instance lock and shutdown are exercised
 //   even where Electron cannot run.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ import type { LabBridge } from '../src-main/contract/index.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const mainBundle = join(root, 'out', 'main', 'index.js');
+const requireCjs = createRequire(import.meta.url);
 
 function requireBuild(): void {
   if (!existsSync(mainBundle)) throw new Error('out/main/index.js is missing: run `npm run build` first.');
@@ -136,6 +138,60 @@ test.describe('electron shell on plain Node (fake electron) @electron', () => {
     } finally {
       busy.server.close();
       rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  test('packed app (electron-builder --dir, stand-in Electron): app.asar holds out/ and production deps only, and that bundle runs', async () => {
+    test.setTimeout(150_000);
+    const work = tempDir('saml-jit-lab-pack-');
+    try {
+      // electron-builder copies an unpacked Electron from electronDist instead of downloading one.
+      const electronDist = join(work, 'electron-dist');
+      mkdirSync(electronDist);
+      writeFileSync(join(electronDist, 'electron'), '#!/bin/sh\necho stand-in\n', { mode: 0o755 });
+      writeFileSync(join(electronDist, 'version'), '45.5.0');
+      const output = join(work, 'dist');
+      const builder = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'electron-builder.cmd' : 'electron-builder');
+      const packed = await new Promise<{ code: number; log: string }>((resolve) => {
+        execFile(
+          builder,
+          ['--dir', '--linux', '--x64', '--publish', 'never', `-c.electronDist=${electronDist}`, `-c.directories.output=${output}`],
+          { cwd: root, timeout: 120_000, shell: process.platform === 'win32' },
+          (error, stdout, stderr) => resolve({ code: error ? 1 : 0, log: `${stdout}\n${stderr}` }),
+        );
+      });
+      expect(packed.code, packed.log).toBe(0);
+
+      const unpacked = join(output, 'linux-unpacked');
+      expect(existsSync(join(unpacked, 'saml-jit-lab')), 'the executable is named saml-jit-lab').toBe(true);
+      expect(existsSync(join(unpacked, 'resources', 'resources', 'demo-users.json'))).toBe(true);
+      expect(existsSync(join(unpacked, 'resources', 'resources', 'icons', 'icon.svg'))).toBe(false);
+      const asar = requireCjs('@electron/asar') as { listPackage(path: string): string[]; extractAll(path: string, to: string): void };
+      const appAsar = join(unpacked, 'resources', 'app.asar');
+      const files = asar.listPackage(appAsar).map((f) => f.replaceAll('\\', '/'));
+      expect(files).toEqual(expect.arrayContaining(['/package.json', '/out/main/index.js', '/out/preload/index.cjs', '/out/renderer/index.html', '/node_modules/samlify/package.json']));
+      const topLevel = new Set(files.filter((f) => f.startsWith('/node_modules/')).map((f) => f.split('/').slice(2, f.startsWith('/node_modules/@') ? 4 : 3).join('/')));
+      const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+      for (const dev of [...Object.keys(pkg.devDependencies), 'tsx', 'esbuild']) expect(topLevel.has(dev), `${dev} must not be packed`).toBe(false);
+      expect(files.some((f) => f.startsWith('/src-main/') || f.startsWith('/e2e/') || (f.startsWith('/out/') && f.endsWith('.map')))).toBe(false);
+
+      // The packed bundle, with only what is in app.asar next to it, runs the whole desktop login.
+      const app = join(work, 'app');
+      asar.extractAll(appAsar, app);
+      const dataDir = join(work, 'data');
+      mkdirSync(dataDir);
+      writeFileSync(join(dataDir, 'desktop.json'), JSON.stringify({ loginIn: 'system-browser', window: { x: 9000, y: 0, width: 1000, height: 700, maximized: false } }));
+      const run = await runShellSmoke(['--data', dataDir, '--port', '0'], {
+        SHELL_SMOKE: 'system-browser',
+        SHELL_SMOKE_MAIN: join(app, 'out', 'main', 'index.js'),
+        FAKE_ELECTRON_PACKAGED: '1',
+        FAKE_ELECTRON_RESOURCES_PATH: join(unpacked, 'resources'),
+        FAKE_ELECTRON_APP_PATH: app,
+      });
+      expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+      expect(run.result).toMatchObject({ ok: true, scenario: 'system-browser' });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
     }
   });
 
