@@ -2,6 +2,9 @@
 // Every host (Electron IPC, browser-mode HTTP, in-memory test binding) dispatches through the same table,
 // so the three are identical by construction.
 import { z } from 'zod';
+import { JitRules } from './jit-rules.ts';
+
+export { JIT_RULES_VERSION, JitRules, type JitRulesInput, type RulesProblem } from './jit-rules.ts';
 
 export const CheckStatus = z.enum(['pass', 'warn', 'fail']);
 export type CheckStatus = z.infer<typeof CheckStatus>;
@@ -45,6 +48,11 @@ export const AccountDiff = z.object({
   kind: DiffKind,
   accountId: z.string().nullable(),
   changes: z.array(FieldChange),
+  /** Roles this login grants and removes (force sync removes roles no longer matched: shown loudly). */
+  rolesGranted: z.array(z.string()),
+  rolesRemoved: z.array(z.string()),
+  /** Set when the login was linked to an existing account by email instead of matching its principal. */
+  linkedBy: z.enum(['email']).nullable(),
 });
 export type AccountDiff = z.infer<typeof AccountDiff>;
 
@@ -95,6 +103,7 @@ export const Account = z.object({
   idpEntityId: z.string(),
   fields: z.record(z.string(), z.string()),
   groups: z.array(z.string()),
+  roles: z.array(z.string()),
   status: z.enum(['active', 'blocked']),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -222,6 +231,49 @@ export const contract = {
   'logins.get': { input: ById, output: LoginDetail },
 
   'accounts.list': { input: Empty, output: z.array(Account) },
+  /** An account with the timeline of every login that touched it (newest first). */
+  'accounts.get': {
+    input: ById,
+    output: z.object({
+      account: Account,
+      timeline: z.array(z.object({ login: LoginSummary, diff: AccountDiff })),
+    }),
+  },
+
+  /** The JIT rules of an IdP profile (the active one by default), and the JSON Schema of the model. */
+  'rules.get': {
+    input: z.object({ idpId: z.string().optional() }).strict(),
+    output: z.object({ idpId: z.string(), rules: JitRules, jsonSchema: z.unknown() }),
+  },
+  /** Validates and saves rules; invalid rules are refused with code invalid-rules and details [{path, message}]. */
+  'rules.update': {
+    input: z.object({ idpId: z.string().optional(), rules: z.unknown() }).strict(),
+    output: z.object({ idpId: z.string(), rules: JitRules }),
+  },
+  'rules.presets': {
+    input: Empty,
+    output: z.array(z.object({ id: z.string(), name: z.string(), description: z.string(), rules: JitRules })),
+  },
+  /** What would happen if this login (a stored one, or given attributes) arrived now, under these (or the saved)
+   * rules: verdict, checks, matched account and diff. Writes nothing. */
+  'jit.dryRun': {
+    input: z
+      .object({
+        loginId: z.string().optional(),
+        idpId: z.string().optional(),
+        nameId: z.string().optional(),
+        attributes: z.record(z.string(), z.array(z.string())).optional(),
+        rules: z.unknown().optional(),
+      })
+      .strict(),
+    output: z.object({
+      verdict: Verdict,
+      checks: z.array(Check),
+      matchedAccountId: z.string().nullable(),
+      account: Account.nullable(),
+      diff: AccountDiff,
+    }),
+  },
 } as const;
 
 export type Contract = typeof contract;
@@ -240,6 +292,7 @@ export const ErrorCode = z.enum([
   'unknown-method',
   'not-found',
   'invalid-metadata',
+  'invalid-rules',
   'port-in-use',
   'store-unwritable',
   'internal',

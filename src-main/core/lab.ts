@@ -1,9 +1,13 @@
 // Composes the core: store, keys, SP settings, IdP profiles, demo IdP, verification + JIT, the listener, and
 // the contract's handlers. Hosts (Electron IPC, browser-mode HTTP, tests) only call `handle` and `on`.
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
+  JitRules,
   contract,
+  type Account,
+  type Attribute,
+  type Check,
   isMethod,
   type EventName,
   type EventPayload,
@@ -20,12 +24,14 @@ import type { Lab, LabOptions, Logger } from './host.ts';
 import { BINDING, parseIdpMetadata, ssoLocation, type IdpMetadata } from './idp/metadata.ts';
 import { samlRoutes } from './listener/saml-routes.ts';
 import { startListener } from './listener/server.ts';
-import { LoginService, detail, summarize } from './login-service.ts';
+import { DEFAULT_RULES, PRESETS } from './jit/presets.ts';
+import { parseRulesOrThrow } from './jit/validate-rules.ts';
+import { LoginService, REJECTED_DIFF, detail, summarize } from './login-service.ts';
 import { buildRedirectLogin } from './saml/authn-request.ts';
 import type { TrustedIdp } from './saml/context.ts';
 import { ensureKeyPair } from './sp/keys.ts';
 import { spMetadataXml } from './sp/sp-metadata.ts';
-import { DEMO_IDP_ID, type StoredIdp } from './store/schema.ts';
+import { DEMO_IDP_ID, type StoredAccount, type StoredIdp } from './store/schema.ts';
 import { StoreService } from './store/store-service.ts';
 import { fingerprintSha256 } from './util/cert.ts';
 
@@ -34,6 +40,17 @@ export const DEFAULT_SP_ENTITY_ID = 'urn:saml-jit-lab:sp';
 const REQUEST_LIFETIME_MS = 10 * 60_000;
 
 const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+
+let jsonSchemaCache: unknown = null;
+function rulesJsonSchema(): unknown {
+  jsonSchemaCache ??= z.toJSONSchema(JitRules, { io: 'input' });
+  return jsonSchemaCache;
+}
+
+function publicAccount(account: StoredAccount): Account {
+  const { key: _key, linkedKeys: _linked, ...rest } = account;
+  return { ...rest, roles: rest.roles ?? [] };
+}
 
 type Handlers = { [M in Method]: (input: z.output<(typeof contract)[M]['input']>) => Promise<Output<M>> | Output<M> };
 
@@ -143,6 +160,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     sp: spSettings,
     spPrivateKeyPem: spKeys.privateKeyPem,
     idps: trustedIdps,
+    rulesFor: (idpId) => store.data.idps.find((i) => i.id === idpId)?.rules ?? DEFAULT_RULES,
     onCompleted: (login) => emit('login.completed', login),
   });
 
@@ -229,8 +247,55 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       if (!login) throw new LabError('not-found', `There is no login "${input.id}" (it may have been pruned).`);
       return detail(login);
     },
-    'accounts.list': () =>
-      store.data.accounts.map(({ key: _key, ...account }) => account),
+    'accounts.list': () => store.data.accounts.map(publicAccount),
+    'accounts.get': (input) => {
+      const account = store.data.accounts.find((a) => a.id === input.id);
+      if (!account) throw new LabError('not-found', `There is no account "${input.id}".`);
+      const timeline = store.data.logins
+        .filter((l) => l.accountId === account.id)
+        .reverse()
+        .map((l) => ({ login: summarize(l), diff: l.diff }));
+      return { account: publicAccount(account), timeline };
+    },
+    'rules.get': (input) => {
+      const idp = findIdp(input.idpId ?? store.data.activeIdpId);
+      return { idpId: idp.id, rules: idp.rules ?? DEFAULT_RULES, jsonSchema: rulesJsonSchema() };
+    },
+    'rules.update': async (input) => {
+      const idp = findIdp(input.idpId ?? store.data.activeIdpId);
+      idp.rules = parseRulesOrThrow(input.rules);
+      await store.flush();
+      return { idpId: idp.id, rules: idp.rules };
+    },
+    'rules.presets': () => PRESETS.map((p) => ({ ...p })),
+    'jit.dryRun': (input) => {
+      let idp = findIdp(input.idpId ?? store.data.activeIdpId);
+      let nameId = input.nameId ?? null;
+      let attributes: Attribute[] = Object.entries(input.attributes ?? {}).map(([name, values]) => ({ name, friendlyName: null, nameFormat: null, values }));
+      let verificationChecks: Check[] = [];
+      if (input.loginId) {
+        const login = store.data.logins.find((l) => l.id === input.loginId);
+        if (!login) throw new LabError('not-found', `There is no login "${input.loginId}".`);
+        verificationChecks = login.checks.filter((c) => !c.id.startsWith('jit.'));
+        if (verificationChecks.some((c) => c.status === 'fail') || !login.nameId) {
+          // Nothing verified, nothing to provision: rules do not matter for this login.
+          return { verdict: 'rejected' as const, checks: verificationChecks, matchedAccountId: null, account: null, diff: REJECTED_DIFF };
+        }
+        idp = store.data.idps.find((i) => metadataOf(i).entityId === login.idpEntityId) ?? idp;
+        nameId = login.nameId;
+        attributes = login.attributes;
+      }
+      if (!nameId) throw new LabError('invalid-input', 'Give a stored login (loginId) or a NameID and attributes.');
+      const rules = input.rules === undefined ? (idp.rules ?? DEFAULT_RULES) : parseRulesOrThrow(input.rules);
+      const plan = logins.dryRun({ idpId: idp.id, idpEntityId: metadataOf(idp).entityId, nameId, attributes, rules });
+      return {
+        verdict: plan.rejected ? ('rejected' as const) : ('accepted' as const),
+        checks: [...verificationChecks, ...plan.checks],
+        matchedAccountId: plan.before?.id ?? null,
+        account: plan.account ? publicAccount(plan.account) : null,
+        diff: plan.diff,
+      };
+    },
   };
 
   const listener = await startListener(

@@ -2,13 +2,15 @@
 // the store mutation is synchronous, so concurrent posts for the same account cannot interleave (no lost update).
 import { randomUUID } from 'node:crypto';
 import type { Check, LoginDetail, LoginFlow, LoginSummary, SpSettings } from '../contract/index.ts';
-import { planProvision, accountKey } from './jit/provision.ts';
+import type { Attribute, JitRules } from '../contract/index.ts';
+import { planProvision, type AccountLookup, type ProvisionPlan } from './jit/provision.ts';
 import type { TrustedIdp, VerifyPolicy } from './saml/context.ts';
 import { verifyResponse } from './saml/verify.ts';
 import type { StoreService } from './store/store-service.ts';
 import type { StoredAccount, StoredLogin } from './store/schema.ts';
 
 export const MAX_LOGINS = 10_000;
+export const REJECTED_DIFF: StoredLogin['diff'] = { kind: 'rejected', accountId: null, changes: [], rolesGranted: [], rolesRemoved: [], linkedBy: null };
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export interface LoginRequestInfo {
@@ -23,16 +25,58 @@ export interface LoginServiceDeps {
   sp: () => SpSettings;
   spPrivateKeyPem: string;
   idps: () => TrustedIdp[];
+  /** The JIT rules for logins from this IdP profile. */
+  rulesFor: (idpId: string) => JitRules;
   onCompleted: (login: LoginSummary) => void;
 }
 
 export class LoginService {
   private readonly deps: LoginServiceDeps;
   private readonly accountsByKey = new Map<string, StoredAccount>();
+  private readonly accountsByEmail = new Map<string, StoredAccount[]>();
+  readonly accounts: AccountLookup = {
+    byKey: (key) => this.accountsByKey.get(key),
+    byEmail: (email) => this.accountsByEmail.get(email.toLowerCase()) ?? [],
+  };
 
   constructor(deps: LoginServiceDeps) {
     this.deps = deps;
-    for (const a of deps.store.data.accounts) this.accountsByKey.set(a.key, a);
+    for (const a of deps.store.data.accounts) this.index(a);
+  }
+
+  private index(account: StoredAccount): void {
+    for (const key of [account.key, ...(account.linkedKeys ?? [])]) this.accountsByKey.set(key, account);
+    const email = account.fields.email?.toLowerCase();
+    if (email) {
+      const list = this.accountsByEmail.get(email) ?? [];
+      if (!list.includes(account)) list.push(account);
+      this.accountsByEmail.set(email, list);
+    }
+  }
+
+  private unindexEmail(account: StoredAccount): void {
+    const email = account.fields.email?.toLowerCase();
+    if (!email) return;
+    const list = (this.accountsByEmail.get(email) ?? []).filter((a) => a !== account);
+    if (list.length > 0) this.accountsByEmail.set(email, list);
+    else this.accountsByEmail.delete(email);
+  }
+
+  /** Applies a provisioning plan to the store (in memory; the caller flushes). */
+  private apply(before: StoredAccount | null, after: StoredAccount): void {
+    if (before) {
+      this.unindexEmail(before);
+      Object.assign(before, after);
+      this.index(before);
+    } else {
+      this.deps.store.data.accounts.push(after);
+      this.index(after);
+    }
+  }
+
+  /** What this login would do under these rules, without writing anything. */
+  dryRun(input: { idpId: string; idpEntityId: string; nameId: string; attributes: Attribute[]; rules: JitRules }): ProvisionPlan {
+    return planProvision({ idpEntityId: input.idpEntityId, nameId: input.nameId, attributes: input.attributes, now: this.deps.clock(), rules: input.rules, accounts: this.accounts });
   }
 
   /** Verifies and provisions a posted response; resolves once the login is on disk. */
@@ -67,35 +111,39 @@ export class LoginService {
 
     let flow: LoginFlow = 'unknown';
     if (result.verdict === 'accepted') flow = result.inResponseTo ? 'sp-initiated' : 'idp-initiated';
-    let diff: StoredLogin['diff'] = { kind: 'rejected', accountId: null, changes: [] };
+    let diff: StoredLogin['diff'] = REJECTED_DIFF;
     let accountId: string | null = null;
+    let verdict = result.verdict;
+    let checks = result.checks;
     if (result.verdict === 'accepted' && result.idp && result.nameId && result.assertionId) {
-      const key = accountKey(result.idp.entityId, result.nameId);
-      const plan = planProvision(this.accountsByKey.get(key) ?? null, {
-        idpEntityId: result.idp.entityId,
-        principal: result.nameId,
-        attributes: result.attributes,
-        now,
-      });
-      if (plan.before) {
-        Object.assign(plan.before, plan.account);
-      } else {
-        data.accounts.push(plan.account);
-        this.accountsByKey.set(key, plan.account);
-      }
-      diff = plan.diff;
-      accountId = plan.account.id;
+      // The assertion is used up once verified, whatever the JIT rules decide.
       data.replay.push({
         assertionId: result.assertionId,
         idpEntityId: result.idp.entityId,
         expiresAt: (result.assertionExpiresAt ?? new Date(now.getTime() + 3600_000)).toISOString(),
       });
       if (result.inResponseTo) data.outstanding = data.outstanding.filter((o) => o.id !== result.inResponseTo);
+      const plan = planProvision({
+        idpEntityId: result.idp.entityId,
+        nameId: result.nameId,
+        attributes: result.attributes,
+        now,
+        rules: this.deps.rulesFor(result.idp.id),
+        accounts: this.accounts,
+      });
+      checks = [...checks, ...plan.checks];
+      if (plan.rejected || !plan.account) {
+        verdict = 'rejected';
+      } else {
+        this.apply(plan.before, plan.account);
+        diff = plan.diff;
+        accountId = plan.account.id;
+      }
     }
     const login: StoredLogin = {
       id: randomUUID(),
       receivedAt: now.toISOString(),
-      verdict: result.verdict,
+      verdict,
       flow,
       idpEntityId: result.idp?.entityId ?? result.issuer,
       nameId: result.nameId,
@@ -107,10 +155,10 @@ export class LoginService {
       xml: result.xml,
       decryptedXml: result.decryptedXml,
       relayState: request.relayState,
-      checks: result.checks,
+      checks,
       attributes: result.attributes,
       diff,
-      http: { ...request.http, status: result.verdict === 'accepted' ? 200 : 403 },
+      http: { ...request.http, status: verdict === 'accepted' ? 200 : 403 },
     };
     await this.record(login);
     return login;
@@ -133,7 +181,7 @@ export class LoginService {
       relayState: request.relayState,
       checks: [check],
       attributes: [],
-      diff: { kind: 'rejected', accountId: null, changes: [] },
+      diff: REJECTED_DIFF,
       http: request.http,
     };
     await this.record(login);

@@ -1,86 +1,249 @@
+// Table-driven tests of every JIT rule and mode, on the pure planner (what a login would do).
 import { describe, expect, it } from 'vitest';
 import type { Attribute } from '../../contract/index.ts';
-import { mapAttributes } from './mapping.ts';
-import { planProvision } from './provision.ts';
+import { JitRules, type JitRulesInput } from '../../contract/jit-rules.ts';
+import type { StoredAccount } from '../store/schema.ts';
+import { DEFAULT_RULES, PRESETS, presetById } from './presets.ts';
+import { accountKey, planProvision, type AccountLookup } from './provision.ts';
+import { validateRules } from './validate-rules.ts';
 
 const NOW = new Date('2030-06-01T12:00:00Z');
+const IDP = 'https://idp.example';
 const attr = (name: string, values: string[], friendlyName: string | null = null): Attribute => ({ name, friendlyName, nameFormat: null, values });
 
-const alice: Attribute[] = [
-  attr('email', ['alice@example.com']),
-  attr('givenName', ['Alice']),
-  attr('sn', ['Anderson']),
-  attr('displayName', ['Alice Anderson']),
-  attr('groups', ['engineering', 'sso-admins']),
-];
+const alice = (overrides: Record<string, string[]> = {}): Attribute[] =>
+  Object.entries({ email: ['alice@example.com'], givenName: ['Alice'], sn: ['Anderson'], displayName: ['Alice Anderson'], groups: ['engineering', 'sso-admins'], ...overrides }).map(([n, v]) => attr(n, v));
 
-describe('default mapping', () => {
-  it('maps Entra ID / ADFS claim URIs', () => {
-    const m = mapAttributes([
-      attr('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress', ['a@corp.example']),
-      attr('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname', ['Ann']),
-      attr('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname', ['Lee']),
-      attr('http://schemas.microsoft.com/ws/2008/06/identity/claims/groups', ['g-1', 'g-2']),
-    ]);
-    expect(m.fields).toEqual({ email: 'a@corp.example', firstName: 'Ann', lastName: 'Lee' });
-    expect(m.groups).toEqual(['g-1', 'g-2']);
+function store(accounts: StoredAccount[] = []): AccountLookup {
+  return {
+    byKey: (key) => accounts.find((a) => a.key === key || a.linkedKeys?.includes(key)),
+    byEmail: (email) => accounts.filter((a) => a.fields.email?.toLowerCase() === email.toLowerCase()),
+  };
+}
+
+function rules(patch: Omit<Partial<JitRulesInput>, 'groups'> & { groups?: Partial<JitRulesInput['groups']> } = {}): JitRules {
+  const base = JSON.parse(JSON.stringify(DEFAULT_RULES)) as JitRulesInput;
+  return JitRules.parse({ ...base, ...patch, groups: { ...base.groups, ...(patch.groups ?? {}) } });
+}
+
+function login(r: JitRules, attributes: Attribute[], accounts: StoredAccount[] = [], nameId = 'alice@example.com') {
+  return planProvision({ idpEntityId: IDP, nameId, attributes, now: NOW, rules: r, accounts: store(accounts) });
+}
+
+/** First login, then a second one with other attributes and/or rules. */
+function twice(first: { rules: JitRules; attributes: Attribute[] }, second: { rules: JitRules; attributes: Attribute[] }) {
+  const created = login(first.rules, first.attributes).account!;
+  return login(second.rules, second.attributes, [created]);
+}
+
+const changed = (plan: ReturnType<typeof login>) => plan.diff.changes.filter((c) => c.change !== 'unchanged').map((c) => [c.field, c.change, c.before, c.after]);
+const failed = (plan: ReturnType<typeof login>) => plan.checks.filter((c) => c.status === 'fail').map((c) => c.id);
+
+describe('create and update', () => {
+  it('creates the account with every mapped field on the first login', () => {
+    const plan = login(DEFAULT_RULES, alice());
+    expect(plan.diff.kind).toBe('created');
+    expect(plan.account).toMatchObject({ principal: 'alice@example.com', fields: { email: 'alice@example.com', firstName: 'Alice', lastName: 'Anderson', displayName: 'Alice Anderson' }, groups: ['engineering', 'sso-admins'], status: 'active', loginCount: 1 });
+    expect(plan.diff.changes.map((c) => [c.field, c.change])).toEqual([['email', 'added'], ['firstName', 'added'], ['lastName', 'added'], ['displayName', 'added'], ['groups', 'added']]);
   });
 
-  it('maps urn:oid names and friendly names (Shibboleth, SimpleSAMLphp)', () => {
-    const m = mapAttributes([
-      attr('urn:oid:0.9.2342.19200300.100.1.3', ['b@uni.example'], 'mail'),
-      attr('urn:oid:2.5.4.42', ['Bo']),
-      attr('urn:oid:9.9.9', ['Brown'], 'sn'),
-    ]);
-    expect(m.fields).toEqual({ email: 'b@uni.example', firstName: 'Bo', lastName: 'Brown' });
-    expect(m.sources.lastName).toBe('urn:oid:9.9.9');
+  it('updates exactly the changed field in force mode (the default)', () => {
+    const plan = twice({ rules: DEFAULT_RULES, attributes: alice() }, { rules: DEFAULT_RULES, attributes: alice({ sn: ['Archer'] }) });
+    expect(plan.diff.kind).toBe('updated');
+    expect(changed(plan)).toEqual([['lastName', 'changed', 'Anderson', 'Archer']]);
+    expect(plan.account!.loginCount).toBe(2);
   });
 
-  it('matches attribute names case-insensitively (Okta firstName/lastName, memberOf)', () => {
-    const m = mapAttributes([attr('FirstName', ['Cy']), attr('LASTNAME', ['Cole']), attr('memberof', ['x'])]);
-    expect(m.fields).toEqual({ firstName: 'Cy', lastName: 'Cole' });
-    expect(m.groups).toEqual(['x']);
+  it('removes a field the IdP stopped sending in force mode', () => {
+    const attrs = alice().filter((a) => a.name !== 'displayName');
+    expect(changed(twice({ rules: DEFAULT_RULES, attributes: alice() }, { rules: DEFAULT_RULES, attributes: attrs }))).toEqual([['displayName', 'removed', 'Alice Anderson', null]]);
+  });
+
+  it('keeps fields from the first login in import mode (Keycloak "import")', () => {
+    const importRules = rules({ syncMode: 'import' });
+    const plan = twice({ rules: importRules, attributes: alice() }, { rules: importRules, attributes: alice({ sn: ['Archer'], groups: ['sales'] }) });
+    expect(plan.diff.kind).toBe('unchanged');
+    expect(plan.account!.fields.lastName).toBe('Anderson');
+    expect(plan.account!.groups).toEqual(['engineering', 'sso-admins']);
+  });
+
+  it('honours a per-field sync override (import mode, but lastName forced)', () => {
+    const base = JSON.parse(JSON.stringify(DEFAULT_RULES)) as JitRulesInput;
+    base.syncMode = 'import';
+    base.fields = base.fields.map((f) => (f.field === 'lastName' ? { ...f, syncMode: 'force' } : f));
+    const r = JitRules.parse(base);
+    const plan = twice({ rules: r, attributes: alice() }, { rules: r, attributes: alice({ sn: ['Archer'], givenName: ['Alicia'] }) });
+    expect(changed(plan)).toEqual([['lastName', 'changed', 'Anderson', 'Archer']]);
+  });
+
+  it('matches the principal case-insensitively by default, and not when told otherwise', () => {
+    const created = login(DEFAULT_RULES, alice()).account!;
+    expect(login(DEFAULT_RULES, alice(), [created], 'ALICE@example.com').diff.kind).toBe('unchanged');
+    const strict = rules({ principal: { source: 'nameId', caseInsensitive: false }, emailConflict: 'create' });
+    const strictCreated = login(strict, alice()).account!;
+    expect(login(strict, alice(), [strictCreated], 'ALICE@example.com').diff.kind).toBe('created');
+  });
+
+  it('keys the account on an attribute when told (Grafana assertion_attribute_login)', () => {
+    const plan = login(rules({ principal: { source: 'attribute', attribute: 'uid' } }), [...alice(), attr('uid', ['alice'])]);
+    expect(plan.account!.principal).toBe('alice');
+    expect(plan.account!.key).toBe(accountKey(IDP, 'alice', true));
+    const missing = login(rules({ principal: { source: 'attribute', attribute: 'uid' } }), alice());
+    expect(failed(missing)).toEqual(['jit.principal']);
   });
 });
 
-describe('planProvision', () => {
-  it('creates the account on first login with every mapped field added', () => {
-    const plan = planProvision(null, { idpEntityId: 'idp', principal: 'alice@example.com', attributes: alice, now: NOW });
+describe('roles from groups', () => {
+  const grafana = { roleMode: 'highest' as const, roles: [{ role: 'Admin', match: 'exact' as const, value: 'sso-admins' }, { role: 'Editor', match: 'regex' as const, value: '^eng' }, { role: 'Viewer', match: 'regex' as const, value: '.*' }] };
+
+  it.each([
+    [['sso-admins', 'engineering'], ['Admin']],
+    [['engineering'], ['Editor']],
+    [['sales'], ['Viewer']],
+  ])('highest precedence wins (Grafana role_values_*): %j → %j', (groups, expected) => {
+    expect(login(rules({ groups: grafana }), alice({ groups })).account!.roles).toEqual(expected);
+  });
+
+  it('grants every matching role in "all" mode (GitLab admin/external/auditor groups)', () => {
+    const gitlab = { roleMode: 'all' as const, roles: [{ role: 'admin', match: 'exact' as const, value: 'sso-admins' }, { role: 'auditor', match: 'exact' as const, value: 'engineering' }, { role: 'external', match: 'exact' as const, value: 'contractors' }] };
+    expect(login(rules({ groups: gitlab }), alice()).account!.roles).toEqual(['admin', 'auditor']);
+  });
+
+  it('removes roles no longer matched in force mode, and says so loudly', () => {
+    const r = rules({ groups: grafana });
+    const plan = twice({ rules: r, attributes: alice() }, { rules: r, attributes: alice({ groups: ['sales'] }) });
+    expect(plan.diff.rolesRemoved).toEqual(['Admin']);
+    expect(plan.diff.rolesGranted).toEqual(['Viewer']);
+    expect(changed(plan)).toContainEqual(['roles', 'changed', ['Admin'], ['Viewer']]);
+  });
+
+  it('keeps roles in import mode', () => {
+    const r = rules({ syncMode: 'import', groups: grafana });
+    const plan = twice({ rules: r, attributes: alice() }, { rules: r, attributes: alice({ groups: ['sales'] }) });
+    expect(plan.account!.roles).toEqual(['Admin']);
+    expect(plan.diff.rolesRemoved).toEqual([]);
+  });
+
+  it('assigns the default role when nothing matches', () => {
+    expect(login(rules({ groups: { roles: [{ role: 'Admin', match: 'exact', value: 'root' }], defaultRole: 'Viewer' } }), alice()).account!.roles).toEqual(['Viewer']);
+  });
+});
+
+describe('gates', () => {
+  it('rejects a user outside the required groups (GitLab required_groups)', () => {
+    const plan = login(rules({ groups: { required: ['finance', 'ops'] } }), alice());
+    expect(plan.rejected).toBe(true);
+    expect(failed(plan)).toEqual(['jit.required-group']);
+    expect(plan.diff.kind).toBe('rejected');
+    expect(login(rules({ groups: { required: ['engineering'] } }), alice()).rejected).toBe(false);
+  });
+
+  it('rejects a login missing a required attribute, naming it', () => {
+    const base = JSON.parse(JSON.stringify(DEFAULT_RULES)) as JitRulesInput;
+    base.fields = base.fields.map((f) => (f.field === 'email' ? { ...f, required: true } : f));
+    const plan = login(JitRules.parse(base), alice().filter((a) => a.name !== 'email'));
+    expect(failed(plan)).toEqual(['jit.required-attribute']);
+    expect(plan.checks[0]!.received).toContain('email');
+  });
+
+  it('rejects unknown users when sign-up is off (Grafana allow_sign_up = false), but lets known ones in', () => {
+    const closed = rules({ allowSignUp: false });
+    expect(failed(login(closed, alice()))).toEqual(['jit.sign-up-disabled']);
+    const existing = login(DEFAULT_RULES, alice()).account!;
+    expect(login(closed, alice(), [existing]).rejected).toBe(false);
+  });
+
+  it('creates new accounts blocked when asked (GitLab block_auto_created_users)', () => {
+    const plan = login(rules({ newAccountStatus: 'blocked' }), alice());
+    expect(plan.account!.status).toBe('blocked');
+    expect(plan.checks.find((c) => c.id === 'jit.account-status')?.status).toBe('warn');
+    expect(changed(plan)).toContainEqual(['status', 'added', null, 'blocked']);
+  });
+});
+
+describe('email conflicts: duplicate accounts', () => {
+  const existing = (): StoredAccount => login(DEFAULT_RULES, alice(), [], 'alice-old-id').account!;
+
+  it('refuses by default (GitLab: "Email has already been taken")', () => {
+    const plan = login(DEFAULT_RULES, alice(), [existing()]);
+    expect(failed(plan)).toEqual(['jit.duplicate-email']);
+    expect(plan.checks[0]!.received).toContain('alice-old-id');
+  });
+
+  it('links to the existing account by email (GitLab auto_link_saml_user)', () => {
+    const old = existing();
+    const plan = login(rules({ emailConflict: 'link' }), alice({ sn: ['Archer'] }), [old]);
+    expect(plan.diff.linkedBy).toBe('email');
+    expect(plan.account!.id).toBe(old.id);
+    expect(plan.account!.linkedKeys).toEqual([accountKey(IDP, 'alice@example.com', true)]);
+    expect(changed(plan)).toEqual([['lastName', 'changed', 'Anderson', 'Archer']]);
+  });
+
+  it('creates a duplicate with a warning when told to', () => {
+    const plan = login(rules({ emailConflict: 'create' }), alice(), [existing()]);
     expect(plan.diff.kind).toBe('created');
-    expect(plan.account).toMatchObject({
-      principal: 'alice@example.com',
-      fields: { email: 'alice@example.com', firstName: 'Alice', lastName: 'Anderson', displayName: 'Alice Anderson' },
-      groups: ['engineering', 'sso-admins'],
-      loginCount: 1,
-      status: 'active',
-    });
-    expect(plan.diff.changes.map((c) => [c.field, c.change])).toEqual([
-      ['email', 'added'],
-      ['firstName', 'added'],
-      ['lastName', 'added'],
-      ['displayName', 'added'],
-      ['groups', 'added'],
-    ]);
+    expect(plan.checks.find((c) => c.id === 'jit.duplicate-email')?.status).toBe('warn');
+  });
+});
+
+describe('transforms and templates', () => {
+  const withFields = (fields: JitRulesInput['fields']): JitRules => rules({ fields });
+
+  it('applies trim, lowercase, split and join', () => {
+    const plan = login(withFields([{ field: 'email', sources: ['email'], transforms: [{ op: 'trim' }, { op: 'lowercase' }] }, { field: 'teams', sources: ['teams'], take: 'all', transforms: [{ op: 'split', separator: ';' }, { op: 'join', separator: ' | ' }] }]), [attr('email', ['  Alice@Example.COM ']), attr('teams', ['a;b', 'c'])]);
+    expect(plan.account!.fields).toEqual({ email: 'alice@example.com', teams: 'a | b | c' });
   });
 
-  it('updates exactly the field that changed on a later login', () => {
-    const first = planProvision(null, { idpEntityId: 'idp', principal: 'alice@example.com', attributes: alice, now: NOW }).account;
-    const changed = alice.map((a) => (a.name === 'sn' ? attr('sn', ['Archer']) : a));
-    const plan = planProvision(first, { idpEntityId: 'idp', principal: 'alice@example.com', attributes: changed, now: new Date(NOW.getTime() + 1000) });
-    expect(plan.diff.kind).toBe('updated');
-    expect(plan.diff.changes.filter((c) => c.change !== 'unchanged')).toEqual([
-      { field: 'lastName', before: 'Anderson', after: 'Archer', change: 'changed' },
-    ]);
-    expect(plan.account.id).toBe(first.id);
-    expect(plan.account.loginCount).toBe(2);
+  it('renders templates, and warns when a template names a missing attribute', () => {
+    const r = withFields([{ field: 'displayName', sources: [], transforms: [{ op: 'template', template: '${attr.givenName} ${attr.sn}' }] }]);
+    expect(login(r, alice()).account!.fields.displayName).toBe('Alice Anderson');
+    const plan = login(r, alice().filter((a) => a.name !== 'sn'));
+    expect(plan.account!.fields.displayName).toBe('Alice');
+    expect(plan.checks.find((c) => c.id === 'jit.template')).toMatchObject({ status: 'warn', expected: 'attribute sn' });
   });
 
-  it('reports unchanged, removed fields and group changes', () => {
-    const first = planProvision(null, { idpEntityId: 'idp', principal: 'p', attributes: alice, now: NOW }).account;
-    expect(planProvision(first, { idpEntityId: 'idp', principal: 'p', attributes: alice, now: NOW }).diff.kind).toBe('unchanged');
-    const fewer = alice.filter((a) => a.name !== 'displayName').map((a) => (a.name === 'groups' ? attr('groups', ['engineering']) : a));
-    const plan = planProvision(first, { idpEntityId: 'idp', principal: 'p', attributes: fewer, now: NOW });
-    expect(plan.diff.changes.find((c) => c.field === 'displayName')).toMatchObject({ change: 'removed', before: 'Alice Anderson', after: null });
-    expect(plan.diff.changes.find((c) => c.field === 'groups')).toMatchObject({ change: 'changed', before: ['engineering', 'sso-admins'], after: ['engineering'] });
+  it('uses default values', () => {
+    expect(login(withFields([{ field: 'locale', sources: ['locale'], default: 'en' }]), alice()).account!.fields.locale).toBe('en');
+  });
+});
+
+describe('presets', () => {
+  it.each([
+    ['entra-id', [attr('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress', ['a@corp.example']), attr('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname', ['Ann']), attr('http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname', ['Lee']), attr('http://schemas.microsoft.com/ws/2008/06/identity/claims/groups', ['g-1'])]],
+    ['okta', [attr('email', ['a@corp.example']), attr('firstName', ['Ann']), attr('lastName', ['Lee']), attr('groups', ['g-1'])]],
+    ['shibboleth', [attr('urn:oid:0.9.2342.19200300.100.1.3', ['a@corp.example'], 'mail'), attr('urn:oid:2.5.4.42', ['Ann']), attr('urn:oid:2.5.4.4', ['Lee']), attr('urn:oid:1.3.6.1.4.1.5923.1.5.1.1', ['g-1'])]],
+    ['simplesamlphp', [attr('mail', ['a@corp.example']), attr('givenName', ['Ann']), attr('sn', ['Lee']), attr('groups', ['g-1'])]],
+    ['keycloak', [attr('urn:oid:1.2.840.113549.1.9.1', ['a@corp.example'], 'email'), attr('urn:oid:2.5.4.42', ['Ann'], 'givenName'), attr('urn:oid:2.5.4.4', ['Lee'], 'surname'), attr('member', ['g-1'])]],
+    ['generic', [attr('urn:oid:0.9.2342.19200300.100.1.3', ['a@corp.example']), attr('FirstName', ['Ann']), attr('LASTNAME', ['Lee']), attr('memberof', ['g-1'])]],
+  ])('%s maps its IdP\'s names without editing', (id, attributes) => {
+    const plan = login(presetById(id)!.rules, attributes, [], 'ann');
+    expect(plan.account).toMatchObject({ fields: { email: 'a@corp.example', firstName: 'Ann', lastName: 'Lee' }, groups: ['g-1'] });
+  });
+
+  it('every preset is valid rules', () => {
+    for (const p of PRESETS) expect(validateRules(p.rules).problems).toEqual([]);
+  });
+});
+
+describe('validateRules', () => {
+  it('names the path of a schema error', () => {
+    const bad = { ...DEFAULT_RULES, syncMode: 'sometimes' };
+    const result = validateRules(bad);
+    expect(result.rules).toBeNull();
+    expect(result.problems[0]!.path).toBe('syncMode');
+  });
+
+  it('rejects a regex that does not compile, at its place', () => {
+    const bad = { ...DEFAULT_RULES, groups: { ...DEFAULT_RULES.groups, roles: [{ role: 'Admin', match: 'regex', value: '(unclosed' }] } };
+    expect(validateRules(bad).problems).toEqual([{ path: 'groups.roles.0.value', message: expect.stringContaining('does not compile') }]);
+  });
+
+  it('rejects rules from a newer version with a clear message', () => {
+    expect(validateRules({ ...DEFAULT_RULES, version: 2 }).problems[0]).toMatchObject({ path: 'version', message: expect.stringContaining('newer') });
+  });
+
+  it('rejects a malformed template placeholder', () => {
+    const bad = { ...DEFAULT_RULES, fields: [{ field: 'x', sources: [], transforms: [{ op: 'template', template: '${givenName}' }] }] };
+    expect(validateRules(bad).problems[0]!.path).toBe('fields.0.transforms.0.template');
   });
 });

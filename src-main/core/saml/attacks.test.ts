@@ -229,7 +229,7 @@ describe('keys and signatures', () => {
 
 describe('comment injection (CVE-2018-7340 family)', () => {
   it('reads a commented NameID whole: the attacker gets their own account, never alice\'s', async () => {
-    const xml = (await sign({ nameId: 'alice@example.com.evil.example' })).replace(
+    const xml = (await sign({ nameId: 'alice@example.com.evil.example', attributes: { email: ['alice@example.com.evil.example'], sn: ['Mallory'] } })).replace(
       '>alice@example.com.evil.example<',
       '>alice@example.com<!---->.evil.example<',
     );

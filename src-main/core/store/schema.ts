@@ -1,5 +1,5 @@
 // The shape of store.json. Bump STORE_VERSION and add a migration in store-service.ts when it changes.
-import type { AccountDiff, Attribute, Check, LoginFlow, Verdict } from '../../contract/index.ts';
+import type { AccountDiff, Attribute, Check, JitRules, LoginFlow, Verdict } from '../../contract/index.ts';
 
 export const STORE_VERSION = 1;
 
@@ -19,6 +19,8 @@ export interface StoredIdp {
   /** Null for the built-in demo IdP, whose metadata is derived at run time from its key and the listener URL. */
   metadataXml: string | null;
   importedAt: string;
+  /** The JIT rules for logins from this IdP; absent: the generic preset. */
+  rules?: JitRules;
 }
 
 export interface StoredAccount {
@@ -29,6 +31,9 @@ export interface StoredAccount {
   idpEntityId: string;
   fields: Record<string, string>;
   groups: string[];
+  roles: string[];
+  /** Further lookup keys linked to this account (emailConflict = link). */
+  linkedKeys?: string[];
   status: 'active' | 'blocked';
   createdAt: string;
   updatedAt: string;
