@@ -5,7 +5,8 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: 'e2e',
-  outputDir: 'test-results',
+  // PW_OUTPUT_DIR: a separate folder when several runs share one checkout (each run empties its output folder).
+  outputDir: process.env.PW_OUTPUT_DIR ?? 'test-results',
   fullyParallel: true,
   forbidOnly: true,
   workers: 2,

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { test as base, expect } from '@playwright/test';
 import { AppPage } from './pages/app-page.ts';
 import { DemoIdpPage } from './pages/demo-idp-page.ts';
+import { WalkthroughPage } from './pages/walkthrough-page.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const START_TIMEOUT_MS = 30_000;
@@ -61,7 +62,7 @@ async function stop(child: ChildProcess): Promise<void> {
   }
 }
 
-export const test = base.extend<{ lab: LabServer; app: AppPage; demoIdp: DemoIdpPage }>({
+export const test = base.extend<{ lab: LabServer; app: AppPage; demoIdp: DemoIdpPage; walkthrough: WalkthroughPage }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take a destructured first argument.
   lab: async ({}, use, testInfo) => {
     if (!existsSync(join(repoRoot, 'out', 'renderer', 'index.html'))) {
@@ -93,6 +94,9 @@ export const test = base.extend<{ lab: LabServer; app: AppPage; demoIdp: DemoIdp
   },
   demoIdp: async ({ page }, use) => {
     await use(new DemoIdpPage(page));
+  },
+  walkthrough: async ({ page }, use) => {
+    await use(new WalkthroughPage(page));
   },
 });
 

@@ -1,12 +1,16 @@
-import { useState, type ReactNode } from 'react';
-import { api, describeError } from './api/client.ts';
-import { ErrorMessage } from './components/common.tsx';
-import { useRoute, type Route } from './hooks/use-route.ts';
+import type { ReactNode } from 'react';
+import { EmptyState, ErrorMessage, Loading } from './components/common.tsx';
+import { ToastRegion } from './components/toast-region.tsx';
+import { parseLoginTab, useHashLocation } from './hooks/use-route.ts';
+import { useStartLogin } from './hooks/use-start-login.ts';
+import { AccountDetailScreen } from './screens/account-detail-screen.tsx';
 import { AccountsScreen } from './screens/accounts-screen.tsx';
 import { IdpsScreen } from './screens/idps-screen.tsx';
 import { LoginDetailScreen } from './screens/login-detail-screen.tsx';
 import { LoginsScreen } from './screens/logins-screen.tsx';
+import { RulesScreen } from './screens/rules-screen.tsx';
 import { SpScreen } from './screens/sp-screen.tsx';
+import { WalkthroughScreen } from './screens/walkthrough-screen.tsx';
 import { LabProvider, useLab } from './state/lab-store.tsx';
 
 export function App(): ReactNode {
@@ -17,19 +21,56 @@ export function App(): ReactNode {
   );
 }
 
-const NAV: { name: Route['name']; label: string; href: string }[] = [
-  { name: 'logins', label: 'Logins', href: '#/logins' },
-  { name: 'accounts', label: 'Accounts', href: '#/accounts' },
-  { name: 'idps', label: 'Identity providers', href: '#/idps' },
-  { name: 'sp', label: 'Service provider', href: '#/sp' },
+/**
+ * Every screen, by the first segment of the hash path (`#/<head>/<params…>`). Adding a screen is one entry here
+ * (and one in NAV if it belongs in the top bar). `section` is the NAV entry highlighted while it is shown.
+ */
+interface ScreenEntry {
+  section: string;
+  render(params: string[], query: URLSearchParams): ReactNode;
+}
+
+const SCREENS: Record<string, ScreenEntry> = {
+  start: { section: 'start', render: () => <WalkthroughScreen hasRulesScreen={hasScreen('rules')} /> },
+  logins: {
+    section: 'logins',
+    render: ([id, tab]) =>
+      id === undefined ? <LoginsScreen /> : <LoginDetailScreen key={id} id={id} tab={parseLoginTab(tab)} />,
+  },
+  accounts: { section: 'accounts', render: ([id]) => (id === undefined ? <AccountsScreen /> : <AccountDetailScreen key={id} id={id} />) },
+  rules: { section: 'rules', render: () => <RulesScreen /> },
+  idps: { section: 'idps', render: () => <IdpsScreen /> },
+  sp: { section: 'sp', render: () => <SpScreen /> },
+};
+
+function hasScreen(head: string): boolean {
+  return Object.prototype.hasOwnProperty.call(SCREENS, head);
+}
+
+const NAV: { section: string; label: string; href: string }[] = [
+  { section: 'start', label: 'Setup guide', href: '#/start' },
+  { section: 'logins', label: 'Logins', href: '#/logins' },
+  { section: 'accounts', label: 'Accounts', href: '#/accounts' },
+  { section: 'rules', label: 'JIT rules', href: '#/rules' },
+  { section: 'idps', label: 'Identity providers', href: '#/idps' },
+  { section: 'sp', label: 'Service provider', href: '#/sp' },
 ];
 
 function Shell(): ReactNode {
-  const { status, info, errors } = useLab();
-  const route = useRoute();
-  const section = route.name === 'login' ? 'logins' : route.name;
+  const { status, info, errors, logins } = useLab();
+  const { segments, query } = useHashLocation();
+  const [head = '', ...params] = segments;
+  // The landing screen: the setup guide until the first login exists, then the logins.
+  const entry = head === '' ? (SCREENS[logins.length === 0 ? 'start' : 'logins'] ?? null) : (SCREENS[head] ?? null);
+  const section = entry?.section ?? '';
   return (
     <div className="app" data-testid="app" data-app-state={status}>
+      <a className="skip-link" href="#main" onClick={(e) => {
+        e.preventDefault();
+        document.getElementById('main')?.focus();
+      }}>
+        Skip to content
+      </a>
       <header className="topbar">
         <div className="brand">
           <span className="logo" aria-hidden="true">
@@ -37,9 +78,15 @@ function Shell(): ReactNode {
           </span>
           SAML JIT Lab
         </div>
-        <nav className="nav">
+        <nav className="nav" aria-label="Main">
           {NAV.map((item) => (
-            <a key={item.name} href={item.href} className={section === item.name ? 'active' : ''} data-testid={`nav-${item.name}`}>
+            <a
+              key={item.section}
+              href={item.href}
+              className={section === item.section ? 'active' : ''}
+              aria-current={section === item.section ? 'page' : undefined}
+              data-testid={`nav-${item.section}`}
+            >
               {item.label}
             </a>
           ))}
@@ -51,53 +98,37 @@ function Shell(): ReactNode {
           {info.storeNotice}
         </div>
       )}
-      {errors.info !== undefined && <ErrorMessage message={`Could not reach the app core. ${errors.info}`} />}
-      <main className="content">{status === 'loading' ? <p className="muted">Loading…</p> : <Screen route={route} />}</main>
+      {errors.info !== undefined && (
+        <ErrorMessage
+          message={`Could not reach the app core: ${errors.info}. If you use the browser mode, check that \`saml-jit-lab serve\` is still running, then reload.`}
+        />
+      )}
+      <main className="content" id="main" tabIndex={-1}>
+        {status === 'loading' ? (
+          <Loading what="the lab" />
+        ) : entry === null ? (
+          <EmptyState title="There is no such page" testId="not-found">
+            <a href="#/">Go to the start page</a>
+          </EmptyState>
+        ) : (
+          entry.render(params, query)
+        )}
+      </main>
       {info !== null && (
         <footer className="footer muted small">
           v{info.version} · {info.mode} mode · listener <span className="mono">{info.listenerUrl}</span> · data{' '}
           <span className="mono">{info.dataDir}</span>
         </footer>
       )}
+      <ToastRegion />
     </div>
   );
-}
-
-function Screen({ route }: { route: Route }): ReactNode {
-  switch (route.name) {
-    case 'logins':
-      return <LoginsScreen />;
-    case 'login':
-      return <LoginDetailScreen key={route.id} id={route.id} tab={route.tab} />;
-    case 'accounts':
-      return <AccountsScreen />;
-    case 'idps':
-      return <IdpsScreen />;
-    case 'sp':
-      return <SpScreen />;
-  }
 }
 
 function SignIn(): ReactNode {
   const { idps } = useLab();
   const active = idps.find((i) => i.active);
-  const [state, setState] = useState<{ kind: 'idle' } | { kind: 'busy' } | { kind: 'opened' } | { kind: 'error'; message: string }>({
-    kind: 'idle',
-  });
-
-  const start = async (): Promise<void> => {
-    setState({ kind: 'busy' });
-    try {
-      const { url, opened } = await api.call('login.start', {});
-      if (opened) {
-        setState({ kind: 'opened' });
-      } else {
-        window.location.assign(url);
-      }
-    } catch (err) {
-      setState({ kind: 'error', message: describeError(err) });
-    }
-  };
+  const { state, start } = useStartLogin();
 
   return (
     <div className="signin">
@@ -117,7 +148,7 @@ function SignIn(): ReactNode {
         {state.kind === 'busy' ? 'Starting…' : 'Sign in with IdP'}
       </button>
       {state.kind === 'opened' && (
-        <span className="small muted" data-testid="sign-in-opened">
+        <span className="small muted" data-testid="sign-in-opened" role="status">
           Login window opened.
         </span>
       )}

@@ -47,7 +47,8 @@ export async function fetchIdpInitiatedForm(request: APIRequestContext, baseUrl:
 }
 
 export async function postForm(request: APIRequestContext, form: SamlPostForm): Promise<APIResponse> {
-  return request.post(form.action, { form: form.fields, maxRedirects: 0 });
+  // Verification is fast, but a loaded CI machine can stall a request for seconds: allow more than an action.
+  return request.post(form.action, { form: form.fields, maxRedirects: 0, timeout: 30_000 });
 }
 
 export function decodeSamlResponse(value: string): string {

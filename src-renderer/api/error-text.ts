@@ -1,11 +1,13 @@
 // The one table that turns error codes into text a person can act on.
-import type { ErrorBody, ErrorCode } from '../../src-main/contract/index.ts';
+import type { ErrorBody } from '../../src-main/contract/index.ts';
 
-const ERROR_TEXT: Record<ErrorCode, string> = {
+// Keyed by string, not ErrorCode, so a code the core adds before this table learns it still reads as text.
+const ERROR_TEXT: Record<string, string | undefined> = {
   'invalid-input': 'The request was not valid',
   'unknown-method': 'This version of the app does not know that action',
   'not-found': 'Not found — it may have been removed',
   'invalid-metadata': 'That is not usable SAML IdP metadata',
+  'invalid-rules': 'Those mapping rules are not valid',
   'port-in-use': 'The SAML listener port is already in use by another program',
   'store-unwritable': 'The data folder cannot be written; check its permissions and free disk space',
   internal: 'Something went wrong inside the app',

@@ -110,7 +110,7 @@ function IdpCard({
   );
 }
 
-function ImportForm({ onImported }: { onImported: () => Promise<void> }): ReactNode {
+export function ImportForm({ onImported }: { onImported: () => Promise<void> }): ReactNode {
   const [xml, setXml] = useState('');
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);

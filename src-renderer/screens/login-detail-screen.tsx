@@ -15,6 +15,7 @@ const TAB_LABEL: Record<LoginTab, string> = {
   xml: 'XML',
   attributes: 'Attributes',
   diff: 'Account diff',
+  raw: 'Raw',
 };
 
 const STATUS_ORDER: Record<Check['status'], number> = { fail: 0, warn: 1, pass: 2 };

@@ -2,6 +2,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Account, AppInfo, IdpProfile, LoginSummary, SpSettings } from '../../src-main/contract/index.ts';
 import { api, describeError } from '../api/client.ts';
+import { pushToast } from './toasts.ts';
 
 export interface LabState {
   status: 'loading' | 'ready';
@@ -24,9 +25,37 @@ const LabContext = createContext<LabState | null>(null);
 
 type Area = keyof LabState['errors'];
 
-function upsertLogin(list: LoginSummary[], login: LoginSummary): LoginSummary[] {
-  const rest = list.filter((l) => l.id !== login.id);
+/** Newest first. A live login is almost always the newest: prepend it without re-sorting 10,000 entries. */
+export function upsertLogin(list: LoginSummary[], login: LoginSummary): LoginSummary[] {
+  const rest = list.some((l) => l.id === login.id) ? list.filter((l) => l.id !== login.id) : list;
+  const head = rest[0];
+  if (head === undefined || head.receivedAt.localeCompare(login.receivedAt) <= 0) return [login, ...rest];
   return [login, ...rest].sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
+}
+
+function who(login: LoginSummary): string {
+  if (login.nameId !== null) return login.nameId;
+  if (login.claimedNameId !== null) return `${login.claimedNameId} (unverified)`;
+  return 'an unknown user';
+}
+
+function announce(login: LoginSummary): void {
+  const accepted = login.verdict === 'accepted';
+  pushToast({
+    tone: accepted ? 'ok' : 'bad',
+    title: accepted ? `Login accepted: ${who(login)}` : `Login rejected: ${who(login)}`,
+    body: accepted
+      ? login.diffKind === 'created'
+        ? 'A new account was created.'
+        : login.diffKind === 'updated'
+          ? 'The account was updated.'
+          : 'The account was unchanged.'
+      : `${login.failedCheckIds.length} failing check${login.failedCheckIds.length === 1 ? '' : 's'}: ${login.failedCheckIds.slice(0, 3).join(', ')}${login.failedCheckIds.length > 3 ? '…' : ''}`,
+    href: `#/logins/${encodeURIComponent(login.id)}`,
+    actionLabel: 'Open login',
+    testId: 'toast-login',
+    data: { 'data-login-id': login.id, 'data-verdict': login.verdict },
+  });
 }
 
 export function LabProvider({ children }: { children: ReactNode }): ReactNode {
@@ -80,6 +109,7 @@ export function LabProvider({ children }: { children: ReactNode }): ReactNode {
       api.on('login.completed', (summary) => {
         setLogins((list) => upsertLogin(list, summary));
         setArrivedId(summary.id);
+        announce(summary);
         void refreshAccounts();
       }),
     [refreshAccounts],
