@@ -1,0 +1,355 @@
+// JIT rules: a form for the common settings and a JSON editor (with the model's JSON Schema) for everything;
+// a dry run replays a stored login against the rules being edited and shows the diff it would cause.
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { Check, JitRules, Output, RulesProblem } from '../../src-main/contract/index.ts';
+import { ApiError, api, describeError } from '../api/client.ts';
+import { CheckStatusBadge, VerdictBadge } from '../components/badges.tsx';
+import { EmptyState, ErrorMessage, Loading } from '../components/common.tsx';
+import { DiffView } from '../rules/diff-view.tsx';
+import '../rules/rules.css';
+import { useLab } from '../state/lab-store.tsx';
+
+const JsonEditor = lazy(() => import('../rules/json-editor.tsx').then((m) => ({ default: m.JsonEditor })));
+
+type DryRun = Output<'jit.dryRun'>;
+type Presets = Output<'rules.presets'>;
+
+function parse(text: string): { rules: JitRules | null; error: string | null } {
+  try {
+    return { rules: JSON.parse(text) as JitRules, error: null };
+  } catch (error) {
+    return { rules: null, error: `The JSON does not parse: ${describeError(error)}` };
+  }
+}
+
+export function RulesScreen(): ReactNode {
+  const { idps, logins } = useLab();
+  const [idpId, setIdpId] = useState<string | null>(null);
+  const [saved, setSaved] = useState<JitRules | null>(null);
+  const [schema, setSchema] = useState<unknown>(null);
+  const [text, setText] = useState('');
+  const [presets, setPresets] = useState<Presets>([]);
+  const [problems, setProblems] = useState<RulesProblem[] | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [loginId, setLoginId] = useState<string>('');
+  const [dryRun, setDryRun] = useState<DryRun | null>(null);
+  const [dryRunError, setDryRunError] = useState<string | null>(null);
+
+  const activeId = idpId ?? idps.find((i) => i.active)?.id ?? null;
+  const idp = idps.find((i) => i.id === activeId);
+
+  useEffect(() => {
+    if (activeId === null) return;
+    let cancelled = false;
+    Promise.all([api.call('rules.get', { idpId: activeId }), api.call('rules.presets', {})]).then(
+      ([got, list]) => {
+        if (cancelled) return;
+        setSaved(got.rules);
+        setSchema(got.jsonSchema);
+        setText(JSON.stringify(got.rules, null, 2));
+        setPresets(list);
+        setProblems(null);
+        setMessage(null);
+      },
+      (error: unknown) => !cancelled && setLoadError(describeError(error)),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [activeId]);
+
+  const candidates = useMemo(() => logins.filter((l) => l.verdict === 'accepted' || l.failedCheckIds.every((id) => id.startsWith('jit.'))).slice(0, 50), [logins]);
+  const selectedLogin = loginId || candidates[0]?.id || '';
+  const parsed = useMemo(() => parse(text), [text]);
+  const dirty = saved !== null && text !== JSON.stringify(saved, null, 2);
+
+  const edit = (change: (r: JitRules) => void): void => {
+    if (!parsed.rules) return;
+    const next = structuredClone(parsed.rules);
+    change(next);
+    setText(JSON.stringify(next, null, 2));
+  };
+
+  const save = async (): Promise<void> => {
+    setMessage(null);
+    if (!parsed.rules) {
+      setProblems([{ path: '(root)', message: parsed.error ?? 'invalid JSON' }]);
+      return;
+    }
+    try {
+      const result = await api.call('rules.update', { idpId: activeId ?? undefined, rules: parsed.rules });
+      setSaved(result.rules);
+      setText(JSON.stringify(result.rules, null, 2));
+      setProblems(null);
+      setMessage('Rules saved. New logins from this IdP use them.');
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'invalid-rules') setProblems((error.body.details as RulesProblem[] | undefined) ?? [{ path: '(root)', message: error.message }]);
+      else setProblems([{ path: '(root)', message: describeError(error) }]);
+    }
+  };
+
+  const runDry = useCallback(async (): Promise<void> => {
+    setDryRunError(null);
+    if (!parsed.rules) {
+      setDryRunError(parsed.error);
+      return;
+    }
+    try {
+      setDryRun(await api.call('jit.dryRun', { loginId: selectedLogin, rules: parsed.rules }));
+    } catch (error) {
+      setDryRun(null);
+      if (error instanceof ApiError && error.code === 'invalid-rules') {
+        const list = (error.body.details as RulesProblem[] | undefined) ?? [];
+        setDryRunError(list.map((p) => `${p.path}: ${p.message}`).join('; ') || error.message);
+      } else setDryRunError(describeError(error));
+    }
+  }, [parsed, selectedLogin]);
+
+  if (loadError !== null) return <ErrorMessage message={`Could not load the rules. ${loadError}`} />;
+  if (saved === null || idp === undefined) return <Loading what="rules" />;
+  const r = parsed.rules;
+
+  return (
+    <section className="screen" data-testid="rules-screen">
+      <div className="screen-head">
+        <h1>JIT rules</h1>
+        <p className="muted">
+          How a verified login from <strong>{idp.name}</strong> becomes an account: which account it matches, which fields it sets, which roles it grants.
+        </p>
+      </div>
+      <div className="form-row">
+        <label className="field field-inline">
+          <span>IdP</span>
+          <select value={activeId ?? ''} onChange={(e) => setIdpId(e.target.value)} data-testid="rules-idp">
+            {idps.map((i) => (
+              <option key={i.id} value={i.id}>
+                {i.name}
+                {i.active ? ' (active)' : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field field-inline">
+          <span>Start from a preset</span>
+          <select
+            value=""
+            onChange={(e) => {
+              const preset = presets.find((p) => p.id === e.target.value);
+              if (preset) setText(JSON.stringify(preset.rules, null, 2));
+            }}
+            data-testid="rules-preset"
+          >
+            <option value="">Choose…</option>
+            {presets.map((p) => (
+              <option key={p.id} value={p.id} title={p.description}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+
+      {problems !== null && (
+        <div className="error" role="alert" data-testid="rules-problems">
+          <strong>Rules not saved; the last saved rules stay in force.</strong>
+          <ul>
+            {problems.map((p) => (
+              <li key={`${p.path}:${p.message}`} data-testid="rules-problem" data-path={p.path}>
+                <code>{p.path}</code>: {p.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {message !== null && (
+        <p className="banner" role="status" data-testid="rules-saved">
+          {message}
+        </p>
+      )}
+
+      <div className="rules-layout">
+        <div className="card">
+          <h2>Common settings</h2>
+          {r === null ? (
+            <p className="error-inline" data-testid="rules-json-error">
+              {parsed.error} Fix it in the JSON editor to use this form.
+            </p>
+          ) : (
+            <RulesForm rules={r} edit={edit} />
+          )}
+        </div>
+        <div className="card">
+          <h2>All rules (JSON)</h2>
+          <p className="muted small">Validated against the rules schema as you type; Ctrl+Space completes names.</p>
+          <Suspense fallback={<Loading what="editor" />}>{schema !== null && <JsonEditor value={text} onChange={setText} schema={schema} />}</Suspense>
+        </div>
+      </div>
+      <div className="form-actions">
+        <button type="button" className="btn btn-primary" onClick={() => void save()} disabled={!dirty} data-testid="rules-save">
+          Save rules
+        </button>
+        <button type="button" className="btn" onClick={() => setText(JSON.stringify(saved, null, 2))} disabled={!dirty} data-testid="rules-revert">
+          Revert to saved
+        </button>
+        {dirty && <span className="small muted">Unsaved changes: the dry run below uses them.</span>}
+      </div>
+
+      <div className="card" data-testid="dry-run">
+        <h2>Dry run</h2>
+        {candidates.length === 0 ? (
+          <EmptyState title="No login to replay yet">Sign in once with the IdP, then replay that login here against edited rules.</EmptyState>
+        ) : (
+          <>
+            <div className="form-row">
+              <label className="field field-inline">
+                <span>Replay login</span>
+                <select value={selectedLogin} onChange={(e) => setLoginId(e.target.value)} data-testid="dry-run-login">
+                  {candidates.map((l) => (
+                    <option key={l.id} value={l.id}>
+                      {l.nameId ?? l.claimedNameId ?? '(no NameID)'} · {new Date(l.receivedAt).toLocaleString()}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button type="button" className="btn" onClick={() => void runDry()} data-testid="dry-run-submit">
+                What would happen now?
+              </button>
+            </div>
+            {dryRunError !== null && <ErrorMessage message={dryRunError} testId="dry-run-error" />}
+            {dryRun !== null && <DryRunResult result={dryRun} />}
+          </>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function DryRunResult({ result }: { result: DryRun }): ReactNode {
+  const jitChecks = result.checks.filter((c: Check) => c.id.startsWith('jit.'));
+  return (
+    <div data-testid="dry-run-result" data-verdict={result.verdict}>
+      <p>
+        <VerdictBadge verdict={result.verdict} testId="dry-run-verdict" />{' '}
+        {result.matchedAccountId ? <span>matches an existing account</span> : <span>no existing account matches</span>}
+        <span className="muted small"> · nothing was written</span>
+      </p>
+      {jitChecks.length > 0 && (
+        <ul className="plain">
+          {jitChecks.map((c) => (
+            <li key={c.id} data-testid="dry-run-check" data-check-id={c.id} data-status={c.status}>
+              <CheckStatusBadge status={c.status} /> <code>{c.id}</code> {c.title}
+              {c.received !== null && <span className="muted"> — {c.received}</span>}
+              {c.hint !== null && <div className="small">{c.hint}</div>}
+            </li>
+          ))}
+        </ul>
+      )}
+      <DiffView diff={result.diff} />
+    </div>
+  );
+}
+
+function RulesForm({ rules, edit }: { rules: JitRules; edit: (change: (r: JitRules) => void) => void }): ReactNode {
+  const roles = rules.groups.roles;
+  return (
+    <div className="rules-form" data-testid="rules-form">
+      <label className="field">
+        <span>Account key (principal)</span>
+        <select
+          value={rules.principal.source === 'nameId' ? 'nameId' : `attr:${rules.principal.attribute ?? ''}`}
+          onChange={(e) =>
+            edit((r) => {
+              r.principal = e.target.value === 'nameId' ? { source: 'nameId', caseInsensitive: r.principal.caseInsensitive } : { source: 'attribute', attribute: r.principal.attribute ?? 'uid', caseInsensitive: r.principal.caseInsensitive };
+            })
+          }
+          data-testid="rules-principal"
+        >
+          <option value="nameId">NameID</option>
+          <option value={`attr:${rules.principal.attribute ?? 'uid'}`}>An attribute…</option>
+        </select>
+      </label>
+      {rules.principal.source === 'attribute' && (
+        <label className="field">
+          <span>Principal attribute</span>
+          <input value={rules.principal.attribute ?? ''} onChange={(e) => edit((r) => void (r.principal.attribute = e.target.value))} data-testid="rules-principal-attribute" />
+        </label>
+      )}
+      <label className="field">
+        <span>When the email belongs to another account</span>
+        <select value={rules.emailConflict} onChange={(e) => edit((r) => void (r.emailConflict = e.target.value as JitRules['emailConflict']))} data-testid="rules-email-conflict">
+          <option value="refuse">Refuse the login (GitLab default)</option>
+          <option value="link">Link to that account (auto_link_saml_user)</option>
+          <option value="create">Create a second account (warned)</option>
+        </select>
+      </label>
+      <label className="field">
+        <span>Sync mode</span>
+        <select value={rules.syncMode} onChange={(e) => edit((r) => void (r.syncMode = e.target.value as JitRules['syncMode']))} data-testid="rules-sync-mode">
+          <option value="force">Force: update fields and roles on every login</option>
+          <option value="import">Import: set fields only when the account is created</option>
+        </select>
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={rules.allowSignUp} onChange={(e) => edit((r) => void (r.allowSignUp = e.target.checked))} data-testid="rules-allow-sign-up" /> Allow sign-up of unknown users
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={rules.newAccountStatus === 'blocked'} onChange={(e) => edit((r) => void (r.newAccountStatus = e.target.checked ? 'blocked' : 'active'))} data-testid="rules-block-new" /> New accounts start blocked (pending approval)
+      </label>
+      <label className="field">
+        <span>Required groups (comma-separated; empty: none)</span>
+        <input
+          value={rules.groups.required.join(', ')}
+          onChange={(e) => edit((r) => void (r.groups.required = e.target.value.split(',').map((s) => s.trim()).filter(Boolean)))}
+          data-testid="rules-required-groups"
+        />
+      </label>
+      <fieldset className="fieldset">
+        <legend>Groups → roles</legend>
+        <label className="field field-inline">
+          <span>Mode</span>
+          <select value={rules.groups.roleMode} onChange={(e) => edit((r) => void (r.groups.roleMode = e.target.value as JitRules['groups']['roleMode']))} data-testid="rules-role-mode">
+            <option value="highest">First matching rule wins (Grafana)</option>
+            <option value="all">Every matching rule (GitLab)</option>
+          </select>
+        </label>
+        <table className="table compact" data-testid="rules-roles">
+          <thead>
+            <tr>
+              <th>Role</th>
+              <th>Match</th>
+              <th>Group or pattern</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {roles.map((role, i) => (
+              <tr key={i} data-testid="rules-role-row">
+                <td>
+                  <input aria-label="Role" value={role.role} onChange={(e) => edit((r) => void (r.groups.roles[i]!.role = e.target.value))} data-testid="rules-role-name" />
+                </td>
+                <td>
+                  <select aria-label="Match" value={role.match} onChange={(e) => edit((r) => void (r.groups.roles[i]!.match = e.target.value as 'exact' | 'regex'))}>
+                    <option value="exact">exact</option>
+                    <option value="regex">regex</option>
+                  </select>
+                </td>
+                <td>
+                  <input aria-label="Group or pattern" value={role.value} onChange={(e) => edit((r) => void (r.groups.roles[i]!.value = e.target.value))} data-testid="rules-role-value" />
+                </td>
+                <td>
+                  <button type="button" className="btn btn-small" onClick={() => edit((r) => void r.groups.roles.splice(i, 1))} aria-label={`Remove role rule ${i + 1}`}>
+                    Remove
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <button type="button" className="btn btn-small" onClick={() => edit((r) => void r.groups.roles.push({ role: 'Admin', match: 'exact', value: 'admins' }))} data-testid="rules-add-role">
+          Add role rule
+        </button>
+      </fieldset>
+    </div>
+  );
+}
