@@ -36,7 +36,9 @@ export function AccountsScreen(): ReactNode {
               return (
                 <tr key={account.id} data-testid="account-row" data-principal={account.principal} data-account-id={account.id}>
                   <td className="mono">
-                    {account.principal}
+                    <a href={`#/accounts/${account.id}`} data-testid="account-link">
+                      {account.principal}
+                    </a>
                     {account.status === 'blocked' && <span className="badge badge-bad"> blocked</span>}
                   </td>
                   <td data-testid="account-email">{f.email ?? '—'}</td>
