@@ -50,6 +50,17 @@ describe('verifyResponse: accepted responses', () => {
   });
 });
 
+describe('verifyResponse: key rollover', () => {
+  it('accepts a signature by any metadata certificate and reports which one', async () => {
+    const rolled: TrustedIdp = { ...idp, certificates: [...trustedIdp(attackerKeys).certificates, ...idp.certificates] };
+    const r = verifyResponse(verifyInput(b64(await signResponse(idpKeys)), [rolled]));
+    expect(r.verdict).toBe('accepted');
+    const used = idp.certificates[0]!.fingerprintSha256.slice(0, 23);
+    expect(check(r, 'signature.cert-in-metadata')?.received).toBe(`verified by ${used}…`);
+    expect(check(r, 'signature.cert-in-metadata')?.expected).toContain(trustedIdp(attackerKeys).certificates[0]!.fingerprintSha256.slice(0, 23));
+  });
+});
+
 describe('verifyResponse: rejections name the failing check', () => {
   it('rejects a value changed after signing (signature.valid)', async () => {
     const xml = (await signResponse(idpKeys)).replace('>Anderson<', '>Mallory<');
