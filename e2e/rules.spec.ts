@@ -66,6 +66,11 @@ test('saved rules apply to the next login, and invalid rules are refused at thei
   // The next login grants Admin; the account page shows the role and the timeline.
   await loginAsAlice(page.request, lab.url);
   await page.goto('/#/accounts');
+  await page.getByTestId('accounts-search').fill('admin');
+  await expect(page.getByTestId('account-row')).toHaveCount(1);
+  await page.getByTestId('accounts-search').fill('no such user');
+  await expect(page.getByTestId('accounts-no-match')).toBeVisible();
+  await page.getByTestId('accounts-search').fill('alice');
   await page.getByTestId('account-link').first().click();
   await expect(page.getByTestId('account-roles')).toContainText('Admin');
   await expect(page.getByTestId('timeline-entry')).toHaveCount(2);

@@ -1,18 +1,34 @@
-import type { ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { EmptyState, ErrorMessage } from '../components/common.tsx';
 import { formatRelative, formatTime } from '../components/format.ts';
 import { useLab } from '../state/lab-store.tsx';
 
 export function AccountsScreen(): ReactNode {
-  const { accounts, errors } = useLab();
+  const { accounts: all, errors } = useLab();
+  const [query, setQuery] = useState('');
+  const accounts = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    if (q === '') return all;
+    return all.filter((a) => [a.principal, a.idpEntityId, a.status, ...Object.values(a.fields), ...a.groups, ...a.roles].some((v) => v.toLowerCase().includes(q)));
+  }, [all, query]);
   return (
     <section className="screen" data-testid="accounts-screen">
       <div className="screen-head">
         <h1>Accounts</h1>
-        <p className="muted">Local accounts created and updated by JIT provisioning ({accounts.length}).</p>
+        <p className="muted">Local accounts created and updated by JIT provisioning ({all.length}).</p>
       </div>
+      {all.length > 0 && (
+        <label className="field field-inline">
+          <span>Search</span>
+          <input type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="principal, email, name, group, role…" data-testid="accounts-search" />
+        </label>
+      )}
       {errors.accounts !== undefined && <ErrorMessage message={`Could not load accounts. ${errors.accounts}`} />}
-      {accounts.length === 0 ? (
+      {all.length > 0 && accounts.length === 0 ? (
+        <EmptyState title="No account matches" testId="accounts-no-match">
+          Nothing matches “{query}”. Clear the search to see all {all.length} accounts.
+        </EmptyState>
+      ) : accounts.length === 0 ? (
         <EmptyState title="No accounts yet" testId="accounts-empty">
           An account is created the first time a user's login is accepted. Click <strong>Sign in with IdP</strong> to
           provision one.
