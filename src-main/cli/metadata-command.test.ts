@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyPair } from '../core/sp/keys.ts';
 import { IDP_ENTITY_ID, idpMetadataXml, makeKeyPair } from '../core/testing/test-idp.ts';
+import { signMetadata } from '../core/idp/test-support.ts';
 import { fingerprintSha256, summarizeCert } from '../core/util/cert.ts';
 import { main } from './main.ts';
 import { metadataCommand } from './metadata-command.ts';
@@ -96,12 +97,8 @@ describe('saml-jit-lab metadata', () => {
   });
 
   it('verifies the metadata signature only against --trust-cert, and refuses a wrong one', async () => {
-    const { SignedXml } = await import('xml-crypto');
-    const sig = new SignedXml({ privateKey: keys.privateKeyPem, publicCert: keys.certificatePem, signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#' });
-    sig.addReference({ xpath: '/*', transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'], digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256' });
-    sig.computeSignature(idpMetadataXml(keys).replace('entityID=', 'ID="_m1" entityID='), { prefix: 'ds', location: { reference: '/*', action: 'prepend' } });
     const signed = join(dir, 'signed.xml');
-    await writeFile(signed, sig.getSignedXml());
+    await writeFile(signed, signMetadata(idpMetadataXml(keys).replace('entityID=', 'ID="_m1" entityID='), keys));
     const trust = join(dir, 'trust.pem');
     await writeFile(trust, keys.certificatePem);
     const wrong = join(dir, 'wrong.pem');

@@ -1,6 +1,6 @@
 // Child processes for interop tests: a free loopback port, a readiness poll instead of sleeps, and a stop that
 // waits for the process to be gone.
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { createServer } from 'node:net';
 
 export function freePort(): Promise<number> {
@@ -63,4 +63,23 @@ export async function stopProcess(child: ChildProcess, timeoutMs = 5000): Promis
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   await exited;
   clearTimeout(timer);
+}
+
+/** Starts a server process and waits until `readyUrl` answers as `ready` says; stops it again if it never does.
+ * Returns the child and the body of the ready answer. */
+export async function startServer(
+  command: string,
+  args: string[],
+  options: SpawnOptions,
+  readyUrl: string,
+  ready: (status: number, body: string) => boolean,
+): Promise<{ child: ChildProcess; output: () => string; body: string }> {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = captureOutput(child);
+  try {
+    return { child, output, body: await waitUntilServing(readyUrl, child, output, ready) };
+  } catch (error) {
+    await stopProcess(child);
+    throw error;
+  }
 }

@@ -1,14 +1,13 @@
 // The npm package `saml-idp` (Karl McGuinness's test IdP, Express + samlp) as a child process on a free loopback
 // port, with a generated key pair and user profile. Its ACS URL is set through its own settings page once the lab
 // (port 0) is up, as a person would.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
 import { LoopbackBrowser } from './browser.ts';
-import { captureOutput, freePort, stopProcess, waitUntilServing } from './processes.ts';
+import { freePort, startServer, stopProcess } from './processes.ts';
 
 const requireCjs = createRequire(import.meta.url);
 
@@ -58,7 +57,7 @@ export async function startSamlIdp(options: { spEntityId: string; user: SamlIdpU
     const port = await freePort();
     const baseUrl = `http://127.0.0.1:${port}`;
     const entityId = `urn:saml-jit-lab:interop:saml-idp:${port}`;
-    const child = spawn(
+    const { child, output, body: metadataXml } = await startServer(
       process.execPath,
       [
         requireCjs.resolve('saml-idp/bin/run.js'),
@@ -72,16 +71,10 @@ export async function startSamlIdp(options: { spEntityId: string; user: SamlIdpU
         '--audience', options.spEntityId,
         '--configFile', join(dir, 'config.cjs'),
       ],
-      { cwd: dir, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { cwd: dir, env: { ...process.env, FORCE_COLOR: '0' } },
+      `${baseUrl}/metadata`,
+      (status, body) => status === 200 && body.includes('IDPSSODescriptor'),
     );
-    const output = captureOutput(child);
-    let metadataXml: string;
-    try {
-      metadataXml = await waitUntilServing(`${baseUrl}/metadata`, child, output, (status, body) => status === 200 && body.includes('IDPSSODescriptor'));
-    } catch (error) {
-      await stopProcess(child);
-      throw error;
-    }
     return {
       baseUrl,
       entityId,

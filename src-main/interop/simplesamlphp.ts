@@ -1,14 +1,14 @@
 // Debian's SimpleSAMLphp (1.19) as a real, independent IdP for interop tests: a generated config in a temp dir,
 // `php -S` on a free loopback port, three users, and one SP entry per NameID format / attribute naming. Nothing
 // here reads the network; the process and its files are gone after `close()`.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'selfsigned';
-import { captureOutput, freePort, stopProcess, waitUntilServing } from './processes.ts';
+import { freePort, startServer, stopProcess } from './processes.ts';
 
 export const SSP_WWW = '/usr/share/simplesamlphp/www';
 
@@ -133,19 +133,8 @@ $metadata[${php(entityId)}] = ['host' => '__DEFAULT__', 'auth' => 'example-userp
   await writeFile(join(dir, 'metadata', 'saml20-sp-remote.php'), `<?php\n${entries.join('\n')}\n`);
   for (let i = 0; i < sps.length; i++) await writeFile(join(dir, 'acs', `${i}.txt`), '');
 
-  const child = spawn('php', ['-S', `127.0.0.1:${port}`, '-t', SSP_WWW], {
-    env: { ...process.env, SIMPLESAMLPHP_CONFIG_DIR: join(dir, 'config') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output = captureOutput(child);
   const metadataUrl = `${baseUrl}/saml2/idp/metadata.php?output=xml`;
-  let metadataXml: string;
-  try {
-    metadataXml = await waitUntilServing(metadataUrl, child, output, (status, body) => status === 200 && body.includes('IDPSSODescriptor'));
-  } catch (error) {
-    await stopProcess(child);
-    throw error;
-  }
+  const { child, body: metadataXml } = await startServer('php', ['-S', `127.0.0.1:${port}`, '-t', SSP_WWW], { env: { ...process.env, SIMPLESAMLPHP_CONFIG_DIR: join(dir, 'config') } }, metadataUrl, (status, body) => status === 200 && body.includes('IDPSSODescriptor'));
 
   return {
     baseUrl,

@@ -5,8 +5,8 @@ import { X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LabError } from '../errors.ts';
-import { listEntities, parseIdpMetadata, type ParsedIdpMetadata } from './metadata.ts';
+import { listEntities, parseIdpMetadata } from './metadata.ts';
+import { labErrorOf } from './test-support.ts';
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..');
 const CORPUS = resolve(REPO_ROOT, '../shared/corpus/metadata');
@@ -171,7 +171,7 @@ describe.skipIf(!HAVE_CORPUS)('metadata corpus', () => {
   it('ADFS (Sustainsys, anonymised after signing): refused when a trust cert is given, since the digest no longer matches', () => {
     const xml = read('adfs_federationmetadata_sustainsys.xml');
     const trust = signatureKeyInfoCert(xml, '56:0A:89:B3:3E:4D:23:02:C6:5B:FA:99:6F:FE:D1:A7:D6:27:3B:DA:93:55:AF:A7:75:A7:EC:DA:59:02:54:8C');
-    const error = catchError(() => parseIdpMetadata(xml, { trustCerts: trust }));
+    const error = labErrorOf(() => parseIdpMetadata(xml, { trustCerts: trust }));
     expect(error.code).toBe('invalid-metadata');
     expect(error.message).toMatch(/does not verify with the trust certificate \(SHA-256 56:0A:89:B3.*digest does not match/);
   });
@@ -202,7 +202,7 @@ describe.skipIf(!HAVE_CORPUS)('metadata corpus', () => {
     expect(md.aggregate).toEqual({ name: 'urn:mace:shibboleth:testshib:two', idpCount: 1 });
     expect(md.otherRoles).toEqual(['AttributeAuthorityDescriptor']);
     expect(parseIdpMetadata(xml).entityId).toBe(md.entityId);
-    const sp = catchError(() => parseIdpMetadata(xml, { entityId: 'https://sp.testshib.org/shibboleth-sp' }));
+    const sp = labErrorOf(() => parseIdpMetadata(xml, { entityId: 'https://sp.testshib.org/shibboleth-sp' }));
     expect(sp.message).toMatch(/service provider's metadata \(SPSSODescriptor\)/);
   });
 
@@ -216,7 +216,7 @@ describe.skipIf(!HAVE_CORPUS)('metadata corpus', () => {
   });
 
   it('the malformed samlify file (two root elements) fails with a clear message', () => {
-    const error = catchError(() => parseIdpMetadata(read('malformed_two-root-entitydescriptors_samlify.xml')));
+    const error = labErrorOf(() => parseIdpMetadata(read('malformed_two-root-entitydescriptors_samlify.xml')));
     expect(error.code).toBe('invalid-metadata');
     expect(error.message).toBe('The metadata is not well-formed XML: it has more than one top-level element (two documents pasted one after the other?). Keep exactly one EntityDescriptor or EntitiesDescriptor.');
   });
@@ -224,14 +224,4 @@ describe.skipIf(!HAVE_CORPUS)('metadata corpus', () => {
 
 function expected(file: string): string[] {
   return EXPECTED[file]!.certs.map((c) => c[1]);
-}
-
-function catchError(fn: () => ParsedIdpMetadata): LabError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof LabError) return error;
-    throw error;
-  }
-  throw new Error('expected a LabError');
 }

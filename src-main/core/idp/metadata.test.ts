@@ -1,11 +1,10 @@
 // The metadata parser on the shapes real IdPs publish and on the bad input people paste, with metadata this test
 // writes (and signs) itself. Real vendor files are in corpus.test.ts.
-import { SignedXml } from 'xml-crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LabError } from '../errors.ts';
 import type { KeyPair } from '../sp/keys.ts';
 import { makeKeyPair } from '../testing/test-idp.ts';
 import { certBase64, fingerprintSha256 } from '../util/cert.ts';
+import { labErrorOf, signMetadata } from './test-support.ts';
 import { BINDING, decodeMetadataBytes, listEntities, overviewMetadata, parseIdpMetadata, signingCerts, ssoLocation } from './metadata.ts';
 
 const MD = 'urn:oasis:names:tc:SAML:2.0:metadata';
@@ -33,31 +32,6 @@ function entity(opts: { entityId?: string; id?: string; p?: string; keys?: strin
   );
 }
 
-function sign(xml: string, keys: KeyPair): string {
-  const sig = new SignedXml({
-    privateKey: keys.privateKeyPem,
-    publicCert: keys.certificatePem,
-    signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
-    canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
-  });
-  sig.addReference({
-    xpath: '/*',
-    transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
-    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
-  });
-  sig.computeSignature(xml, { prefix: 'ds', location: { reference: '/*', action: 'prepend' } });
-  return sig.getSignedXml();
-}
-
-function errorOf(fn: () => unknown): LabError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof LabError) return error;
-    throw error;
-  }
-  throw new Error('expected a LabError');
-}
 
 describe('what real IdPs publish', () => {
   it('reads prefixed and default-namespace metadata alike, after a BOM, an XML declaration and comments', () => {
@@ -142,10 +116,10 @@ describe('aggregates (EntitiesDescriptor)', () => {
   it('picks one IdP by entityID, and asks which one when there are several', () => {
     const md = parseIdpMetadata(aggregate(), { entityId: 'https://b.example/idp' });
     expect(md).toMatchObject({ entityId: 'https://b.example/idp', aggregate: { name: 'urn:example:federation', idpCount: 2 }, validUntil: '2040-01-01T00:00:00Z' });
-    const which = errorOf(() => parseIdpMetadata(aggregate()));
+    const which = labErrorOf(() => parseIdpMetadata(aggregate()));
     expect(which.message).toBe('This aggregate lists 2 IdPs (https://a.example/idp, https://b.example/idp); choose one by its entityID.');
     expect(which.details).toEqual({ idps: listEntities(aggregate()) });
-    expect(errorOf(() => parseIdpMetadata(aggregate(), { entityId: 'https://c.example/idp' })).message).toBe(
+    expect(labErrorOf(() => parseIdpMetadata(aggregate(), { entityId: 'https://c.example/idp' })).message).toBe(
       'The metadata has no entity with entityID "https://c.example/idp" (its IdPs include https://a.example/idp, https://b.example/idp).',
     );
   });
@@ -163,7 +137,7 @@ describe('bad input: a message naming what is missing', () => {
     ['a SAML response', '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>', /SAML message \(<samlp:Response>\), not metadata/],
     ['another XML document', '<rss version="2.0"/>', /root element is <rss>, not a SAML metadata EntityDescriptor/],
   ])('%s', (_name, xml, message) => {
-    const error = errorOf(() => parseIdpMetadata(xml));
+    const error = labErrorOf(() => parseIdpMetadata(xml));
     expect(error.code).toBe('invalid-metadata');
     expect(error.message).toMatch(message);
   });
@@ -171,26 +145,26 @@ describe('bad input: a message naming what is missing', () => {
   it('says a truncated document is truncated, wherever it was cut', () => {
     const xml = entity();
     for (const cut of [40, Math.floor(xml.length / 2), xml.length - 3]) {
-      expect(errorOf(() => parseIdpMetadata(xml.slice(0, cut))).message).toMatch(/^The metadata is not well-formed XML: it ends before its root element is closed \(truncated download or copy\?\)/);
+      expect(labErrorOf(() => parseIdpMetadata(xml.slice(0, cut))).message).toMatch(/^The metadata is not well-formed XML: it ends before its root element is closed \(truncated download or copy\?\)/);
     }
   });
 
   it('refuses PDF, ZIP and binary bytes before reading them as text', () => {
-    expect(errorOf(() => decodeMetadataBytes(Buffer.from('%PDF-1.4\n...'))).message).toMatch(/PDF file/);
-    expect(errorOf(() => decodeMetadataBytes(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]))).message).toMatch(/ZIP archive/);
-    expect(errorOf(() => decodeMetadataBytes(Buffer.from([0x3c, 0xc3, 0x28, 0xa0]))).message).toMatch(/not UTF-8/);
+    expect(labErrorOf(() => decodeMetadataBytes(Buffer.from('%PDF-1.4\n...'))).message).toMatch(/PDF file/);
+    expect(labErrorOf(() => decodeMetadataBytes(Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]))).message).toMatch(/ZIP archive/);
+    expect(labErrorOf(() => decodeMetadataBytes(Buffer.from([0x3c, 0xc3, 0x28, 0xa0]))).message).toMatch(/not UTF-8/);
   });
 
   it('an SP\'s metadata, no IDPSSODescriptor, a SAML 1.1-only IdP, no SSO endpoint, no signing cert', () => {
     const sp = `<md:EntityDescriptor xmlns:md="${MD}" entityID="https://sp"><md:SPSSODescriptor protocolSupportEnumeration="${SAML2}"/></md:EntityDescriptor>`;
-    expect(errorOf(() => parseIdpMetadata(sp)).message).toMatch(/^This is a service provider's metadata \(SPSSODescriptor\), not an IdP's: the EntityDescriptor has no IDPSSODescriptor/);
+    expect(labErrorOf(() => parseIdpMetadata(sp)).message).toMatch(/^This is a service provider's metadata \(SPSSODescriptor\), not an IdP's: the EntityDescriptor has no IDPSSODescriptor/);
     const none = `<md:EntityDescriptor xmlns:md="${MD}" entityID="https://x"><md:AttributeAuthorityDescriptor protocolSupportEnumeration="${SAML2}"/></md:EntityDescriptor>`;
-    expect(errorOf(() => parseIdpMetadata(none)).message).toBe('The metadata has no IDPSSODescriptor, so it does not describe an identity provider.');
+    expect(labErrorOf(() => parseIdpMetadata(none)).message).toBe('The metadata has no IDPSSODescriptor, so it does not describe an identity provider.');
     const saml1 = entity().replace(SAML2, 'urn:oasis:names:tc:SAML:1.1:protocol');
-    expect(errorOf(() => parseIdpMetadata(saml1)).message).toMatch(/IDPSSODescriptor, but not for SAML 2\.0/);
-    expect(errorOf(() => parseIdpMetadata(entity({ sso: '' }))).message).toMatch(/lists no SingleSignOnService endpoint/);
-    expect(errorOf(() => parseIdpMetadata(entity({ keys: keyDescriptor(idpKeys, 'encryption') }))).message).toMatch(/has no signing certificate/);
-    expect(errorOf(() => parseIdpMetadata(entity({ entityId: '' }))).message).toBe('The EntityDescriptor has no entityID attribute.');
+    expect(labErrorOf(() => parseIdpMetadata(saml1)).message).toMatch(/IDPSSODescriptor, but not for SAML 2\.0/);
+    expect(labErrorOf(() => parseIdpMetadata(entity({ sso: '' }))).message).toMatch(/lists no SingleSignOnService endpoint/);
+    expect(labErrorOf(() => parseIdpMetadata(entity({ keys: keyDescriptor(idpKeys, 'encryption') }))).message).toMatch(/has no signing certificate/);
+    expect(labErrorOf(() => parseIdpMetadata(entity({ entityId: '' }))).message).toBe('The EntityDescriptor has no entityID attribute.');
   });
 
   it('ignores an unreadable certificate next to a good one, with a warning', () => {
@@ -202,7 +176,7 @@ describe('bad input: a message naming what is missing', () => {
 });
 
 describe('the metadata signature', () => {
-  const signed = (): string => sign(entity({ id: '_md1', attrs: ` validUntil="2040-01-01T00:00:00Z"` }), otherKeys);
+  const signed = (): string => signMetadata(entity({ id: '_md1', attrs: ` validUntil="2040-01-01T00:00:00Z"` }), otherKeys);
 
   it('is "unverified" without a trust certificate and "verified" with the right one', () => {
     expect(parseIdpMetadata(signed()).signature).toMatchObject({ status: 'unverified', signedElement: 'EntityDescriptor', verifiedBy: null });
@@ -214,10 +188,10 @@ describe('the metadata signature', () => {
 
   it('refuses metadata changed after signing, signed by another key, or unsigned when a trust cert is given', () => {
     const tampered = signed().replace('https://idp.example.org/sso', 'https://evil.example/sso');
-    expect(errorOf(() => parseIdpMetadata(tampered, { trustCerts: otherKeys.certificatePem })).message).toMatch(/digest does not match/);
-    expect(errorOf(() => parseIdpMetadata(signed(), { trustCerts: idpKeys.certificatePem })).message).toMatch(/signature value does not match/);
-    expect(errorOf(() => parseIdpMetadata(entity(), { trustCerts: otherKeys.certificatePem })).message).toMatch(/not signed, so it cannot be verified/);
-    expect(errorOf(() => parseIdpMetadata(signed(), { trustCerts: 'not a cert' })).message).toMatch(/trust certificate is not a valid X\.509/);
+    expect(labErrorOf(() => parseIdpMetadata(tampered, { trustCerts: otherKeys.certificatePem })).message).toMatch(/digest does not match/);
+    expect(labErrorOf(() => parseIdpMetadata(signed(), { trustCerts: idpKeys.certificatePem })).message).toMatch(/signature value does not match/);
+    expect(labErrorOf(() => parseIdpMetadata(entity(), { trustCerts: otherKeys.certificatePem })).message).toMatch(/not signed, so it cannot be verified/);
+    expect(labErrorOf(() => parseIdpMetadata(signed(), { trustCerts: 'not a cert' })).message).toMatch(/trust certificate is not a valid X\.509/);
   });
 
   it('reads values from the signed bytes only: an entity smuggled next to the signed one is not used', () => {
@@ -230,6 +204,6 @@ describe('the metadata signature', () => {
     expect(md.signature.status).toBe('verified');
     expect(ssoLocation(md, BINDING.redirect)).toBe('https://idp.example.org/sso');
     const twoIds = `<md:EntitiesDescriptor xmlns:md="${MD}">${inner}${forged.replace('entityID=', 'ID="_md1" entityID=')}</md:EntitiesDescriptor>`;
-    expect(errorOf(() => parseIdpMetadata(twoIds, { entityId: 'https://idp.example.org/saml', trustCerts: otherKeys.certificatePem })).message).toMatch(/Two elements share the ID "_md1"/);
+    expect(labErrorOf(() => parseIdpMetadata(twoIds, { entityId: 'https://idp.example.org/saml', trustCerts: otherKeys.certificatePem })).message).toMatch(/Two elements share the ID "_md1"/);
   });
 });
