@@ -9,6 +9,9 @@ import { test as base, expect } from '@playwright/test';
 import { AppPage } from './pages/app-page.ts';
 import { DemoIdpPage } from './pages/demo-idp-page.ts';
 import { WalkthroughPage } from './pages/walkthrough-page.ts';
+import { LoginsPage } from './pages/logins-page.ts';
+import { writeSeededStore } from './support/seed.ts';
+import type { StoredLogin } from '../src-main/core/store/schema.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const START_TIMEOUT_MS = 30_000;
@@ -62,13 +65,20 @@ async function stop(child: ChildProcess): Promise<void> {
   }
 }
 
-export const test = base.extend<{ lab: LabServer; app: AppPage; demoIdp: DemoIdpPage; walkthrough: WalkthroughPage }>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright fixtures take a destructured first argument.
-  lab: async ({}, use, testInfo) => {
+export interface LabOptions {
+  /** Logins written into store.json before the server starts (see support/seed.ts); null for an empty lab.
+   * (An object, not a bare array: Playwright reads an array option as a [value, options] fixture tuple.) */
+  seed: { logins: StoredLogin[] } | null;
+}
+
+export const test = base.extend<LabOptions & { lab: LabServer; app: AppPage; demoIdp: DemoIdpPage; walkthrough: WalkthroughPage; logins: LoginsPage }>({
+  seed: [null, { option: true }],
+  lab: async ({ seed }, use, testInfo) => {
     if (!existsSync(join(repoRoot, 'out', 'renderer', 'index.html'))) {
       throw new Error('out/renderer/index.html is missing: run `npx electron-vite build` before the e2e tests.');
     }
     const dataDir = mkdtempSync(join(tmpdir(), 'saml-jit-lab-e2e-'));
+    if (seed !== null) writeSeededStore(dataDir, seed.logins);
     const log: string[] = [];
     const child = spawn(process.execPath, [join(repoRoot, 'bin', 'saml-jit-lab.mjs'), 'serve', '--port', '0', '--data', dataDir], {
       cwd: repoRoot,
@@ -97,6 +107,9 @@ export const test = base.extend<{ lab: LabServer; app: AppPage; demoIdp: DemoIdp
   },
   walkthrough: async ({ page }, use) => {
     await use(new WalkthroughPage(page));
+  },
+  logins: async ({ page }, use) => {
+    await use(new LoginsPage(page));
   },
 });
 

@@ -7,6 +7,15 @@ export function formatTime(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
 }
 
+const compact = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/** Relative within a day, else a short date and time: fits one line of a list. */
+export function formatCompact(iso: string, now: number = Date.now()): string {
+  const then = new Date(iso).getTime();
+  if (Number.isNaN(then)) return iso;
+  return now - then < 86_400_000 ? formatRelative(iso, now) : compact.format(then);
+}
+
 export function formatRelative(iso: string, now: number = Date.now()): string {
   const then = new Date(iso).getTime();
   if (Number.isNaN(then)) return iso;
