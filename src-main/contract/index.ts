@@ -173,6 +173,19 @@ export const AppInfo = z.object({
 });
 export type AppInfo = z.infer<typeof AppInfo>;
 
+export const ExportFile = z.object({
+  fileName: z.string(),
+  /** monaco language id for the preview: json, xml, ini, ruby, php, javascript. */
+  language: z.string(),
+  content: z.string(),
+  /** True when the content holds a private key (the user asked for it); the UI says so loudly. */
+  containsSecrets: z.boolean(),
+});
+export type ExportFile = z.infer<typeof ExportFile>;
+
+export const ExportTarget = z.enum(['node-saml', 'grafana', 'gitlab', 'simplesamlphp', 'keycloak']);
+export type ExportTarget = z.infer<typeof ExportTarget>;
+
 const Empty = z.object({}).strict();
 const ById = z.object({ id: z.string().min(1) }).strict();
 
@@ -274,6 +287,34 @@ export const contract = {
       diff: AccountDiff,
     }),
   },
+
+  /** The tested-config bundle (versioned JSON, schema in schemas/bundle.schema.json): IdP metadata, SP settings
+   * (public parts; private keys only with includePrivateKeys, then marked), policy, JIT rules and evidence. */
+  'export.bundle': {
+    input: z.object({ idpId: z.string().optional(), includePrivateKeys: z.boolean().default(false) }).strict(),
+    output: ExportFile,
+  },
+  /** Restores a bundle into a new IdP profile; a newer or corrupt bundle changes nothing. */
+  'import.bundle': { input: z.object({ json: z.string().min(1).max(50_000_000) }).strict(), output: IdpProfile },
+  'export.spMetadata': { input: z.object({ signed: z.boolean().default(false) }).strict(), output: ExportFile },
+  /** Settings for the stack that will run the SSO, with what it cannot express. */
+  'export.target': {
+    input: z.object({ target: ExportTarget, idpId: z.string().optional() }).strict(),
+    output: z.object({ target: ExportTarget, files: z.array(ExportFile), unsupported: z.array(z.string()) }),
+  },
+  /** Selected logins as an importable JSON trace, with redaction. Never private keys. */
+  'export.trace': {
+    input: z
+      .object({
+        loginIds: z.array(z.string()).min(1).max(10_000),
+        nameId: z.enum(['keep', 'hash', 'drop']).default('keep'),
+        attributes: z.enum(['keep', 'hash', 'drop']).default('keep'),
+        dropSignatures: z.boolean().default(false),
+      })
+      .strict(),
+    output: ExportFile,
+  },
+  'import.trace': { input: z.object({ json: z.string().min(1).max(50_000_000) }).strict(), output: z.object({ imported: z.number().int() }) },
 } as const;
 
 export type Contract = typeof contract;
@@ -293,6 +334,7 @@ export const ErrorCode = z.enum([
   'not-found',
   'invalid-metadata',
   'invalid-rules',
+  'invalid-bundle',
   'port-in-use',
   'store-unwritable',
   'internal',

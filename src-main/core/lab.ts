@@ -24,6 +24,7 @@ import type { Lab, LabOptions, Logger } from './host.ts';
 import { BINDING, parseIdpMetadata, ssoLocation, type IdpMetadata } from './idp/metadata.ts';
 import { samlRoutes } from './listener/saml-routes.ts';
 import { startListener } from './listener/server.ts';
+import { createExportHandlers } from './export/handlers.ts';
 import { DEFAULT_RULES, PRESETS } from './jit/presets.ts';
 import { parseRulesOrThrow } from './jit/validate-rules.ts';
 import { LoginService, REJECTED_DIFF, detail, summarize } from './login-service.ts';
@@ -268,6 +269,19 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       return { idpId: idp.id, rules: idp.rules };
     },
     'rules.presets': () => PRESETS.map((p) => ({ ...p })),
+    ...createExportHandlers({
+      store,
+      clock,
+      version: options.version ?? '0.0.0',
+      spSettings,
+      spKeys,
+      findIdp,
+      activeIdpId: () => store.data.activeIdpId,
+      metadataOf,
+      metadataXmlOf: (idp) => (idp.kind === 'demo' ? demo.metadataXml() : (idp.metadataXml ?? '')),
+      rulesOf: (idp) => idp.rules ?? DEFAULT_RULES,
+      profileOf,
+    }),
     'jit.dryRun': (input) => {
       let idp = findIdp(input.idpId ?? store.data.activeIdpId);
       let nameId = input.nameId ?? null;

@@ -1,0 +1,110 @@
+// The tested-config bundle through the contract: what it holds, secrets only when asked, the published JSON
+// Schema, and import into a new profile (a newer or corrupt bundle changes nothing).
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ExportFile, IdpProfile } from '../../contract/index.ts';
+import { bundleJsonSchema, TestedConfigBundle, type TestedConfigBundle as Bundle } from './bundle-schema.ts';
+import { startTestLab, type TestLab } from './export-test-support.ts';
+
+const SCHEMA_FILE = resolve(import.meta.dirname, '../../../schemas/bundle.schema.json');
+const open: TestLab[] = [];
+afterEach(async () => {
+  for (const t of open.splice(0)) await t.close();
+});
+async function lab(): Promise<TestLab> {
+  const t = await startTestLab();
+  open.push(t);
+  return t;
+}
+
+describe('schemas/bundle.schema.json', () => {
+  it('is the JSON Schema generated from the zod schema (UPDATE_BUNDLE_SCHEMA=1 rewrites it)', async () => {
+    const generated = `${JSON.stringify(bundleJsonSchema(), null, 2)}\n`;
+    if (process.env.UPDATE_BUNDLE_SCHEMA === '1') await writeFile(SCHEMA_FILE, generated);
+    expect(await readFile(SCHEMA_FILE, 'utf8')).toBe(generated);
+  });
+});
+
+describe('export.bundle', () => {
+  it('holds metadata, public SP settings, policy, rules and the last accepted login of each tested user', async () => {
+    const t = await lab();
+    await t.call('sp.update', { clockSkewSeconds: 120, signaturePolicy: 'both' });
+    expect(await t.login('alice')).toBe(200);
+    t.clock.now = new Date(t.clock.now.getTime() + 60_000);
+    expect(await t.login('alice')).toBe(200);
+    expect(await t.login('bob')).toBe(200);
+    const file = await t.call<ExportFile>('export.bundle', {});
+    expect(file).toMatchObject({ language: 'json', containsSecrets: false });
+    expect(file.fileName).toMatch(/^saml-jit-lab-bundle-.*\.json$/);
+    expect(file.content).not.toContain('PRIVATE KEY');
+    const bundle = TestedConfigBundle.parse(JSON.parse(file.content));
+    expect(bundle).toMatchObject({ bundleVersion: 1, containsSecrets: false, exportedBy: 'saml-jit-lab 9.9.9-test' });
+    expect(bundle.idp.entityId).toBe('urn:saml-jit-lab:demo-idp');
+    expect(bundle.idp.metadataXml).toContain('IDPSSODescriptor');
+    expect(bundle.sp.privateKey).toBeNull();
+    expect(bundle.policy).toEqual({ clockSkewSeconds: 120, allowUnsolicited: true, signaturePolicy: 'both', sha1Policy: 'warn' });
+    expect(bundle.rules.preset).toBe('generic');
+    expect(bundle.evidence.map((e) => e.principal).sort()).toEqual(['alice@example.com', 'bob@example.com']);
+    const alice = bundle.evidence.find((e) => e.principal === 'alice@example.com')!;
+    expect(alice.receivedAt).toBe('2030-06-01T12:01:00.000Z');
+    expect(alice.diff.kind).toBe('unchanged');
+    expect(alice.account).toMatchObject({ loginCount: 2, fields: { email: 'alice@example.com', lastName: 'Anderson' } });
+    expect(alice.checks.find((c) => c.id === 'signature.valid')?.status).toBe('pass');
+    expect(Buffer.from(alice.samlResponse, 'base64').toString('utf8')).toContain('alice@example.com');
+  });
+
+  it('includes the SP private key only when asked, marked as a secret', async () => {
+    const t = await lab();
+    const file = await t.call<ExportFile>('export.bundle', { includePrivateKeys: true });
+    expect(file.containsSecrets).toBe(true);
+    expect(file.fileName).toContain('WITH-PRIVATE-KEY');
+    const bundle = JSON.parse(file.content) as Bundle;
+    expect(bundle.containsSecrets).toBe(true);
+    expect(bundle.sp.privateKey?.warning).toMatch(/^SECRET: /);
+    expect(bundle.sp.privateKey?.privateKeyPem).toContain('PRIVATE KEY');
+  });
+});
+
+describe('import.bundle', () => {
+  it('restores the IdP metadata and the rules into a new profile of another lab', async () => {
+    const a = await lab();
+    await a.login('alice');
+    const rules = (await a.call<{ rules: Record<string, unknown> }>('rules.get')).rules;
+    await a.call('rules.update', { rules: { ...rules, preset: 'custom', allowSignUp: false } });
+    const file = await a.call<ExportFile>('export.bundle', {});
+
+    const b = await lab();
+    const before = await b.call<IdpProfile[]>('idp.list');
+    const profile = await b.call<IdpProfile>('import.bundle', { json: file.content });
+    expect(profile).toMatchObject({ kind: 'metadata', entityId: 'urn:saml-jit-lab:demo-idp', active: false });
+    expect(profile.name).toMatch(/bundle of 2030-06-01/);
+    expect(profile.certificates[0]?.fingerprintSha256).toBe((await a.call<IdpProfile[]>('idp.list'))[0]!.certificates[0]!.fingerprintSha256);
+    expect(await b.call<IdpProfile[]>('idp.list')).toHaveLength(before.length + 1);
+    const restored = await b.call<{ rules: { preset: string; allowSignUp: boolean } }>('rules.get', { idpId: profile.id });
+    expect(restored.rules).toMatchObject({ preset: 'custom', allowSignUp: false });
+  });
+
+  it('refuses a bundle from a newer version or a corrupt file with invalid-bundle, and changes nothing', async () => {
+    const t = await lab();
+    const good = JSON.parse((await t.call<ExportFile>('export.bundle', {})).content) as Record<string, unknown>;
+    const cases: [string, RegExp][] = [
+      [JSON.stringify({ ...good, bundleVersion: 2 }), /newer SAML JIT Lab \(bundle version 2/],
+      ['{"bundleVersion": 1, "kind": "saml-jit-lab/tested-config", "idp": ', /not valid JSON/],
+      [JSON.stringify({ hello: 'world' }), /not a SAML JIT Lab tested-config bundle/],
+      [JSON.stringify({ ...good, rules: { version: 1 } }), /damaged or was edited by hand: rules\./],
+      [JSON.stringify({ ...good, idp: { ...(good.idp as object), metadataXml: '<x/>' } }), /IdP metadata in this bundle does not parse/],
+      [JSON.stringify({ ...good, containsSecrets: true }), /containsSecrets/],
+    ];
+    const before = JSON.stringify(await t.call('idp.list'));
+    for (const [json, message] of cases) {
+      const result = await t.lab.handle('import.bundle', { json });
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error.code).toBe('invalid-bundle');
+        expect(result.error.message).toMatch(message);
+      }
+    }
+    expect(JSON.stringify(await t.call('idp.list'))).toBe(before);
+  });
+});

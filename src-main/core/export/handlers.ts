@@ -1,0 +1,99 @@
+// The export/import methods of the contract. Built on what the lab already holds; no method writes a private key
+// unless asked (includePrivateKeys), and traces never carry one.
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { Account, contract, IdpProfile, SpSettings } from '../../contract/index.ts';
+import type { JitRules } from '../../contract/jit-rules.ts';
+import { LabError } from '../errors.ts';
+import type { IdpMetadata } from '../idp/metadata.ts';
+import type { KeyPair } from '../sp/keys.ts';
+import type { StoreService } from '../store/store-service.ts';
+import type { StoredAccount, StoredIdp } from '../store/schema.ts';
+import { buildBundle, bundleJson, readBundle } from './bundle.ts';
+import { exportSpMetadata } from './sp-metadata-export.ts';
+
+type ExportMethod = 'export.bundle' | 'import.bundle' | 'export.spMetadata' | 'export.target' | 'export.trace' | 'import.trace';
+export type ExportHandlers = {
+  [M in ExportMethod]: (input: z.output<(typeof contract)[M]['input']>) => Promise<z.output<(typeof contract)[M]['output']>> | z.output<(typeof contract)[M]['output']>;
+};
+
+export interface ExportDeps {
+  store: StoreService;
+  clock: () => Date;
+  version: string;
+  spSettings: () => SpSettings;
+  spKeys: KeyPair;
+  findIdp: (id: string) => StoredIdp;
+  activeIdpId: () => string;
+  metadataOf: (idp: StoredIdp) => IdpMetadata;
+  /** The IdP's metadata XML (for the demo IdP, generated). */
+  metadataXmlOf: (idp: StoredIdp) => string;
+  rulesOf: (idp: StoredIdp) => JitRules;
+  profileOf: (idp: StoredIdp) => IdpProfile;
+}
+
+function publicAccount(account: StoredAccount): Account {
+  const { key: _key, linkedKeys: _linked, ...rest } = account;
+  return { ...rest, roles: rest.roles ?? [] };
+}
+
+const safeName = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'idp';
+
+export function createExportHandlers(deps: ExportDeps): ExportHandlers {
+  const { store } = deps;
+  const idpFor = (id: string | undefined): StoredIdp => deps.findIdp(id ?? deps.activeIdpId());
+
+  const notYet = (): never => {
+    throw new LabError('internal', 'This export is not available in this build yet.');
+  };
+
+  return {
+    'export.bundle': (input) => {
+      const idp = idpFor(input.idpId);
+      const md = deps.metadataOf(idp);
+      const bundle = buildBundle({
+        now: deps.clock(),
+        version: deps.version,
+        idp: { name: idp.name, entityId: md.entityId, metadataXml: deps.metadataXmlOf(idp), metadataUrl: null },
+        sp: deps.spSettings(),
+        rules: deps.rulesOf(idp),
+        logins: store.data.logins,
+        accountById: (id) => {
+          const a = store.data.accounts.find((x) => x.id === id);
+          return a ? publicAccount(a) : null;
+        },
+        spPrivateKeyPem: input.includePrivateKeys ? deps.spKeys.privateKeyPem : null,
+      });
+      return {
+        fileName: `saml-jit-lab-bundle-${safeName(idp.name)}${bundle.containsSecrets ? '-WITH-PRIVATE-KEY' : ''}.json`,
+        language: 'json',
+        content: bundleJson(bundle),
+        containsSecrets: bundle.containsSecrets,
+      };
+    },
+    'import.bundle': async (input) => {
+      const { bundle } = readBundle(input.json);
+      const now = deps.clock();
+      const idp: StoredIdp = {
+        id: randomUUID(),
+        name: `${bundle.idp.name} (bundle of ${bundle.exportedAt.slice(0, 10)})`,
+        kind: 'metadata',
+        metadataXml: bundle.idp.metadataXml,
+        importedAt: now.toISOString(),
+        rules: bundle.rules,
+      };
+      store.data.idps.push(idp);
+      await store.flush();
+      return deps.profileOf(idp);
+    },
+    'export.spMetadata': (input) => ({
+      fileName: input.signed ? 'sp-metadata-signed.xml' : 'sp-metadata.xml',
+      language: 'xml',
+      content: exportSpMetadata(deps.spSettings(), deps.spKeys, input.signed),
+      containsSecrets: false,
+    }),
+    'export.target': notYet,
+    'export.trace': notYet,
+    'import.trace': notYet,
+  };
+}
