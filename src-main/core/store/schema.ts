@@ -1,7 +1,17 @@
-// The shape of store.json. Bump STORE_VERSION and add a migration in store-service.ts when it changes.
-import type { AccountDiff, Attribute, Check, JitRules, LoginFlow, Verdict } from '../../contract/index.ts';
+// The shape of the store (store.json + store.journal, see store-service.ts). Bump STORE_VERSION and add a
+// migration in migrations.ts when it changes.
+import type { AccountDiff, Attribute, Check, JitRules, LoginFlow, LoginOptions, Verdict } from '../../contract/index.ts';
 
-export const STORE_VERSION = 1;
+export const STORE_VERSION = 2;
+
+/** How many logins the store keeps by default (each holds its response, XML and checks: ~25–30 kB). */
+export const DEFAULT_LOGIN_RETENTION = 1_000;
+
+/** Store-level settings (version 2). */
+export interface StoredSettings {
+  /** The newest this many logins are kept; older ones are dropped at the next write. */
+  loginRetention: number;
+}
 
 export interface StoredSp {
   entityId: string | null;
@@ -21,6 +31,13 @@ export interface StoredIdp {
   importedAt: string;
   /** The JIT rules for logins from this IdP; absent: the generic preset. */
   rules?: JitRules;
+  /** The IdP picked out of an aggregate (EntitiesDescriptor). */
+  entityId?: string;
+  /** Where the metadata was fetched from, for refresh; and what the fetch warned about. */
+  sourceUrl?: string | null;
+  fetchWarnings?: string[];
+  /** How SP-initiated logins are sent (contract LoginOptions); absent: defaults. */
+  loginOptions?: Partial<LoginOptions>;
 }
 
 export interface StoredAccount {
@@ -86,6 +103,7 @@ export interface StoreData {
   logins: StoredLogin[];
   outstanding: OutstandingRequest[];
   replay: ReplayEntry[];
+  settings: StoredSettings;
 }
 
 export const DEMO_IDP_ID = 'demo';
@@ -106,5 +124,6 @@ export function emptyStore(): StoreData {
     logins: [],
     outstanding: [],
     replay: [],
+    settings: { loginRetention: DEFAULT_LOGIN_RETENTION },
   };
 }

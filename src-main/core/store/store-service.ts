@@ -1,12 +1,24 @@
-// lowdb-backed store. lowdb rewrites the whole file on every write, so writes are coalesced: any number of
-// changes made while a write is in flight go out together in the next one, and `flush()` resolves only once a
-// write that includes the caller's changes is on disk (an ACS acknowledges a login only after that).
-import { mkdir, rename } from 'node:fs/promises';
+// The store: all state in memory (`data`), persisted as a snapshot plus a journal.
+//
+//   store.json     the whole store as of the last compaction (written with lowdb's atomic temp-file + rename);
+//   store.journal  one JSON line per write since then: only the records that changed (see journal.ts).
+//
+// A write costs what changed, not the size of the store, so login 10,000 costs about what login 100 did. Writes are
+// coalesced: changes made while a write is in flight go out together in the next one, and `flush()` resolves only
+// once a write that includes the caller's changes is on disk (the ACS acknowledges a login only after that). When
+// the journal outgrows the snapshot, the next write is a compaction: a new store.json, then an empty journal.
+//
+// Crash safety (kill -9 at any point): store.json is replaced atomically; a journal line cut short by the crash is
+// the unacknowledged tail and is dropped at the next start; a crash between a compaction's rename and its journal
+// truncation replays lines already in the snapshot, which is harmless (puts and deletes are by key). Lines are not
+// fsync'ed (like lowdb before): an OS crash or power cut can lose the last acknowledged writes.
+import { mkdir, readFile, rename, stat, truncate, appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Low } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { TextFile } from 'lowdb/node';
 import { LabError } from '../errors.ts';
-import { STORE_VERSION, emptyStore, type StoreData } from './schema.ts';
+import { ChangeTracker, applyJournal, type JournalEntry } from './journal.ts';
+import { StoreShapeError, migrate } from './migrations.ts';
+import { emptyStore, type StoreData } from './schema.ts';
 
 export interface StoreOpenResult {
   store: StoreService;
@@ -14,43 +26,60 @@ export interface StoreOpenResult {
   notice: string | null;
 }
 
+export interface StoreOptions {
+  /** Compact once the journal is larger than this and than the snapshot. Default 8 MB. */
+  compactBytes?: number;
+}
+
+const DEFAULT_COMPACT_BYTES = 8 * 1024 * 1024;
+
 export class StoreService {
   readonly data: StoreData;
   readonly path: string;
-  private readonly db: Low<StoreData>;
+  readonly journalPath: string;
+  private readonly snapshotFile: TextFile;
+  private readonly tracker: ChangeTracker;
+  private readonly compactBytes: number;
+  private journalBytes: number;
+  private snapshotBytes: number;
   private requested = 0;
   private written = 0;
   private inflight: Promise<void> | null = null;
 
-  private constructor(db: Low<StoreData>, path: string) {
-    this.db = db;
-    this.data = db.data;
+  private constructor(data: StoreData, path: string, sizes: { journal: number; snapshot: number }, options: StoreOptions) {
+    this.data = data;
     this.path = path;
+    this.journalPath = `${path.replace(/\.json$/, '')}.journal`;
+    this.snapshotFile = new TextFile(path);
+    this.tracker = new ChangeTracker(data);
+    this.compactBytes = options.compactBytes ?? DEFAULT_COMPACT_BYTES;
+    this.journalBytes = sizes.journal;
+    this.snapshotBytes = sizes.snapshot;
   }
 
-  static async open(dataDir: string, clock: () => Date): Promise<StoreOpenResult> {
+  static async open(dataDir: string, clock: () => Date, options: StoreOptions = {}): Promise<StoreOpenResult> {
     await mkdir(dataDir, { recursive: true });
     const path = join(dataDir, 'store.json');
-    const adapter = new JSONFile<StoreData>(path);
+    const journalPath = join(dataDir, 'store.journal');
     let notice: string | null = null;
-    let data: StoreData | null = null;
+    let loaded: { data: StoreData; snapshot: number; journal: number; from: number } | null = null;
     try {
-      data = await adapter.read();
-      if (data !== null && !isStoreShape(data)) throw new Error('the file is JSON but not a SAML JIT Lab store');
-      if (data !== null && data.version > STORE_VERSION) {
-        throw new Error(`it was written by a newer version (store version ${data.version}, this app reads ${STORE_VERSION})`);
-      }
+      loaded = await load(path, journalPath);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      const aside = `${path}.corrupt-${clock().toISOString().replace(/[:.]/g, '-')}`;
-      await rename(path, aside);
+      const stamp = clock().toISOString().replace(/[:.]/g, '-');
+      const aside = `${path}.corrupt-${stamp}`;
+      await rename(path, aside).catch(() => {});
+      await rename(journalPath, `${journalPath}.corrupt-${stamp}`).catch(() => {});
       notice = `The store could not be read (${firstLine(reason)}). It was moved to ${aside} and the app started empty.`;
-      data = null;
     }
-    const db = new Low<StoreData>(adapter, emptyStore());
-    db.data = data ?? emptyStore();
-    const store = new StoreService(db, path);
-    if (data === null) await store.flush();
+    const data = loaded?.data ?? emptyStore();
+    const store = new StoreService(data, path, { journal: loaded?.journal ?? 0, snapshot: loaded?.snapshot ?? 0 }, options);
+    // A fresh or migrated store gets a snapshot in the current version right away.
+    if (!loaded || loaded.from !== data.version) {
+      store.journalBytes = Number.POSITIVE_INFINITY;
+      await store.flush();
+    }
     return { store, notice };
   }
 
@@ -60,8 +89,7 @@ export class StoreService {
     while (this.written < want) {
       if (!this.inflight) {
         const target = this.requested;
-        this.inflight = this.db
-          .write()
+        this.inflight = this.write()
           .then(() => {
             this.written = Math.max(this.written, target);
           })
@@ -77,19 +105,94 @@ export class StoreService {
       }
     }
   }
+
+  /** Bytes in store.json and store.journal (for the benches and the tests). */
+  sizes(): { snapshot: number; journal: number } {
+    return { snapshot: this.snapshotBytes, journal: Number.isFinite(this.journalBytes) ? this.journalBytes : 0 };
+  }
+
+  private async write(): Promise<void> {
+    const keep = this.data.settings.loginRetention;
+    if (Number.isInteger(keep) && keep >= 0 && this.data.logins.length > keep) this.data.logins.splice(0, this.data.logins.length - keep);
+    if (this.journalBytes > Math.max(this.compactBytes, this.snapshotBytes)) {
+      await this.compact();
+      return;
+    }
+    const { line, commit } = this.tracker.diff(this.data);
+    if (line === null) return;
+    const bytes = Buffer.from(`${line}\n`, 'utf8');
+    try {
+      await appendFile(this.journalPath, bytes);
+    } catch (error) {
+      // A partial line would glue itself to the next one: cut the journal back to its last whole line.
+      await truncate(this.journalPath, this.journalBytes).catch(() => {});
+      throw error;
+    }
+    this.journalBytes += bytes.length;
+    commit();
+  }
+
+  private async compact(): Promise<void> {
+    const { line: text } = this.tracker.snapshot(this.data);
+    await this.snapshotFile.write(text!);
+    await truncate(this.journalPath, 0).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+    });
+    this.snapshotBytes = Buffer.byteLength(text!);
+    this.journalBytes = 0;
+  }
 }
 
-function isStoreShape(value: unknown): value is StoreData {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (
-    typeof v.version === 'number' &&
-    Array.isArray(v.idps) &&
-    Array.isArray(v.accounts) &&
-    Array.isArray(v.logins) &&
-    typeof v.sp === 'object' &&
-    v.sp !== null
-  );
+async function load(path: string, journalPath: string): Promise<{ data: StoreData; snapshot: number; journal: number; from: number } | null> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    // No snapshot: a journal alone cannot be trusted to be the whole store.
+    if (await exists(journalPath)) throw new StoreShapeError('store.journal exists without store.json');
+    return null;
+  }
+  const { data, from } = migrate(JSON.parse(text));
+  const { entries, goodBytes, totalBytes } = await readJournal(journalPath);
+  applyJournal(data, entries);
+  // The last line of a journal cut by a crash was never acknowledged: drop it so the next line starts clean.
+  if (goodBytes < totalBytes) await truncate(journalPath, goodBytes);
+  return { data, snapshot: Buffer.byteLength(text), journal: goodBytes, from };
+}
+
+async function readJournal(journalPath: string): Promise<{ entries: JournalEntry[]; goodBytes: number; totalBytes: number }> {
+  let buf: Buffer;
+  try {
+    buf = await readFile(journalPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], goodBytes: 0, totalBytes: 0 };
+    throw error;
+  }
+  const entries: JournalEntry[] = [];
+  let at = 0;
+  let lineNo = 0;
+  while (at < buf.length) {
+    const nl = buf.indexOf(10, at);
+    lineNo++;
+    if (nl === -1) break; // a torn last line
+    try {
+      entries.push(JSON.parse(buf.subarray(at, nl).toString('utf8')) as JournalEntry);
+    } catch {
+      throw new StoreShapeError(`store.journal line ${lineNo} is damaged`);
+    }
+    at = nl + 1;
+  }
+  return { entries, goodBytes: at, totalBytes: buf.length };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function firstLine(text: string): string {
