@@ -8,7 +8,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { XMLSerializer } from '@xmldom/xmldom';
 import { describe, expect, it } from 'vitest';
+import type { Attribute } from '../../contract/index.ts';
 import { parseIdpMetadata, type MetadataCert } from '../idp/metadata.ts';
+import { DEFAULT_RULES } from '../jit/presets.ts';
+import { planProvision } from '../jit/provision.ts';
 import { certBase64, summarizeCert } from '../util/cert.ts';
 import { NS, descendants, parseXml } from '../util/xml.ts';
 import type { TrustedIdp, VerifyInput } from './context.ts';
@@ -189,6 +192,15 @@ describe.skipIf(!HAVE_CORPUS)('response corpus: accepted', () => {
     expect(r.nameIdFormat).toBe('urn:oasis:names:tc:SAML:2.0:nameid-format:transient');
     expect(r.nameId).toMatch(/^AAdzZWNyZXQx/);
     expect(check(r, 'signature.valid')?.received).toContain('CA:F2:55:F8:F4:6D:E4:24');
+
+    // Shibboleth names attributes by urn:oid with a FriendlyName: the default JIT rules find the account fields by
+    // either, so also when only the FriendlyName is one they know.
+    expect(r.attributes.find((a) => a.name === 'urn:oid:0.9.2342.19200300.100.1.3')).toMatchObject({ friendlyName: 'mail', values: ['rsanchez@samltest.id'] });
+    const fields = (attributes: Attribute[]) =>
+      planProvision({ idpEntityId: 'https://samltest.id/saml/idp', nameId: r.nameId!, attributes, now: new Date(googleApps.now), rules: DEFAULT_RULES, accounts: { byKey: () => undefined, byEmail: () => [] } }).account?.fields;
+    const expected = { email: 'rsanchez@samltest.id', firstName: 'Rick', lastName: 'Sanchez', displayName: 'Rick Sanchez' };
+    expect(fields(r.attributes)).toMatchObject(expected);
+    expect(fields(r.attributes.map((a, i) => ({ ...a, name: `urn:example:renamed:${i}` })))).toMatchObject(expected);
   });
 });
 
