@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Check, LoginDetail, LoginFlow, LoginSummary, SpSettings } from '../contract/index.ts';
 import type { Attribute, JitRules } from '../contract/index.ts';
+import { LabError } from './errors.ts';
 import { planProvision, type AccountLookup, type ProvisionPlan } from './jit/provision.ts';
 import type { TrustedIdp, VerifyPolicy } from './saml/context.ts';
 import { verifyResponse } from './saml/verify.ts';
@@ -34,6 +35,7 @@ export class LoginService {
   private readonly deps: LoginServiceDeps;
   private readonly accountsByKey = new Map<string, StoredAccount>();
   private readonly accountsByEmail = new Map<string, StoredAccount[]>();
+  private readonly unsaved = new WeakMap<StoredLogin, string>();
   readonly accounts: AccountLookup = {
     byKey: (key) => this.accountsByKey.get(key),
     byEmail: (email) => this.accountsByEmail.get(email.toLowerCase()) ?? [],
@@ -188,11 +190,23 @@ export class LoginService {
     return login;
   }
 
+  /** Why this login could not be written to disk (read-only or full data folder), or null when it was. */
+  saveError(login: StoredLogin): string | null {
+    return this.unsaved.get(login) ?? null;
+  }
+
   private async record(login: StoredLogin): Promise<void> {
     const data = this.deps.store.data;
     data.logins.push(login);
     if (data.logins.length > MAX_LOGINS) data.logins.splice(0, data.logins.length - MAX_LOGINS);
-    await this.deps.store.flush();
+    try {
+      await this.deps.store.flush();
+    } catch (error) {
+      // The verdict still stands and is answered; the change stays in memory and goes out with the next write
+      // that succeeds.
+      if (!(error instanceof LabError) || error.code !== 'store-unwritable') throw error;
+      this.unsaved.set(login, error.message);
+    }
     this.deps.onCompleted(summarize(login));
   }
 

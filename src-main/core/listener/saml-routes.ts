@@ -43,7 +43,7 @@ async function acs(deps: SamlRoutesDeps, req: IncomingMessage, res: ServerRespon
   const http = { method, contentType: type, bytes: Number(req.headers['content-length'] ?? 0), status: 400 };
   const reject = async (status: number, check: Check, samlResponse: string | null = null, relayState: string | null = null): Promise<void> => {
     const login = await deps.logins.rejectRequest(check, { samlResponse, relayState, http: { ...http, status } });
-    sendHtml(res, status, resultPage(login, deps.appUrl()));
+    sendHtml(res, status, resultPage(login, deps.appUrl(), deps.logins.saveError(login)));
   };
   if (method !== 'POST') {
     if (method !== 'GET' && method !== 'HEAD') req.resume();
@@ -75,14 +75,16 @@ async function acs(deps: SamlRoutesDeps, req: IncomingMessage, res: ServerRespon
     return;
   }
   const login = await deps.logins.receive({ samlResponse, relayState, http: { ...http, status: 0 } });
-  sendHtml(res, login.http.status, resultPage(login, deps.appUrl()));
+  // Verified but not on disk (read-only or full data folder): say so, and do not answer 200.
+  const saveError = deps.logins.saveError(login);
+  sendHtml(res, saveError ? 503 : login.http.status, resultPage(login, deps.appUrl(), saveError));
 }
 
 function requestCheck(id: string, expected: string, received: string, hint: string): Check {
   return { id, title: 'The ACS request is well-formed', status: 'fail', expected, received, hint };
 }
 
-function resultPage(login: StoredLogin, appUrl: string | null): string {
+function resultPage(login: StoredLogin, appUrl: string | null, saveError: string | null = null): string {
   const accepted = login.verdict === 'accepted';
   const failed = login.checks.filter((c) => c.status === 'fail');
   const back = appUrl
@@ -96,6 +98,10 @@ function resultPage(login: StoredLogin, appUrl: string | null): string {
   return page(
     accepted ? 'Login verified' : 'Login rejected',
     `<div class="card" data-testid="acs-result" data-verdict="${login.verdict}" data-login-id="${h(login.id)}">` +
-      `<h1 class="${accepted ? 'ok' : 'bad'}">${accepted ? 'Login verified' : 'Login rejected'}</h1>${what}${back}</div>`,
+      `<h1 class="${accepted ? 'ok' : 'bad'}">${accepted ? 'Login verified' : 'Login rejected'}</h1>${what}` +
+      (saveError
+        ? `<p class="bad" data-testid="acs-save-error"><strong>This login could not be saved.</strong> ${h(saveError)} Check that the data folder is writable and has free space; the lab keeps the login in memory and writes it once it can.</p>`
+        : '') +
+      `${back}</div>`,
   );
 }
