@@ -2,13 +2,15 @@
 import { LabError } from '../core/errors.ts';
 import { UsageError } from './args.ts';
 import { METADATA_USAGE, metadataCommand } from './metadata-command.ts';
+import { REPLAY_USAGE, replayCommand } from './replay-command.ts';
 import { SERVE_USAGE, serve, type Io } from './serve.ts';
 import { VERIFY_USAGE, verifyCommand } from './verify-command.ts';
 
 const USAGE = `Usage:
   ${SERVE_USAGE}
   ${VERIFY_USAGE}
-  ${METADATA_USAGE}`;
+  ${METADATA_USAGE}
+  ${REPLAY_USAGE}`;
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
@@ -20,6 +22,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await verifyCommand(rest, io);
       case 'metadata':
         return await metadataCommand(rest, io);
+      case 'replay':
+        return await replayCommand(rest, io);
       case undefined:
       case '--help':
       case 'help':

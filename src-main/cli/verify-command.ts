@@ -1,6 +1,7 @@
 // `saml-jit-lab verify`: the same verification engine, headless, for scripts and CI.
 // Exit 0 accepted, 1 rejected, 2 usage or unreadable input.
 import { readFile } from 'node:fs/promises';
+import { readBundle } from '../core/export/bundle.ts';
 import { parseIdpMetadata } from '../core/idp/metadata.ts';
 import type { TrustedIdp } from '../core/saml/context.ts';
 import { verifyResponse, type VerifyResult } from '../core/saml/verify.ts';
@@ -10,7 +11,8 @@ import { UsageError, parseFlags } from './args.ts';
 import type { Io } from './serve.ts';
 
 export const VERIFY_USAGE =
-  'saml-jit-lab verify (--idp-metadata FILE | --idp-cert PEM) --sp-entity-id ID --acs-url URL --response FILE|- [--in-response-to ID] [--sp-key PEM] [--now ISO-8601] [--skew SECONDS] [--json]';
+  'saml-jit-lab verify (--idp-metadata FILE | --idp-cert PEM) --sp-entity-id ID --acs-url URL --response FILE|- [--in-response-to ID] [--sp-key PEM] [--now ISO-8601] [--skew SECONDS] [--json]\n' +
+  '  saml-jit-lab verify --config BUNDLE --response FILE|- [--idp-metadata FILE] [--in-response-to ID] [--sp-key PEM] [--now ISO-8601] [--skew SECONDS] [--json]';
 
 export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   const { flags } = parseFlags(argv, {
@@ -24,6 +26,7 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
     now: 'string',
     skew: 'string',
     json: 'boolean',
+    config: 'string',
     help: 'boolean',
   });
   if (flags.help) {
@@ -33,26 +36,30 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   const str = (name: string): string | undefined => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
   const metadataFile = str('idp-metadata');
   const certFile = str('idp-cert');
-  if (!metadataFile === !certFile) throw new UsageError(`Give exactly one of --idp-metadata or --idp-cert.\nUsage: ${VERIFY_USAGE}`);
-  const spEntityId = str('sp-entity-id');
-  const acsUrl = str('acs-url');
+  // --config: IdP metadata, SP settings and policy come from a tested-config bundle (--idp-metadata: newer metadata).
+  const configFile = str('config');
+  const config = configFile ? readBundle(await readInput(configFile, '--config')).bundle : null;
+  if (config && (certFile || str('sp-entity-id') || str('acs-url'))) throw new UsageError(`With --config the IdP and the SP come from the bundle: drop --idp-cert, --sp-entity-id and --acs-url.\nUsage: ${VERIFY_USAGE}`);
+  if (!config && !metadataFile === !certFile) throw new UsageError(`Give exactly one of --idp-metadata or --idp-cert.\nUsage: ${VERIFY_USAGE}`);
+  const spEntityId = config?.sp.entityId ?? str('sp-entity-id');
+  const acsUrl = config?.sp.acsUrl ?? str('acs-url');
   const responseArg = str('response');
   if (!spEntityId || !acsUrl || !responseArg) throw new UsageError(`--sp-entity-id, --acs-url and --response are required.\nUsage: ${VERIFY_USAGE}`);
   const nowArg = str('now');
   const now = nowArg === undefined ? new Date() : new Date(nowArg);
   if (Number.isNaN(now.getTime()) || (nowArg !== undefined && !/^\d{4}-\d{2}-\d{2}T/.test(nowArg))) throw new UsageError(`--now must be an ISO-8601 instant such as 2024-05-01T12:00:00Z (got "${nowArg}").`);
   const skewArg = str('skew');
-  const skew = skewArg === undefined ? 180 : Number(skewArg);
+  const skew = skewArg === undefined ? (config?.policy.clockSkewSeconds ?? 180) : Number(skewArg);
   if (!Number.isInteger(skew) || skew < 0) throw new UsageError(`--skew must be a whole number of seconds (got "${skewArg}").`);
 
   const response = responseArg === '-' ? await readStdin(io) : await readInput(responseArg, '--response');
   const isXml = response.replace(/^\uFEFF/, '').trimStart().startsWith('<');
-  const spKey = str('sp-key') ? await readInput(str('sp-key')!, '--sp-key') : null;
+  const spKey = str('sp-key') ? await readInput(str('sp-key')!, '--sp-key') : (config?.sp.privateKey?.privateKeyPem ?? null);
   if (spKey !== null && !spKey.includes('PRIVATE KEY')) throw new UsageError('--sp-key must be a PEM private key.');
 
   let idp: TrustedIdp;
-  if (metadataFile) {
-    const md = parseIdpMetadata(await readInput(metadataFile, '--idp-metadata'));
+  if (metadataFile || config) {
+    const md = parseIdpMetadata(metadataFile ? await readInput(metadataFile, '--idp-metadata') : config!.idp.metadataXml, config ? { entityId: config.idp.entityId } : {});
     idp = { id: 'cli', name: md.displayName ?? md.entityId, entityId: md.entityId, certificates: md.certificates };
   } else {
     const pem = await readInput(certFile!, '--idp-cert');
@@ -69,7 +76,12 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
     now,
     sp: { entityId: spEntityId, acsUrl },
     idps: [idp],
-    policy: { clockSkewSeconds: skew, allowUnsolicited: true, maxResponseBytes: 10 * 1024 * 1024 },
+    policy: {
+      clockSkewSeconds: skew,
+      allowUnsolicited: config?.policy.allowUnsolicited ?? true,
+      maxResponseBytes: 10 * 1024 * 1024,
+      ...(config && { signaturePolicy: config.policy.signaturePolicy, sha1: config.policy.sha1Policy, nameIdFormat: config.sp.nameIdFormat }),
+    },
     // Without --in-response-to there is no record of the request: any ID is taken, and flagged below.
     outstanding: {
       find: (id) => (inResponseTo === undefined || id === inResponseTo ? { idpEntityId: idp.entityId, expiresAt: new Date(now.getTime() + 3600_000) } : null),

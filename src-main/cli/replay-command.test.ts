@@ -1,0 +1,134 @@
+// `replay` and `verify --config` on a bundle exported from a real lab: as recorded (exit 0), a rotated IdP
+// certificate, a moved endpoint and changed rules (exit 1, each named), unusable input (exit 2).
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExportFile } from '../contract/index.ts';
+import type { TestedConfigBundle } from '../core/export/bundle-schema.ts';
+import { startTestLab } from '../core/export/export-test-support.ts';
+import type { ReplayReport } from '../core/export/replay.ts';
+import { makeKeyPair } from '../core/testing/test-idp.ts';
+import { certBase64 } from '../core/util/cert.ts';
+import { main } from './main.ts';
+
+let dir: string;
+let bundle: TestedConfigBundle;
+const files: Record<string, string> = {};
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'jitlab-replay-'));
+  const t = await startTestLab();
+  try {
+    expect(await t.login('alice')).toBe(200);
+    expect(await t.login('bob')).toBe(200);
+    const file = await t.call<ExportFile>('export.bundle', {});
+    bundle = JSON.parse(file.content) as TestedConfigBundle;
+  } finally {
+    await t.close();
+  }
+  const write = async (name: string, text: string): Promise<void> => {
+    files[name] = join(dir, name);
+    await writeFile(files[name]!, text);
+  };
+  const md = bundle.idp.metadataXml;
+  const oldCert = md.match(/<(?:ds:)?X509Certificate>([^<]+)</)![1]!;
+  const rotated = certBase64((await makeKeyPair('Rotated IdP')).certificatePem);
+  await write('bundle.json', JSON.stringify(bundle));
+  await write('rotated.xml', md.split(oldCert).join(rotated));
+  await write('rollover.xml', md.replace(/(<md:KeyDescriptor[^>]*use="signing"[^>]*>[\s\S]*?<\/md:KeyDescriptor>)/, (kd) => `${kd}${kd.split(oldCert).join(rotated)}`));
+  await write('moved.xml', md.replace(/Location="([^"]+)"/g, 'Location="https://idp.moved.example/sso"'));
+  const rules = { ...bundle.rules, groups: { ...bundle.rules.groups, roles: [{ role: 'admin', match: 'exact', value: 'sso-admins' }] } };
+  await write('rules.json', JSON.stringify(rules));
+  await write('newer.json', JSON.stringify({ ...bundle, bundleVersion: 2 }));
+  await write('alice.b64', bundle.evidence.find((e) => e.principal === 'alice@example.com')!.samlResponse);
+});
+
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), env: {} });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('saml-jit-lab replay', () => {
+  it('exits 0 when every recorded login verifies and provisions as recorded', async () => {
+    const r = await run(['replay', '--config', files['bundle.json']!]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Replaying 2 recorded logins');
+    expect(r.out).toContain('same alice@example.com');
+    expect(r.out).toContain('AS RECORDED: 2 of 2');
+  });
+
+  it('reports a rotated IdP certificate (signature checks fail) with exit 1', async () => {
+    const r = await run(['replay', '--config', files['bundle.json']!, '--metadata', files['rotated.xml']!]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('DIFF metadata: signing certificate rotated');
+    expect(r.out).toMatch(/DIFF alice@example.com .*now rejected/);
+    expect(r.out).toMatch(/signature\.cert-in-metadata: was pass, now fail/);
+    expect(r.out).toContain('DIFFERENT: 2 of 2 logins and the IdP metadata');
+    const json = JSON.parse((await run(['replay', '--config', files['bundle.json']!, '--metadata', files['rotated.xml']!, '--json'])).out) as ReplayReport;
+    expect(json.asRecorded).toBe(false);
+    expect(json.items.every((i) => i.verdict === 'rejected' && i.differences.some((d) => d.what === 'verdict'))).toBe(true);
+  });
+
+  it('takes a rollover (old and new certificate both published) as a notice, exit 0', async () => {
+    const r = await run(['replay', '--config', files['bundle.json']!, '--metadata', files['rollover.xml']!]);
+    expect(r.out).toContain('note: signing certificate added');
+    expect(r.code).toBe(0);
+  });
+
+  it('reports a moved SSO endpoint with exit 1', async () => {
+    const r = await run(['replay', '--config', files['bundle.json']!, '--metadata', files['moved.xml']!]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/endpoint moved: HTTP-Redirect SingleSignOnService http:\/\/127\.0\.0\.1:\d+\/demo-idp\/sso → https:\/\/idp\.moved\.example\/sso/);
+  });
+
+  it('reports rules that would change the resulting account with exit 1', async () => {
+    const r = await run(['replay', '--config', files['bundle.json']!, '--rules', files['rules.json']!, '--json']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out) as ReplayReport;
+    const alice = report.items.find((i) => i.principal === 'alice@example.com')!;
+    expect(alice.verdict).toBe('accepted');
+    expect(alice.differences.map((d) => d.message)).toContain('rules change the account: roles [] → ["admin"]');
+    expect(report.items.find((i) => i.principal === 'bob@example.com')?.asRecorded).toBe(true);
+  });
+
+  it('exits 2 on unusable input: no --config, unreadable or newer bundle, unreadable metadata', async () => {
+    expect((await run(['replay'])).code).toBe(2);
+    expect((await run(['replay', '--config', join(dir, 'missing.json')])).err).toMatch(/Cannot read --config/);
+    const newer = await run(['replay', '--config', files['newer.json']!]);
+    expect(newer.code).toBe(2);
+    expect(newer.err).toMatch(/newer SAML JIT Lab/);
+    expect((await run(['replay', '--config', files['bundle.json']!, '--metadata', files['alice.b64']!])).code).toBe(2);
+  });
+});
+
+describe('saml-jit-lab verify --config', () => {
+  const at = (): string => bundle.evidence.find((e) => e.principal === 'alice@example.com')!.receivedAt;
+
+  it('verifies a response with the bundle\'s IdP, SP and policy: exit 0 at the recorded time, 1 an hour later', async () => {
+    const ok = await run(['verify', '--config', files['bundle.json']!, '--response', files['alice.b64']!, '--now', at()]);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/^ACCEPTED — NameID alice@example.com/);
+    const late = await run(['verify', '--config', files['bundle.json']!, '--response', files['alice.b64']!, '--now', new Date(Date.parse(at()) + 3600_000).toISOString()]);
+    expect(late.code).toBe(1);
+    expect(late.out).toContain('FAIL conditions.time-window');
+  });
+
+  it('takes newer metadata with --idp-metadata (a rotated cert rejects, exit 1)', async () => {
+    const r = await run(['verify', '--config', files['bundle.json']!, '--idp-metadata', files['rotated.xml']!, '--response', files['alice.b64']!, '--now', at()]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('FAIL signature.cert-in-metadata');
+  });
+
+  it('exits 2 on a bad bundle or conflicting flags', async () => {
+    expect((await run(['verify', '--config', files['newer.json']!, '--response', files['alice.b64']!])).code).toBe(2);
+    const conflict = await run(['verify', '--config', files['bundle.json']!, '--acs-url', 'http://x', '--response', files['alice.b64']!]);
+    expect(conflict.code).toBe(2);
+    expect(conflict.err).toMatch(/With --config/);
+  });
+});
