@@ -6,11 +6,13 @@ import type { Account, contract, IdpProfile, SpSettings } from '../../contract/i
 import type { JitRules } from '../../contract/jit-rules.ts';
 import { LabError } from '../errors.ts';
 import type { IdpMetadata } from '../idp/metadata.ts';
+import { MAX_LOGINS, detail } from '../login-service.ts';
 import type { KeyPair } from '../sp/keys.ts';
 import type { StoreService } from '../store/store-service.ts';
 import type { StoredAccount, StoredIdp } from '../store/schema.ts';
 import { buildBundle, bundleJson, readBundle } from './bundle.ts';
 import { exportSpMetadata } from './sp-metadata-export.ts';
+import { buildTrace, readTrace } from './trace.ts';
 
 type ExportMethod = 'export.bundle' | 'import.bundle' | 'export.spMetadata' | 'export.target' | 'export.trace' | 'import.trace';
 export type ExportHandlers = {
@@ -93,7 +95,30 @@ export function createExportHandlers(deps: ExportDeps): ExportHandlers {
       containsSecrets: false,
     }),
     'export.target': notYet,
-    'export.trace': notYet,
-    'import.trace': notYet,
+    'export.trace': (input) => {
+      const logins = input.loginIds.map((id) => {
+        const login = store.data.logins.find((l) => l.id === id);
+        if (!login) throw new LabError('not-found', `There is no login "${id}" (it may have been pruned).`);
+        return detail(login);
+      });
+      const trace = buildTrace(logins, { nameId: input.nameId, attributes: input.attributes, dropSignatures: input.dropSignatures, now: deps.clock(), version: deps.version });
+      const content = `${JSON.stringify(trace, null, 2)}\n`;
+      if (content.includes('PRIVATE KEY-----')) throw new LabError('internal', 'Refusing to export: a selected login holds something that looks like a private key.');
+      const redacted = input.nameId !== 'keep' || input.attributes !== 'keep';
+      return {
+        fileName: `saml-jit-lab-trace-${logins.length}-login${logins.length === 1 ? '' : 's'}${redacted ? '-redacted' : ''}.json`,
+        language: 'json',
+        content,
+        containsSecrets: false,
+      };
+    },
+    'import.trace': async (input) => {
+      const logins = readTrace(input.json);
+      const data = store.data;
+      data.logins.push(...logins);
+      if (data.logins.length > MAX_LOGINS) data.logins.splice(0, data.logins.length - MAX_LOGINS);
+      await store.flush();
+      return { imported: logins.length };
+    },
   };
 }
