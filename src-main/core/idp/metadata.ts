@@ -104,9 +104,10 @@ export function parseIdpMetadata(input: string, options: ParseMetadataOptions = 
   let root = parseMetadataRoot(input);
   let idpEntity = pickIdpEntity(root, options.entityId);
   const aggregate = root.localName === 'EntitiesDescriptor' ? { name: attr(root, 'Name'), idpCount: idpEntities(root).length } : null;
-  const signature = verifyMetadataSignature(root, idpEntity, options.trustCerts);
+  const trustCerts = options.trustCerts === undefined || options.trustCerts.length === 0 ? undefined : options.trustCerts;
+  const signature = verifyMetadataSignature(root, idpEntity, trustCerts);
   if (signature.status === 'invalid') throw invalid(signature.detail);
-  if (signature.status === 'absent' && options.trustCerts !== undefined) {
+  if (signature.status === 'absent' && trustCerts !== undefined) {
     throw invalid('A trust certificate was given but the metadata is not signed, so it cannot be verified. Download it again from the IdP, or import it without a trust certificate.');
   }
   if (signature.signedXml !== null) {
