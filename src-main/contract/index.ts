@@ -121,6 +121,22 @@ export const Certificate = z.object({
 });
 export type Certificate = z.infer<typeof Certificate>;
 
+/** How SP-initiated logins to this IdP are sent. "auto" follows the metadata (Redirect when offered, else POST;
+ * signed when the IdP says WantAuthnRequestsSigned). */
+export const LoginOptions = z
+  .object({
+    binding: z.enum(['auto', 'redirect', 'post']).default('auto'),
+    signRequest: z.enum(['auto', 'always', 'never']).default('auto'),
+    forceAuthn: z.boolean().default(false),
+    /** NameIDPolicy Format; null: the SP's NameID format setting. */
+    nameIdFormat: z.string().max(256).nullable().default(null),
+    authnContextClassRefs: z.array(z.string().min(1).max(256)).max(8).default([]),
+    authnContextComparison: z.enum(['exact', 'minimum', 'maximum', 'better']).default('exact'),
+    relayState: z.string().max(80).nullable().default(null),
+  })
+  .strict();
+export type LoginOptions = z.infer<typeof LoginOptions>;
+
 export const IdpProfile = z.object({
   id: z.string(),
   name: z.string(),
@@ -130,8 +146,14 @@ export const IdpProfile = z.object({
   ssoPostUrl: z.string().nullable(),
   certificates: z.array(Certificate),
   wantAuthnRequestsSigned: z.boolean(),
+  nameIdFormats: z.array(z.string()),
   active: z.boolean(),
   importedAt: z.string(),
+  /** Where the metadata was fetched from (refreshable), or null for a file or pasted XML. */
+  sourceUrl: z.string().nullable(),
+  loginOptions: LoginOptions,
+  /** What a person should know about this metadata: expiring certificates, http source, unsigned metadata… */
+  warnings: z.array(z.string()),
 });
 export type IdpProfile = z.infer<typeof IdpProfile>;
 
@@ -216,10 +238,27 @@ export const contract = {
 
   'idp.list': { input: Empty, output: z.array(IdpProfile) },
   'idp.import': {
-    input: z.object({ xml: z.string().min(1).max(20_000_000), name: z.string().max(200).optional() }).strict(),
+    input: z
+      .object({ xml: z.string().min(1).max(200_000_000), name: z.string().max(200).optional(), entityId: z.string().max(1024).optional() })
+      .strict(),
     output: IdpProfile,
   },
   'idp.activate': { input: ById, output: IdpProfile },
+  /** Rename a profile or change how SP-initiated logins are sent. */
+  'idp.update': {
+    input: z.object({ id: z.string().min(1), name: z.string().trim().min(1).max(200).optional(), loginOptions: LoginOptions.partial().optional() }).strict(),
+    output: IdpProfile,
+  },
+  /** Fetches metadata from a URL (timeout, size cap, redirect limit; http works with a warning) and imports it. */
+  'idp.importUrl': {
+    input: z.object({ url: z.string().min(1).max(2048), name: z.string().max(200).optional(), entityId: z.string().max(1024).optional() }).strict(),
+    output: IdpProfile,
+  },
+  /** Re-fetches a URL-sourced profile and says what changed: certificates added/removed, endpoints moved. */
+  'idp.refresh': {
+    input: ById,
+    output: z.object({ profile: IdpProfile, changes: z.array(z.string()) }),
+  },
   'idp.remove': { input: ById, output: z.object({ removed: z.boolean() }) },
 
   'demo.users.list': { input: Empty, output: z.array(DemoUser) },
@@ -333,6 +372,7 @@ export const ErrorCode = z.enum([
   'unknown-method',
   'not-found',
   'invalid-metadata',
+  'fetch-failed',
   'invalid-rules',
   'invalid-bundle',
   'port-in-use',

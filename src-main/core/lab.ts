@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import {
   JitRules,
+  LoginOptions,
   contract,
   type Account,
   type Attribute,
@@ -21,14 +22,16 @@ import {
 import { DEMO_IDP_ENTITY_ID, DemoIdpService, loadDemoUsers } from './demo-idp/demo-idp.ts';
 import { LabError, toErrorBody } from './errors.ts';
 import type { Lab, LabOptions, Logger } from './host.ts';
-import { BINDING, parseIdpMetadata, ssoLocation, type IdpMetadata } from './idp/metadata.ts';
+import { BINDING, certificateWarnings, decodeMetadataBytes, parseIdpMetadata, ssoLocation, type IdpMetadata } from './idp/metadata.ts';
 import { samlRoutes } from './listener/saml-routes.ts';
 import { startListener } from './listener/server.ts';
 import { createExportHandlers } from './export/handlers.ts';
 import { DEFAULT_RULES, PRESETS } from './jit/presets.ts';
 import { parseRulesOrThrow } from './jit/validate-rules.ts';
 import { LoginService, REJECTED_DIFF, detail, summarize } from './login-service.ts';
-import { buildRedirectLogin } from './saml/authn-request.ts';
+import { buildLogin, type LoginStart } from './saml/authn-request.ts';
+import { fetchMetadata } from './net/fetch-metadata.ts';
+import { metadataChanges } from './idp/metadata-changes.ts';
 import type { TrustedIdp } from './saml/context.ts';
 import { ensureKeyPair } from './sp/keys.ts';
 import { spMetadataXml } from './sp/sp-metadata.ts';
@@ -102,7 +105,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     if (idp.kind === 'demo') return demo.metadata();
     let md = parsed.get(idp.id);
     if (!md) {
-      md = parseIdpMetadata(idp.metadataXml ?? '');
+      md = parseIdpMetadata(idp.metadataXml ?? '', idp.entityId ? { entityId: idp.entityId } : {});
       parsed.set(idp.id, md);
     }
     return md;
@@ -118,8 +121,12 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       ssoPostUrl: ssoLocation(md, BINDING.post),
       certificates: md.certificates.map(({ base64: _b, ...c }) => c),
       wantAuthnRequestsSigned: md.wantAuthnRequestsSigned,
+      nameIdFormats: md.nameIdFormats,
       active: store.data.activeIdpId === idp.id,
       importedAt: idp.importedAt,
+      sourceUrl: idp.sourceUrl ?? null,
+      loginOptions: LoginOptions.parse(idp.loginOptions ?? {}),
+      warnings: [...certificateWarnings(md.certificates, clock()).map((w) => w.message), ...(idp.fetchWarnings ?? [])],
     };
   };
   const findIdp = (id: string): StoredIdp => {
@@ -137,14 +144,18 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       }
     });
 
-  const importIdp = (xml: string, name: string | undefined): StoredIdp => {
-    const md = parseIdpMetadata(xml);
+  const importIdp = (xml: string, name: string | undefined, entityId?: string, source?: { url: string; warnings: string[] }): StoredIdp => {
+    const md = parseIdpMetadata(xml, entityId ? { entityId } : {});
     if (md.entityId === DEMO_IDP_ENTITY_ID) throw new LabError('invalid-metadata', 'This is the built-in demo IdP\'s metadata; it is already configured.');
     const existing = store.data.idps.find((i) => i.kind === 'metadata' && metadataOf(i).entityId === md.entityId);
     const idp: StoredIdp = existing ?? { id: randomUUID(), name: '', kind: 'metadata', metadataXml: xml, importedAt: '' };
     idp.name = name?.trim() || existing?.name || md.displayName || md.entityId;
     idp.metadataXml = xml;
     idp.importedAt = clock().toISOString();
+    if (entityId) idp.entityId = md.entityId;
+    else delete idp.entityId;
+    idp.sourceUrl = source?.url ?? null;
+    idp.fetchWarnings = source?.warnings ?? [];
     parsed.set(idp.id, md);
     if (!existing) store.data.idps.push(idp);
     return idp;
@@ -165,17 +176,37 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     onCompleted: (login) => emit('login.completed', login),
   });
 
-  const startLogin = async (idpId: string | null, relayState: string | null): Promise<string> => {
+  /** Builds the AuthnRequest as the profile's login options say, and remembers its ID as outstanding. */
+  const startLogin = async (idpId: string | null, relayState: string | null): Promise<LoginStart> => {
     const idp = findIdp(idpId ?? store.data.activeIdpId);
     const md = metadataOf(idp);
-    const ssoUrl = ssoLocation(md, BINDING.redirect);
-    if (!ssoUrl) throw new LabError('invalid-metadata', `${idp.name} offers no HTTP-Redirect SingleSignOnService endpoint, which this version needs to start a login.`);
+    const options = LoginOptions.parse(idp.loginOptions ?? {});
+    const redirectUrl = ssoLocation(md, BINDING.redirect);
+    const postUrl = ssoLocation(md, BINDING.post);
+    const binding = options.binding === 'auto' ? (redirectUrl ? 'redirect' : 'post') : options.binding;
+    const ssoUrl = binding === 'redirect' ? redirectUrl : postUrl;
+    if (!ssoUrl) {
+      throw new LabError('invalid-metadata', `${idp.name} offers no HTTP-${binding === 'redirect' ? 'Redirect' : 'POST'} SingleSignOnService endpoint. Choose the other binding in the IdP's login options.`);
+    }
+    const sign = options.signRequest === 'always' || (options.signRequest === 'auto' && md.wantAuthnRequestsSigned);
     const sp = spSettings();
     const now = clock();
-    const { id, url } = buildRedirectLogin({ spEntityId: sp.entityId, acsUrl: sp.acsUrl, ssoUrl, nameIdFormat: sp.nameIdFormat, relayState, now });
-    store.data.outstanding.push({ id, idpEntityId: md.entityId, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + REQUEST_LIFETIME_MS).toISOString() });
+    const start = buildLogin({
+      spEntityId: sp.entityId,
+      acsUrl: sp.acsUrl,
+      ssoUrl,
+      binding,
+      nameIdFormat: options.nameIdFormat ?? sp.nameIdFormat,
+      forceAuthn: options.forceAuthn,
+      authnContextClassRefs: options.authnContextClassRefs,
+      authnContextComparison: options.authnContextComparison,
+      relayState: relayState ?? options.relayState,
+      signWith: sign ? spKeys : null,
+      now,
+    });
+    store.data.outstanding.push({ id: start.id, idpEntityId: md.entityId, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + REQUEST_LIFETIME_MS).toISOString() });
     await store.flush();
-    return url;
+    return start;
   };
 
   const handlers: Handlers = {
@@ -200,9 +231,39 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     },
     'idp.list': () => store.data.idps.map(profileOf),
     'idp.import': async (input) => {
-      const idp = importIdp(input.xml, input.name);
+      const idp = importIdp(input.xml, input.name, input.entityId);
       await store.flush();
       return profileOf(idp);
+    },
+    'idp.update': async (input) => {
+      const idp = findIdp(input.id);
+      if (input.name !== undefined) idp.name = input.name;
+      if (input.loginOptions !== undefined) idp.loginOptions = LoginOptions.parse({ ...(idp.loginOptions ?? {}), ...input.loginOptions });
+      await store.flush();
+      return profileOf(idp);
+    },
+    'idp.importUrl': async (input) => {
+      const fetched = await fetchMetadata(input.url);
+      const idp = importIdp(decodeMetadataBytes(fetched.bytes), input.name, input.entityId, { url: fetched.finalUrl, warnings: fetched.warnings });
+      await store.flush();
+      return profileOf(idp);
+    },
+    'idp.refresh': async (input) => {
+      const idp = findIdp(input.id);
+      if (!idp.sourceUrl) throw new LabError('invalid-input', `${idp.name} was not imported from a URL, so there is nothing to refresh from. Import the new metadata file instead.`);
+      const before = metadataOf(idp);
+      const fetched = await fetchMetadata(idp.sourceUrl);
+      const xml = decodeMetadataBytes(fetched.bytes);
+      const after = parseIdpMetadata(xml, idp.entityId ? { entityId: idp.entityId } : {});
+      if (after.entityId !== before.entityId) {
+        throw new LabError('invalid-metadata', `The metadata at ${idp.sourceUrl} now describes ${after.entityId}, not ${before.entityId}; nothing was changed. Import it as a new IdP if that is intended.`);
+      }
+      idp.metadataXml = xml;
+      idp.importedAt = clock().toISOString();
+      idp.fetchWarnings = fetched.warnings;
+      parsed.set(idp.id, after);
+      await store.flush();
+      return { profile: profileOf(idp), changes: metadataChanges(before, after) };
     },
     'idp.activate': async (input) => {
       const idp = findIdp(input.id);

@@ -1,6 +1,5 @@
 // The built-in demo IdP, served by the SP listener under /demo-idp/. It makes the whole JIT loop work offline:
 // a login page with editable demo users, SP- and IdP-initiated flows, responses signed by its own key.
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -8,16 +7,14 @@ import { z } from 'zod';
 import { DemoUser } from '../../contract/index.ts';
 import { LabError } from '../errors.ts';
 import { BINDING, type IdpMetadata } from '../idp/metadata.ts';
-import { BodyTooLargeError, contentType, h, page, parseForm, readBody, sendHtml, sendText } from '../listener/http-util.ts';
-import { parseRedirectAuthnRequest } from '../saml/authn-request.ts';
+import { BodyTooLargeError, contentType, h, page, parseForm, readBody, sendAutoPost, sendHtml, sendText } from '../listener/http-util.ts';
+import { parsePostAuthnRequest, parseRedirectAuthnRequest, type ParsedAuthnRequest } from '../saml/authn-request.ts';
 import type { KeyPair } from '../sp/keys.ts';
 import type { StoreService } from '../store/store-service.ts';
 import { certBase64, summarizeCert } from '../util/cert.ts';
 import { buildSignedResponse } from './response-builder.ts';
 
 export const DEMO_IDP_ENTITY_ID = 'urn:saml-jit-lab:demo-idp';
-const AUTO_SUBMIT_SCRIPT = 'document.forms[0].submit();';
-const AUTO_SUBMIT_HASH = `sha256-${createHash('sha256').update(AUTO_SUBMIT_SCRIPT).digest('base64')}`;
 
 export interface DemoIdpDeps {
   keys: KeyPair;
@@ -25,7 +22,7 @@ export interface DemoIdpDeps {
   clock: () => Date;
   resourcesDir: string;
   /** The SP this IdP answers: entity ID and ACS URL. */
-  sp: () => { entityId: string; acsUrl: string; nameIdFormat: string };
+  sp: () => { entityId: string; acsUrl: string; nameIdFormat: string; certificatePem: string };
   baseUrl: () => string;
 }
 
@@ -50,7 +47,10 @@ export class DemoIdpService {
     const summary = summarizeCert(base64)!;
     return {
       entityId: DEMO_IDP_ENTITY_ID,
-      ssoServices: [{ binding: BINDING.redirect, location: `${this.deps.baseUrl()}/demo-idp/sso` }],
+      ssoServices: [
+        { binding: BINDING.redirect, location: `${this.deps.baseUrl()}/demo-idp/sso` },
+        { binding: BINDING.post, location: `${this.deps.baseUrl()}/demo-idp/sso` },
+      ],
       certificates: [{ base64, use: 'signing', ...summary }],
       nameIdFormats: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
       wantAuthnRequestsSigned: false,
@@ -65,7 +65,7 @@ export class DemoIdpService {
       `<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" WantAuthnRequestsSigned="false">` +
       `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${md.certificates[0]!.base64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` +
       `<md:NameIDFormat>${md.nameIdFormats[0]}</md:NameIDFormat>` +
-      `<md:SingleSignOnService Binding="${BINDING.redirect}" Location="${h(md.ssoServices[0]!.location)}"/>` +
+      md.ssoServices.map((s) => `<md:SingleSignOnService Binding="${s.binding}" Location="${h(s.location)}"/>`).join('') +
       `</md:IDPSSODescriptor></md:EntityDescriptor>\n`
     );
   }
@@ -117,20 +117,8 @@ export class DemoIdpService {
       sendText(res, 200, 'application/samlmetadata+xml; charset=utf-8', this.metadataXml());
     } else if (req.method === 'GET' && (path === '/demo-idp' || path === '/demo-idp/')) {
       sendHtml(res, 200, this.loginPage(null, null, 'IdP-initiated login: pick a user to send an unsolicited response to the SP.'));
-    } else if (req.method === 'GET' && path === '/demo-idp/sso') {
-      const samlRequest = url.searchParams.get('SAMLRequest');
-      if (!samlRequest) {
-        sendHtml(res, 400, page('Demo IdP', '<h1>No SAMLRequest</h1><p class="sub">Start the login from SAML JIT Lab ("Sign in with IdP").</p>'));
-        return true;
-      }
-      let requestId: string;
-      try {
-        requestId = parseRedirectAuthnRequest(samlRequest).id;
-      } catch (error) {
-        sendHtml(res, 400, page('Demo IdP', `<h1>Unreadable AuthnRequest</h1><p class="sub">${h(error instanceof Error ? error.message : String(error))}</p>`));
-        return true;
-      }
-      sendHtml(res, 200, this.loginPage(requestId, url.searchParams.get('RelayState'), 'The SP asked for a login. Edit any attribute, then sign in.'));
+    } else if (path === '/demo-idp/sso' && (req.method === 'GET' || req.method === 'POST')) {
+      await this.handleSso(req, res, url);
     } else if (req.method === 'POST' && path === '/demo-idp/login') {
       await this.handleLogin(req, res);
     } else if (req.method === 'GET' && path === '/demo-idp/initiate') {
@@ -145,6 +133,43 @@ export class DemoIdpService {
       sendHtml(res, 404, page('Demo IdP', '<h1>Not found</h1>'));
     }
     return true;
+  }
+
+  /** An AuthnRequest by HTTP-Redirect (query, maybe with a query signature) or HTTP-POST (form, maybe signed). */
+  private async handleSso(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const spCert = this.deps.sp().certificatePem;
+    let request: ParsedAuthnRequest;
+    let relayState: string | null;
+    try {
+      if (req.method === 'GET') {
+        if (!url.searchParams.get('SAMLRequest')) throw new Error('There is no SAMLRequest. Start the login from SAML JIT Lab ("Sign in with IdP").');
+        request = parseRedirectAuthnRequest(url.search, spCert);
+        relayState = url.searchParams.get('RelayState');
+      } else {
+        if (contentType(req) !== 'application/x-www-form-urlencoded') throw new Error('Expected a form post (HTTP-POST binding).');
+        const form = parseForm(await readBody(req, 1024 * 1024));
+        const samlRequest = form.get('SAMLRequest');
+        if (!samlRequest) throw new Error('The form has no SAMLRequest.');
+        request = parsePostAuthnRequest(samlRequest, spCert);
+        relayState = form.get('RelayState');
+      }
+    } catch (error) {
+      sendHtml(res, 400, page('Demo IdP', `<h1>Unreadable AuthnRequest</h1><p class="sub">${h(error instanceof Error ? error.message : String(error))}</p>`));
+      return;
+    }
+    if (request.signature === 'invalid') {
+      sendHtml(res, 400, page('Demo IdP', '<h1>The AuthnRequest signature does not verify</h1><p class="sub">It was not signed with the SP certificate this demo IdP knows.</p>'));
+      return;
+    }
+    const details = [
+      `request <code>${h(request.id)}</code>`,
+      `${req.method === 'GET' ? 'HTTP-Redirect' : 'HTTP-POST'} binding`,
+      request.signature === 'valid' ? 'signed (verified)' : 'unsigned',
+      request.forceAuthn ? 'ForceAuthn' : null,
+      request.nameIdFormat ? `NameID format ${h(request.nameIdFormat)}` : null,
+      request.authnContextClassRefs.length ? `AuthnContext ${request.authnContextClassRefs.map(h).join(', ')}` : null,
+    ].filter(Boolean);
+    sendHtml(res, 200, this.loginPage(request.id, relayState, `The SP asked for a login (${details.join(' · ')}). Edit any attribute, then sign in.`));
   }
 
   private async handleLogin(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -177,16 +202,9 @@ export class DemoIdpService {
   }
 
   private sendAutoPost(res: ServerResponse, samlResponse: string, relayState: string | null): void {
-    const acs = this.deps.sp().acsUrl;
-    const html = page(
-      'Demo IdP — posting to the SP',
-      `<h1>Signing you in…</h1><p class="sub">Posting a signed SAML response to <code>${h(acs)}</code>.</p>` +
-        `<form method="post" action="${h(acs)}" data-testid="demo-autopost">` +
-        `<input type="hidden" name="SAMLResponse" value="${h(samlResponse)}">` +
-        (relayState ? `<input type="hidden" name="RelayState" value="${h(relayState)}">` : '') +
-        `<noscript><button type="submit">Continue</button></noscript></form><script>${AUTO_SUBMIT_SCRIPT}</script>`,
-    );
-    sendHtml(res, 200, html, AUTO_SUBMIT_HASH);
+    const fields: Record<string, string> = { SAMLResponse: samlResponse };
+    if (relayState) fields.RelayState = relayState;
+    sendAutoPost(res, this.deps.sp().acsUrl, fields, 'Signing you in…');
   }
 
   private loginPage(requestId: string | null, relayState: string | null, intro: string): string {

@@ -1,4 +1,5 @@
 // Small HTTP helpers for the listener: bounded body reading, forms, HTML pages.
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { escapeXml } from '../util/xml.ts';
 
@@ -86,4 +87,37 @@ button,a.button{display:inline-block;margin-top:12px;padding:8px 14px;border-rad
 .badge{display:inline-block;padding:2px 10px;border-radius:999px;font-weight:700;font-size:13px}.ok{color:var(--ok)}.bad{color:var(--bad)}.warn{color:var(--warn)}
 code{font:13px ui-monospace,SFMono-Regular,Menlo,monospace;word-break:break-all}ul.checks{padding-left:18px}ul.checks li{margin:6px 0}
 </style></head><body><main>${body}</main></body></html>`;
+}
+
+const AUTO_SUBMIT_SCRIPT = 'document.forms[0].submit();';
+const AUTO_SUBMIT_HASH = `sha256-${createHash('sha256').update(AUTO_SUBMIT_SCRIPT).digest('base64')}`;
+
+/** An auto-submitting form (the HTTP-POST binding), with a button for browsers without script. */
+export function sendAutoPost(res: ServerResponse, action: string, fields: Record<string, string>, title: string): void {
+  const inputs = Object.entries(fields)
+    .map(([name, value]) => `<input type="hidden" name="${h(name)}" value="${h(value)}">`)
+    .join('');
+  const html = page(
+    title,
+    `<h1>${h(title)}</h1><p class="sub">Posting to <code>${h(action)}</code>.</p>` +
+      `<form method="post" action="${h(action)}" data-testid="autopost">${inputs}<noscript><button type="submit">Continue</button></noscript></form>` +
+      `<script>${AUTO_SUBMIT_SCRIPT}</script>`,
+  );
+  res.writeHead(200, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; script-src '${AUTO_SUBMIT_HASH}'; form-action ${formActionSource(action)}; frame-ancestors 'none'`,
+    'X-Frame-Options': 'DENY',
+  });
+  res.end(html);
+}
+
+function formActionSource(action: string): string {
+  try {
+    return new URL(action).origin;
+  } catch {
+    return "'self'";
+  }
 }

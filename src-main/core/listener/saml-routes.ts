@@ -4,13 +4,14 @@ import type { Check } from '../../contract/index.ts';
 import type { LoginService } from '../login-service.ts';
 import { MAX_BODY_BYTES } from '../login-service.ts';
 import type { StoredLogin } from '../store/schema.ts';
-import { BodyTooLargeError, contentType, h, page, parseForm, readBody, sendHtml, sendText } from './http-util.ts';
+import type { LoginStart } from '../saml/authn-request.ts';
+import { BodyTooLargeError, contentType, h, page, parseForm, readBody, sendAutoPost, sendHtml, sendText } from './http-util.ts';
 
 export interface SamlRoutesDeps {
   logins: LoginService;
   spMetadataXml: () => string;
   /** Builds the AuthnRequest redirect for the given (or active) IdP; throws a readable Error when it cannot. */
-  startLogin: (idpId: string | null, relayState: string | null) => Promise<string>;
+  startLogin: (idpId: string | null, relayState: string | null) => Promise<LoginStart>;
   appUrl: () => string | null;
 }
 
@@ -22,8 +23,13 @@ export function samlRoutes(deps: SamlRoutesDeps) {
         return true;
       case '/saml/login':
         try {
-          res.writeHead(302, { Location: await deps.startLogin(url.searchParams.get('idp'), url.searchParams.get('RelayState')), 'Cache-Control': 'no-store' });
-          res.end();
+          const start = await deps.startLogin(url.searchParams.get('idp'), url.searchParams.get('RelayState'));
+          if (start.binding === 'redirect') {
+            res.writeHead(302, { Location: start.url, 'Cache-Control': 'no-store' });
+            res.end();
+          } else {
+            sendAutoPost(res, start.url, start.fields, 'Sending the login request to the IdP…');
+          }
         } catch (error) {
           sendHtml(res, 400, page('Cannot start login', `<h1>Cannot start the login</h1><p class="sub">${h(error instanceof Error ? error.message : String(error))}</p>`));
         }

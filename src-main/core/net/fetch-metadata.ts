@@ -1,0 +1,108 @@
+// Fetches IdP metadata from a URL: a total timeout, a size cap, a redirect limit, http allowed with a warning,
+// and a clear error for anything that is not XML (an HTML login page, a PDF, an error page).
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { LabError } from '../errors.ts';
+
+export interface FetchLimits {
+  timeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+}
+
+export const DEFAULT_FETCH_LIMITS: FetchLimits = { timeoutMs: 15_000, maxBytes: 20 * 1024 * 1024, maxRedirects: 5 };
+
+export interface FetchedMetadata {
+  /** The URL the metadata finally came from (after redirects). */
+  finalUrl: string;
+  bytes: Buffer;
+  warnings: string[];
+}
+
+export async function fetchMetadata(rawUrl: string, limits: FetchLimits = DEFAULT_FETCH_LIMITS): Promise<FetchedMetadata> {
+  let url = parseUrl(rawUrl);
+  const warnings: string[] = [];
+  const deadline = Date.now() + limits.timeoutMs;
+  for (let hop = 0; ; hop++) {
+    if (url.protocol === 'http:') warnings.push(`Fetched over plain http (${url.host}): anyone on the network path could have changed it. Use https, or check the certificates' fingerprints with the IdP.`);
+    const res = await get(url, Math.max(1, deadline - Date.now()), limits.timeoutMs);
+    const status = res.statusCode ?? 0;
+    if (status >= 300 && status < 400 && res.headers.location) {
+      res.resume();
+      if (hop >= limits.maxRedirects) throw fail(`${rawUrl} redirected more than ${limits.maxRedirects} times.`);
+      url = parseUrl(new URL(res.headers.location, url).toString());
+      continue;
+    }
+    if (status !== 200) {
+      res.resume();
+      throw fail(`${url.toString()} answered HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}, not the metadata.`);
+    }
+    const bytes = await readCapped(res, limits.maxBytes, url.toString());
+    const type = String(res.headers['content-type'] ?? '').toLowerCase();
+    const head = bytes.subarray(0, 512).toString('utf8').replace(/^\uFEFF/, '').trimStart().toLowerCase();
+    if (type.includes('text/html') || head.startsWith('<!doctype html') || head.startsWith('<html')) {
+      throw fail(`${url.toString()} is an HTML page (a login or error page?), not SAML metadata. Copy the federation metadata URL from the IdP's admin console.`);
+    }
+    if (type.includes('application/pdf') || head.startsWith('%pdf')) throw fail(`${url.toString()} is a PDF, not SAML metadata.`);
+    return { finalUrl: url.toString(), bytes, warnings: [...new Set(warnings)] };
+  }
+}
+
+function parseUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw fail(`"${raw}" is not a URL.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw fail(`Only http and https URLs can be fetched (got ${url.protocol}).`);
+  return url;
+}
+
+function get(url: URL, timeoutMs: number, totalMs: number): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method: 'GET', headers: { Accept: 'application/samlmetadata+xml, application/xml, text/xml;q=0.9, */*;q=0.1', 'User-Agent': 'saml-jit-lab' } }, resolve);
+    const timer = setTimeout(() => req.destroy(fail(`${url.toString()} did not answer within ${Math.round(totalMs / 1000)} s.`)), timeoutMs);
+    req.on('response', () => clearTimeout(timer));
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error instanceof LabError ? error : fail(`Could not fetch ${url.toString()}: ${(error as NodeJS.ErrnoException).code ?? error.message}.`));
+    });
+    req.end();
+  });
+}
+
+function readCapped(res: IncomingMessage, maxBytes: number, url: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const stop = (error: LabError): void => {
+      if (settled) return;
+      settled = true;
+      reject(error);
+      res.destroy();
+    };
+    const declared = Number(res.headers['content-length'] ?? 0);
+    if (declared > maxBytes) {
+      stop(fail(`${url} is ${declared} bytes; the limit is ${maxBytes}.`));
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxBytes) stop(fail(`${url} is larger than ${maxBytes} bytes; stopped reading.`));
+      else chunks.push(chunk);
+    });
+    res.on('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(Buffer.concat(chunks));
+    });
+    res.on('error', (error) => stop(fail(`Reading ${url} failed: ${error.message}`)));
+    res.on('aborted', () => stop(fail(`${url} closed the connection before the end of the metadata.`)));
+  });
+}
+
+function fail(message: string): LabError {
+  return new LabError('fetch-failed', message);
+}
