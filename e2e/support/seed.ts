@@ -98,6 +98,32 @@ export function seedLogins(options: SeedOptions): StoredLogin[] {
 }
 
 export function writeSeededStore(dataDir: string, logins: StoredLogin[]): void {
-  const store = { ...emptyStore(), logins };
+  // Keep every seeded login: the store drops all but the newest `settings.loginRetention` (default 1,000) on write.
+  const store = { ...emptyStore(), logins, settings: { loginRetention: Math.max(1_000, logins.length) } };
   writeFileSync(join(dataDir, 'store.json'), JSON.stringify(store));
+}
+
+/**
+ * A login whose assertion arrived encrypted: `xml` holds the EncryptedAssertion, `decryptedXml` the signed Assertion.
+ * For the XML tab's "As received" / "Decrypted" switch; the checks are stored data, as the core recorded them.
+ */
+export function encryptedLogin(receivedAt = new Date()): StoredLogin {
+  const sig = (ref: string): string =>
+    `<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/><ds:Reference URI="#${ref}"><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>AAAA</ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue>BBBB</ds:SignatureValue></ds:Signature>`;
+  const head = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_resp1" Version="2.0" IssueInstant="${receivedAt.toISOString()}"><saml:Issuer>${DEMO_IDP}</saml:Issuer>${sig('_resp1')}<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>`;
+  const xml = `${head}<saml:EncryptedAssertion><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#"><xenc:CipherData><xenc:CipherValue>Q0lQSEVS</xenc:CipherValue></xenc:CipherData></xenc:EncryptedData></saml:EncryptedAssertion></samlp:Response>`;
+  const decryptedXml = `${head}<saml:Assertion ID="_assert1" Version="2.0" IssueInstant="${receivedAt.toISOString()}"><saml:Issuer>${DEMO_IDP}</saml:Issuer>${sig('_assert1')}<saml:Subject><saml:NameID>enc@example.com</saml:NameID></saml:Subject><saml:AttributeStatement><saml:Attribute Name="email"><saml:AttributeValue>enc@example.com</saml:AttributeValue></saml:Attribute></saml:AttributeStatement></saml:Assertion></samlp:Response>`;
+  const base = seedLogin(0, receivedAt, () => 0.5);
+  return {
+    ...base,
+    id: 'encrypted-1',
+    nameId: 'enc@example.com',
+    claimedNameId: 'enc@example.com',
+    accountId: 'acct-enc',
+    xml,
+    decryptedXml,
+    samlResponse: Buffer.from(xml, 'utf8').toString('base64'),
+    attributes: [{ name: 'email', friendlyName: 'mail', nameFormat: 'urn:oasis:names:tc:SAML:2.0:attrname-format:basic', values: ['enc@example.com'] }],
+    diff: { ...base.diff, accountId: 'acct-enc', changes: [{ field: 'email', before: null, after: 'enc@example.com', change: 'added' }], kind: 'created' },
+  };
 }
