@@ -10,6 +10,7 @@ import { AppPage } from './pages/app-page.ts';
 import { DemoIdpPage } from './pages/demo-idp-page.ts';
 import { WalkthroughPage } from './pages/walkthrough-page.ts';
 import { LoginsPage } from './pages/logins-page.ts';
+import { ComparePage } from './pages/compare-page.ts';
 import { writeSeededStore } from './support/seed.ts';
 import type { StoredLogin } from '../src-main/core/store/schema.ts';
 
@@ -71,7 +72,7 @@ export interface LabOptions {
   seed: { logins: StoredLogin[] } | null;
 }
 
-export const test = base.extend<LabOptions & { lab: LabServer; app: AppPage; demoIdp: DemoIdpPage; walkthrough: WalkthroughPage; logins: LoginsPage }>({
+export const test = base.extend<LabOptions & { lab: LabServer; app: AppPage; demoIdp: DemoIdpPage; walkthrough: WalkthroughPage; logins: LoginsPage; compare: ComparePage }>({
   seed: [null, { option: true }],
   lab: async ({ seed }, use, testInfo) => {
     if (!existsSync(join(repoRoot, 'out', 'renderer', 'index.html'))) {
@@ -110,6 +111,9 @@ export const test = base.extend<LabOptions & { lab: LabServer; app: AppPage; dem
   },
   logins: async ({ page }, use) => {
     await use(new LoginsPage(page));
+  },
+  compare: async ({ page }, use) => {
+    await use(new ComparePage(page));
   },
 });
 

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { EmptyState, ErrorMessage, Loading } from './components/common.tsx';
 import { ToastRegion } from './components/toast-region.tsx';
 import { parseLoginTab, useHashLocation } from './hooks/use-route.ts';
@@ -12,6 +12,8 @@ import { RulesScreen } from './screens/rules-screen.tsx';
 import { SpScreen } from './screens/sp-screen.tsx';
 import { WalkthroughScreen } from './screens/walkthrough-screen.tsx';
 import { LabProvider, useLab } from './state/lab-store.tsx';
+
+const CompareScreen = lazy(() => import('./screens/compare-screen.tsx').then((m) => ({ default: m.CompareScreen })));
 
 export function App(): ReactNode {
   return (
@@ -36,6 +38,14 @@ const SCREENS: Record<string, ScreenEntry> = {
     section: 'logins',
     render: ([id, tab]) =>
       id === undefined ? <LoginsScreen /> : <LoginDetailScreen key={id} id={id} tab={parseLoginTab(tab)} />,
+  },
+  compare: {
+    section: 'logins',
+    render: ([a = '', b = '']) => (
+      <Suspense fallback={<Loading what="the comparison" />}>
+        <CompareScreen key={`${a}/${b}`} a={a} b={b} />
+      </Suspense>
+    ),
   },
   accounts: { section: 'accounts', render: ([id]) => (id === undefined ? <AccountsScreen /> : <AccountDetailScreen key={id} id={id} />) },
   rules: { section: 'rules', render: () => <RulesScreen /> },
