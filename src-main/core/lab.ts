@@ -346,6 +346,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     'jit.dryRun': (input) => {
       let idp = findIdp(input.idpId ?? store.data.activeIdpId);
       let nameId = input.nameId ?? null;
+      let nameIdFormat: string | null = null;
       let attributes: Attribute[] = Object.entries(input.attributes ?? {}).map(([name, values]) => ({ name, friendlyName: null, nameFormat: null, values }));
       let verificationChecks: Check[] = [];
       if (input.loginId) {
@@ -358,11 +359,12 @@ export async function createLab(options: LabOptions): Promise<Lab> {
         }
         idp = store.data.idps.find((i) => metadataOf(i).entityId === login.idpEntityId) ?? idp;
         nameId = login.nameId;
+        nameIdFormat = login.nameIdFormat;
         attributes = login.attributes;
       }
       if (!nameId) throw new LabError('invalid-input', 'Give a stored login (loginId) or a NameID and attributes.');
       const rules = input.rules === undefined ? (idp.rules ?? DEFAULT_RULES) : parseRulesOrThrow(input.rules);
-      const plan = logins.dryRun({ idpId: idp.id, idpEntityId: metadataOf(idp).entityId, nameId, attributes, rules });
+      const plan = logins.dryRun({ idpId: idp.id, idpEntityId: metadataOf(idp).entityId, nameId, nameIdFormat, attributes, rules });
       return {
         verdict: plan.rejected ? ('rejected' as const) : ('accepted' as const),
         checks: [...verificationChecks, ...plan.checks],

@@ -77,8 +77,8 @@ export class LoginService {
   }
 
   /** What this login would do under these rules, without writing anything. */
-  dryRun(input: { idpId: string; idpEntityId: string; nameId: string; attributes: Attribute[]; rules: JitRules }): ProvisionPlan {
-    return planProvision({ idpEntityId: input.idpEntityId, nameId: input.nameId, attributes: input.attributes, now: this.deps.clock(), rules: input.rules, accounts: this.accounts });
+  dryRun(input: { idpId: string; idpEntityId: string; nameId: string; nameIdFormat?: string | null; attributes: Attribute[]; rules: JitRules }): ProvisionPlan {
+    return planProvision({ idpEntityId: input.idpEntityId, nameId: input.nameId, nameIdFormat: input.nameIdFormat, attributes: input.attributes, now: this.deps.clock(), rules: input.rules, accounts: this.accounts });
   }
 
   /** Verifies and provisions a posted response; resolves once the login is on disk. */
@@ -128,6 +128,7 @@ export class LoginService {
       const plan = planProvision({
         idpEntityId: result.idp.entityId,
         nameId: result.nameId,
+        nameIdFormat: result.nameIdFormat,
         attributes: result.attributes,
         now,
         rules: this.deps.rulesFor(result.idp.id),

@@ -51,7 +51,7 @@ const generic: Names = {
   firstName: ['givenName', 'firstName', 'first_name', 'given_name', `${CLAIMS}givenname`, OID.givenName, 'user.firstName'],
   lastName: ['sn', 'surname', 'lastName', 'last_name', 'family_name', `${CLAIMS}surname`, OID.sn, 'user.lastName'],
   displayName: ['displayName', 'display_name', 'name', 'cn', 'http://schemas.microsoft.com/identity/claims/displayname', `${CLAIMS}name`, OID.displayName, OID.cn],
-  groups: ['groups', 'group', 'memberOf', 'isMemberOf', 'Role', 'roles', `${MS_CLAIMS}groups`, `${MS_CLAIMS}role`, OID.isMemberOf, 'urn:oid:2.5.4.31'],
+  groups: ['groups', 'group', 'memberOf', 'isMemberOf', 'Role', 'roles', `${MS_CLAIMS}groups`, `${MS_CLAIMS}role`, OID.isMemberOf, 'urn:oid:2.5.4.31', 'eduPersonAffiliation', OID.affiliation],
 };
 
 export const PRESETS: readonly Preset[] = [

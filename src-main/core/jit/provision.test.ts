@@ -170,6 +170,12 @@ describe('email conflicts: duplicate accounts', () => {
     expect(plan.checks[0]!.received).toContain('alice-old-id');
   });
 
+  it('says why when the NameID is transient', () => {
+    const plan = planProvision({ idpEntityId: IDP, nameId: '_a81f', nameIdFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient', attributes: alice(), now: NOW, rules: DEFAULT_RULES, accounts: store([existing()]) });
+    expect(failed(plan)).toEqual(['jit.duplicate-email']);
+    expect(plan.checks[0]!.hint).toContain('transient');
+  });
+
   it('links to the existing account by email (GitLab auto_link_saml_user)', () => {
     const old = existing();
     const plan = login(rules({ emailConflict: 'link' }), alice({ sn: ['Archer'] }), [old]);

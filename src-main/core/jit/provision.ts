@@ -15,6 +15,8 @@ export interface AccountLookup {
 export interface ProvisionInput {
   idpEntityId: string;
   nameId: string;
+  /** The NameID's Format, for hints (a transient NameID cannot key an account). */
+  nameIdFormat?: string | null;
   attributes: Attribute[];
   now: Date;
   rules: JitRules;
@@ -87,6 +89,7 @@ export function planProvision(input: ProvisionInput): ProvisionPlan {
 
   if (checks.some((c) => c.status === 'fail')) return rejectedPlan(checks);
 
+  const transient = rules.principal.source === 'nameId' && (input.nameIdFormat ?? '').endsWith(':transient');
   // Match: principal, then email.
   const key = accountKey(input.idpEntityId, principal, rules.principal.caseInsensitive);
   let existing = input.accounts.byKey(key) ?? null;
@@ -102,7 +105,9 @@ export function planProvision(input: ProvisionInput): ProvisionPlan {
         linkedBy = 'email';
         check('jit.duplicate-email', 'No second account for the same email', 'pass', `a new account for ${principal}, or a link`, `linked to ${other.principal} by email`, null);
       } else if (rules.emailConflict === 'refuse') {
-        check('jit.duplicate-email', 'No second account for the same email', 'fail', `an email not used by another account`, received, 'The NameID and the email disagree with an existing account (often a NameID format change). Fix the NameID at the IdP, or link by email.');
+        check('jit.duplicate-email', 'No second account for the same email', 'fail', `an email not used by another account`, received, transient
+          ? 'The NameID is transient: it changes at every login, so it cannot key an account. Key accounts on an attribute (e.g. mail) in the rules, or ask the IdP for a persistent NameID.'
+          : 'The NameID and the email disagree with an existing account (often a NameID format change). Fix the NameID at the IdP, or link by email.');
         return rejectedPlan(checks);
       } else {
         check('jit.duplicate-email', 'No second account for the same email', 'warn', `an email not used by another account`, received, 'This login creates a DUPLICATE account: same email, different principal. Usually the IdP changed the NameID format. Link by email or fix the NameID.');

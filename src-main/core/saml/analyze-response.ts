@@ -3,7 +3,8 @@
 // element smuggled next to the signed one (signature wrapping) is never what we provision from.
 import { XMLSerializer } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
-import { fingerprintSha256, toPem } from '../util/cert.ts';
+import { X509Certificate } from 'node:crypto';
+import { fingerprintSha256, summarizeCert, toPem } from '../util/cert.ts';
 import { NS, XmlParseError, allElements, attr, childElements, descendants, firstChild, hasDoctype, parseXml, textOf } from '../util/xml.ts';
 import type { ResponseContext, SignatureReport, Stage, TrustedIdp, VerifyInput } from './context.ts';
 import { schemaProblem } from './schema.ts';
@@ -237,6 +238,7 @@ function checkSignature(sigEl: Element, xml: string, idp: TrustedIdp | null): { 
   const reference = references[0] ?? null;
   const keyInfoCertText = textOf(descendants(sigEl, NS.ds, 'X509Certificate')[0] ?? null);
   const keyInfoCert = keyInfoCertText ? safeFingerprint(keyInfoCertText) : null;
+  const keyInfoUnreadable = keyInfoCertText !== null && keyInfoCertText.trim() !== '' && summarizeCert(keyInfoCertText) === null;
   const trusted = idp ? idp.certificates.filter((c) => c.use !== 'encryption') : [];
   const report: SignatureReport = {
     element: parent?.localName ?? '(none)',
@@ -247,7 +249,9 @@ function checkSignature(sigEl: Element, xml: string, idp: TrustedIdp | null): { 
     digestAlgorithm: attr(reference ? firstChild(reference, NS.ds, 'DigestMethod') : null, 'Algorithm'),
     verifiedBy: null,
     keyInfoCert,
-    keyInfoTrusted: keyInfoCert === null ? null : trusted.some((c) => c.fingerprintSha256 === keyInfoCert),
+    keyInfoTrusted: keyInfoCert === null || keyInfoUnreadable ? null : trusted.some((c) => c.fingerprintSha256 === keyInfoCert),
+    keyInfoUnreadable,
+    keyBits: null,
   };
   const parentId = attr(parent, 'ID');
   if (!parent || !parentId) {
@@ -260,6 +264,10 @@ function checkSignature(sigEl: Element, xml: string, idp: TrustedIdp | null): { 
   }
   if (!idp) {
     report.problem = 'No configured IdP matches the Issuer, so there is no certificate to check the signature with.';
+    return { report, signedXml: null };
+  }
+  if (keyInfoUnreadable) {
+    report.problem = 'The X509Certificate in KeyInfo is not a readable X.509 certificate (base64 of a PEM text, double-encoded?).';
     return { report, signedXml: null };
   }
   if (report.keyInfoTrusted === false) {
@@ -279,10 +287,15 @@ function checkSignature(sigEl: Element, xml: string, idp: TrustedIdp | null): { 
         }
         report.valid = true;
         report.verifiedBy = cert.fingerprintSha256;
+        report.keyBits = rsaBits(cert.base64);
         report.problem = null;
         return { report, signedXml: signed[0]! };
       }
-      lastProblem = 'The signature value does not match (wrong key, or the signed content was changed).';
+      // xml-crypto 6 answers false (without throwing) when a reference's digest does not match.
+      const digestFailed = verifier.getReferences().some((r) => r.validationError != null);
+      lastProblem = digestFailed
+        ? 'The digest does not match: the signed element was changed after signing.'
+        : 'The signature value does not match (signed with another key, or SignedInfo was changed).';
     } catch (error) {
       lastProblem = describeXmlCryptoError(error);
     }
@@ -296,6 +309,14 @@ function describeXmlCryptoError(error: unknown): string {
   if (/digest/i.test(message)) return 'The digest does not match: the signed element was changed after signing.';
   if (/invalid signature/i.test(message)) return 'The signature value does not match (wrong key, or the content was changed).';
   return message.split('\n')[0] ?? message;
+}
+
+function rsaBits(base64: string): number | null {
+  try {
+    return new X509Certificate(Buffer.from(base64, 'base64')).publicKey.asymmetricKeyDetails?.modulusLength ?? null;
+  } catch {
+    return null;
+  }
 }
 
 function safeFingerprint(certText: string): string | null {

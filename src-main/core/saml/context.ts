@@ -68,6 +68,10 @@ export interface SignatureReport {
   /** SHA-256 fingerprint of the certificate in KeyInfo, when one is present. */
   keyInfoCert: string | null;
   keyInfoTrusted: boolean | null;
+  /** The KeyInfo holds something that is not an X.509 certificate. */
+  keyInfoUnreadable: boolean;
+  /** RSA modulus size of the metadata key that verified it. */
+  keyBits: number | null;
 }
 
 export type Stage<T> = { ok: true; value: T } | { ok: false; reason: string };

@@ -21,7 +21,7 @@ import {
   statusCheck,
   timeWindowCheck,
 } from './protocol.ts';
-import { algorithmCheck, keyInfoTrustedCheck, signatureCoversAssertionCheck, signaturePolicyCheck, signaturesValidCheck } from './signature.ts';
+import { algorithmCheck, keyInfoTrustedCheck, keyStrengthCheck, signatureCoversAssertionCheck, signaturePolicyCheck, signaturesValidCheck } from './signature.ts';
 
 export const CHECKS: readonly CheckModule[] = [
   decodeCheck,
@@ -38,6 +38,7 @@ export const CHECKS: readonly CheckModule[] = [
   keyInfoTrustedCheck,
   signaturePolicyCheck,
   algorithmCheck,
+  keyStrengthCheck,
   statusCheck,
   responseIssuerCheck,
   assertionIssuerCheck,

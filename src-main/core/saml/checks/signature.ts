@@ -53,6 +53,10 @@ export const keyInfoTrustedCheck: CheckModule = {
   title: 'Signing certificate is in the IdP metadata',
   run: (ctx) => {
     if (!applies(ctx) || ctx.signatures.length === 0 || !ctx.idp) return null;
+    const unreadable = ctx.signatures.find((s) => s.keyInfoUnreadable);
+    if (unreadable) {
+      return fail(trustedList(ctx), 'KeyInfo holds no readable X.509 certificate', 'The certificate in the signature\'s KeyInfo is not valid base64 DER (often a PEM text base64-encoded again). Fix the IdP\'s signing certificate configuration; the metadata certificate is what is trusted.');
+    }
     const untrusted = ctx.signatures.find((s) => s.keyInfoTrusted === false);
     if (untrusted) {
       return fail(
@@ -87,6 +91,19 @@ export const algorithmCheck: CheckModule = {
     if (weak.length === 0) return pass('RSA-SHA256 or stronger', algs.join(', '));
     const hint = 'SHA-1 is deprecated for signatures. Switch the IdP to RSA-SHA256 (e.g. ADFS relying-party "Secure hash algorithm").';
     return ctx.input.policy.sha1 === 'reject' ? fail('RSA-SHA256 or stronger (SHA-1 refused by policy)', algs.join(', '), hint) : warn('RSA-SHA256 or stronger', algs.join(', '), hint);
+  },
+};
+
+export const keyStrengthCheck: CheckModule = {
+  id: 'signature.key-strength',
+  title: 'The signing key is strong enough',
+  run: (ctx) => {
+    const bits = ctx.signatures.map((s) => s.keyBits).filter((b): b is number => b !== null);
+    if (!applies(ctx) || bits.length === 0) return null;
+    const weakest = Math.min(...bits);
+    return weakest >= 2048
+      ? pass('RSA 2048 bits or more', `RSA ${weakest} bits`)
+      : warn('RSA 2048 bits or more', `RSA ${weakest} bits`, 'Keys under 2048 bits can be factored by well-funded attackers. Ask the IdP to roll over to a 2048-bit (or larger) signing key.');
   },
 };
 
