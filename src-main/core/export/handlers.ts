@@ -10,8 +10,10 @@ import { MAX_LOGINS, detail } from '../login-service.ts';
 import type { KeyPair } from '../sp/keys.ts';
 import type { StoreService } from '../store/store-service.ts';
 import type { StoredAccount, StoredIdp } from '../store/schema.ts';
+import type { TestedConfigBundle } from './bundle-schema.ts';
 import { buildBundle, bundleJson, readBundle } from './bundle.ts';
 import { exportSpMetadata } from './sp-metadata-export.ts';
+import { exportTarget } from './targets/index.ts';
 import { buildTrace, readTrace } from './trace.ts';
 
 type ExportMethod = 'export.bundle' | 'import.bundle' | 'export.spMetadata' | 'export.target' | 'export.trace' | 'import.trace';
@@ -45,27 +47,28 @@ export function createExportHandlers(deps: ExportDeps): ExportHandlers {
   const { store } = deps;
   const idpFor = (id: string | undefined): StoredIdp => deps.findIdp(id ?? deps.activeIdpId());
 
-  const notYet = (): never => {
-    throw new LabError('internal', 'This export is not available in this build yet.');
+  const bundleOf = (idpId: string | undefined, includePrivateKeys: boolean): { idp: StoredIdp; md: IdpMetadata; bundle: TestedConfigBundle } => {
+    const idp = idpFor(idpId);
+    const md = deps.metadataOf(idp);
+    const bundle = buildBundle({
+      now: deps.clock(),
+      version: deps.version,
+      idp: { name: idp.name, entityId: md.entityId, metadataXml: deps.metadataXmlOf(idp), metadataUrl: null },
+      sp: deps.spSettings(),
+      rules: deps.rulesOf(idp),
+      logins: store.data.logins,
+      accountById: (id) => {
+        const a = store.data.accounts.find((x) => x.id === id);
+        return a ? publicAccount(a) : null;
+      },
+      spPrivateKeyPem: includePrivateKeys ? deps.spKeys.privateKeyPem : null,
+    });
+    return { idp, md, bundle };
   };
 
   return {
     'export.bundle': (input) => {
-      const idp = idpFor(input.idpId);
-      const md = deps.metadataOf(idp);
-      const bundle = buildBundle({
-        now: deps.clock(),
-        version: deps.version,
-        idp: { name: idp.name, entityId: md.entityId, metadataXml: deps.metadataXmlOf(idp), metadataUrl: null },
-        sp: deps.spSettings(),
-        rules: deps.rulesOf(idp),
-        logins: store.data.logins,
-        accountById: (id) => {
-          const a = store.data.accounts.find((x) => x.id === id);
-          return a ? publicAccount(a) : null;
-        },
-        spPrivateKeyPem: input.includePrivateKeys ? deps.spKeys.privateKeyPem : null,
-      });
+      const { idp, bundle } = bundleOf(input.idpId, input.includePrivateKeys);
       return {
         fileName: `saml-jit-lab-bundle-${safeName(idp.name)}${bundle.containsSecrets ? '-WITH-PRIVATE-KEY' : ''}.json`,
         language: 'json',
@@ -94,7 +97,10 @@ export function createExportHandlers(deps: ExportDeps): ExportHandlers {
       content: exportSpMetadata(deps.spSettings(), deps.spKeys, input.signed),
       containsSecrets: false,
     }),
-    'export.target': notYet,
+    'export.target': (input) => {
+      const { md, bundle } = bundleOf(input.idpId, false);
+      return exportTarget(input.target, { bundle, metadata: md });
+    },
     'export.trace': (input) => {
       const logins = input.loginIds.map((id) => {
         const login = store.data.logins.find((l) => l.id === id);

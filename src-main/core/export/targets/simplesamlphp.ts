@@ -1,0 +1,84 @@
+// SimpleSAMLphp as the SP: an authsources.php entry (saml:SP, NameIDPolicy, an AttributeMap turning the tested
+// attribute names into the rules' field names, authorize:Authorize for required groups) and the IdP as
+// saml20-idp-remote.php.
+import { BINDING } from '../../idp/metadata.ts';
+import { accountStoreNotes, file, phpString as s, pickSource, signingCerts, transformNote, type TargetContext, type TargetExport } from './common.ts';
+
+export const SSP_AUTHSOURCE = 'saml-jit-lab';
+
+export function simpleSamlPhpExport(ctx: TargetContext): TargetExport {
+  const { bundle, metadata } = ctx;
+  const { rules, policy } = bundle;
+  const unsupported: string[] = [];
+  const map: string[] = [];
+  for (const rule of rules.fields) {
+    const source = pickSource(ctx, rule.sources, `fields.${rule.field}`, unsupported);
+    if (!source) {
+      unsupported.push(`fields.${rule.field}: comes from a template alone — core:AttributeMap renames attributes only.`);
+      continue;
+    }
+    if (source !== rule.field) map.push(`                ${s(source)} => ${s(rule.field)},`);
+    const note = transformNote(rule, 'SimpleSAMLphp');
+    if (note) unsupported.push(note);
+    if (rule.required) unsupported.push(`fields.${rule.field}.required — refuse logins without it in your application (or with a core:PHP filter).`);
+    if (rule.default !== undefined) unsupported.push(`fields.${rule.field}.default — set it in your application.`);
+  }
+  const groups = pickSource(ctx, rules.groups.sources, 'groups.sources', unsupported);
+  if (groups && groups !== 'groups') map.push(`                ${s(groups)} => 'groups',`);
+  if (rules.groups.roles.length > 0 || rules.groups.defaultRole) unsupported.push('groups.roles / defaultRole — SimpleSAMLphp hands the groups attribute to your application; map groups to roles there.');
+  if (rules.groups.transforms.length > 0) unsupported.push('groups.transforms — apply them in your application.');
+  if (rules.principal.source === 'attribute') unsupported.push(`principal: attribute ${rules.principal.attribute} — read it from $as->getAttributes() in your application (the NameID is $as->getAuthData('saml:sp:NameID')).`);
+  if (policy.signaturePolicy === 'response' || policy.signaturePolicy === 'both') unsupported.push(`signaturePolicy: ${policy.signaturePolicy} — the SimpleSAMLphp SP needs a valid signature on the response or the assertion; it cannot require the response's.`);
+  if (policy.sha1Policy === 'reject') unsupported.push('sha1Policy: reject — SimpleSAMLphp 1.19 accepts RSA-SHA1 from the IdP.');
+  if (!policy.allowUnsolicited) unsupported.push('allowUnsolicited: false — the SimpleSAMLphp SP accepts IdP-initiated logins.');
+  unsupported.push(`clockSkewSeconds: ${policy.clockSkewSeconds} — set 'assertion.allowedclockskew' => ${policy.clockSkewSeconds} in config.php (global, not per SP).`);
+  unsupported.push(...accountStoreNotes(rules, 'SimpleSAMLphp'));
+  const authorize = rules.groups.required.length && groups
+    ? `            // Required groups (needs the authorize module enabled: 'module.enable' => ['authorize' => true]).
+            40 => ['class' => 'authorize:Authorize', ${s(groups)} => [${rules.groups.required.map((g) => s(rules.groups.caseInsensitive ? `/^${g.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$/i` : g)).join(', ')}]${rules.groups.caseInsensitive ? ", 'regex' => true" : ", 'regex' => false"}],\n`
+    : '';
+
+  const authsources = `<?php
+// SimpleSAMLphp SP exported by SAML JIT Lab (${bundle.exportedAt}) from a tested configuration.
+// A complete config/authsources.php (merge the entry if you have others). The SP's ACS becomes
+// https://YOUR-HOST/simplesaml/module.php/saml/sp/saml2-acs.php/${SSP_AUTHSOURCE}: register it at the IdP.
+$config = [
+  ${s(SSP_AUTHSOURCE)} => [
+    'saml:SP',
+    'entityID' => ${s(bundle.sp.entityId)},
+    'idp' => ${s(metadata.entityId)},
+    'NameIDPolicy' => ['Format' => ${s(bundle.sp.nameIdFormat)}, 'AllowCreate' => true],
+    // Only if the IdP encrypts assertions: the SP key pair, files in cert/ (never commit the key).
+    // 'privatekey' => 'saml-jit-lab-sp.key', 'certificate' => 'saml-jit-lab-sp.crt',
+    'authproc' => [
+${map.length ? `        // The tested attribute names, renamed to the JIT rules' field names (originals kept).
+        20 => ['class' => 'core:AttributeMap', '%duplicate',
+${map.join('\n')}
+        ],
+` : ''}${authorize}    ],
+  ],
+];
+`;
+  const endpoints = metadata.ssoServices
+    .filter((e) => e.binding === BINDING.redirect || e.binding === BINDING.post)
+    .map((e) => `        ['Binding' => ${s(e.binding)}, 'Location' => ${s(e.location)}],`);
+  const keys = signingCerts(metadata).map((c) => `        ['encryption' => false, 'signing' => true, 'type' => 'X509Certificate', 'X509Certificate' => ${s(c)}],`);
+  const remote = `<?php
+// The IdP that SAML JIT Lab tested with (${bundle.exportedAt}). Merge into metadata/saml20-idp-remote.php.
+$metadata[${s(metadata.entityId)}] = [
+    'entityid' => ${s(metadata.entityId)},
+    'name' => ['en' => ${s(bundle.idp.name)}],
+    'SingleSignOnService' => [
+${endpoints.join('\n')}
+    ],
+    'keys' => [
+${keys.join('\n')}
+    ],
+];
+`;
+  return {
+    target: 'simplesamlphp',
+    files: [file('authsources.php', 'php', authsources), file('saml20-idp-remote.php', 'php', remote)],
+    unsupported,
+  };
+}
