@@ -5,6 +5,7 @@ import { parseLoginTab, useHashLocation } from './hooks/use-route.ts';
 import { useStartLogin } from './hooks/use-start-login.ts';
 import { AccountDetailScreen } from './screens/account-detail-screen.tsx';
 import { AccountsScreen } from './screens/accounts-screen.tsx';
+import { ExportScreen } from './screens/export-screen.tsx';
 import { IdpsScreen } from './screens/idps-screen.tsx';
 import { LoginDetailScreen } from './screens/login-detail-screen.tsx';
 import { LoginsScreen } from './screens/logins-screen.tsx';
@@ -51,6 +52,7 @@ const SCREENS: Record<string, ScreenEntry> = {
   rules: { section: 'rules', render: () => <RulesScreen /> },
   idps: { section: 'idps', render: () => <IdpsScreen /> },
   sp: { section: 'sp', render: () => <SpScreen /> },
+  export: { section: 'export', render: () => <ExportScreen /> },
 };
 
 function hasScreen(head: string): boolean {
@@ -64,6 +66,7 @@ const NAV: { section: string; label: string; href: string }[] = [
   { section: 'rules', label: 'JIT rules', href: '#/rules' },
   { section: 'idps', label: 'Identity providers', href: '#/idps' },
   { section: 'sp', label: 'Service provider', href: '#/sp' },
+  { section: 'export', label: 'Export', href: '#/export' },
 ];
 
 function Shell(): ReactNode {

@@ -1,0 +1,263 @@
+// Export: the tested configuration as a bundle (for CI replay), the SP metadata, settings for the stack that will
+// run the SSO (with what it cannot express), and traces of selected logins with redaction. Imports bundles and
+// traces too. Every file is previewed read-only in Monaco with copy and save buttons.
+import { lazy, Suspense, useCallback, useEffect, useState, type ReactNode } from 'react';
+import type { ExportFile, ExportTarget, IdpProfile } from '../../src-main/contract/index.ts';
+import { api, describeError } from '../api/client.ts';
+import { ErrorMessage, Loading } from '../components/common.tsx';
+import { useLab } from '../state/lab-store.tsx';
+import '../export/export.css';
+
+const CodePreview = lazy(() => import('../export/code-preview.tsx').then((m) => ({ default: m.CodePreview })));
+
+const TARGETS: { id: ExportTarget; label: string }[] = [
+  { id: 'node-saml', label: 'node-saml / passport-saml' },
+  { id: 'grafana', label: 'Grafana' },
+  { id: 'gitlab', label: 'GitLab' },
+  { id: 'simplesamlphp', label: 'SimpleSAMLphp SP' },
+  { id: 'keycloak', label: 'Keycloak' },
+];
+type Redact = 'keep' | 'hash' | 'drop';
+
+function Preview({ file, testId }: { file: ExportFile; testId: string }): ReactNode {
+  return (
+    <Suspense fallback={<Loading what="the preview" />}>
+      <CodePreview file={file} testId={testId} />
+    </Suspense>
+  );
+}
+
+/** Runs an export call whenever its inputs change; keeps the last file and error. */
+function useExport<T>(run: () => Promise<T>, deps: unknown[]): { value: T | null; error: string | null } {
+  const [state, setState] = useState<{ value: T | null; error: string | null }>({ value: null, error: null });
+  const stable = useCallback(run, deps);
+  useEffect(() => {
+    let live = true;
+    stable().then(
+      (value) => live && setState({ value, error: null }),
+      (err: unknown) => live && setState({ value: null, error: describeError(err) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [stable]);
+  return state;
+}
+
+export function ExportScreen(): ReactNode {
+  const { idps, logins } = useLab();
+  const active = idps.find((i) => i.active);
+  const [idpId, setIdpId] = useState<string | null>(null);
+  const chosen = idpId ?? active?.id ?? null;
+  return (
+    <section className="screen" data-testid="export-screen">
+      <div className="screen-head">
+        <h1>Export the tested configuration</h1>
+        <p className="muted">
+          What worked here, as files for the application that will run the SSO and for CI. Nothing leaves your machine until you copy or save it.
+        </p>
+        {idps.length > 1 && (
+          <label className="inline">
+            IdP{' '}
+            <select value={chosen ?? ''} onChange={(e) => setIdpId(e.target.value)} data-testid="export-idp">
+              {idps.map((i: IdpProfile) => (
+                <option key={i.id} value={i.id}>
+                  {i.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </div>
+      {chosen === null ? (
+        <Loading what="the IdP profiles" />
+      ) : (
+        <>
+          <BundlePanel idpId={chosen} acceptedCount={logins.filter((l) => l.verdict === 'accepted').length} />
+          <TargetPanel idpId={chosen} />
+          <SpMetadataPanel />
+          <TracePanel />
+          <ImportPanel />
+        </>
+      )}
+    </section>
+  );
+}
+
+function BundlePanel({ idpId, acceptedCount }: { idpId: string; acceptedCount: number }): ReactNode {
+  const [includeKeys, setIncludeKeys] = useState(false);
+  const { value, error } = useExport(() => api.call('export.bundle', { idpId, includePrivateKeys: includeKeys }), [idpId, includeKeys, acceptedCount]);
+  return (
+    <div className="panel" data-testid="export-bundle">
+      <h2>Tested-config bundle</h2>
+      <p className="muted small">
+        IdP metadata, SP settings, verification policy, JIT rules and, for each tested user, the last accepted login with the account it produced. Replay it in CI:{' '}
+        <code>npx saml-jit-lab replay --config {value?.fileName ?? 'bundle.json'}</code> (exit 1 when the IdP or the rules changed what a login does).
+      </p>
+      <label className="inline">
+        <input type="checkbox" checked={includeKeys} onChange={(e) => setIncludeKeys(e.target.checked)} data-testid="export-include-keys" /> Include the SP private key
+      </label>
+      {includeKeys && (
+        <div className="banner danger" role="alert" data-testid="export-secret-warning">
+          <strong>This bundle now holds the SP PRIVATE KEY.</strong> Anyone with the file can decrypt assertions meant for this SP and sign as it. Do not commit it, attach it to tickets or paste it into chats. Only needed to replay encrypted assertions.
+        </div>
+      )}
+      {error !== null && <ErrorMessage message={error} />}
+      {value !== null && <Preview file={value} testId="bundle-file" />}
+    </div>
+  );
+}
+
+function TargetPanel({ idpId }: { idpId: string }): ReactNode {
+  const [target, setTarget] = useState<ExportTarget>('node-saml');
+  const { value, error } = useExport(() => api.call('export.target', { target, idpId }), [target, idpId]);
+  return (
+    <div className="panel" data-testid="export-target">
+      <h2>Settings for your stack</h2>
+      <div className="segmented" role="group" aria-label="Target">
+        {TARGETS.map((t) => (
+          <button key={t.id} type="button" aria-pressed={target === t.id} className={target === t.id ? 'active' : ''} onClick={() => setTarget(t.id)} data-testid={`target-${t.id}`}>
+            {t.label}
+          </button>
+        ))}
+      </div>
+      {error !== null && <ErrorMessage message={error} />}
+      {value !== null && value.target === target && (
+        <>
+          {value.files.map((f, i) => (
+            <Preview key={`${target}-${f.fileName}`} file={f} testId={`target-file-${i}`} />
+          ))}
+          {value.unsupported.length > 0 && (
+            <details open data-testid="target-unsupported">
+              <summary>What {TARGETS.find((t) => t.id === target)?.label} cannot express ({value.unsupported.length})</summary>
+              <ul className="small">
+                {value.unsupported.map((u) => (
+                  <li key={u}>{u}</li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+function SpMetadataPanel(): ReactNode {
+  const [signed, setSigned] = useState(false);
+  const { value, error } = useExport(() => api.call('export.spMetadata', { signed }), [signed]);
+  return (
+    <div className="panel" data-testid="export-sp-metadata">
+      <h2>SP metadata</h2>
+      <label className="inline">
+        <input type="checkbox" checked={signed} onChange={(e) => setSigned(e.target.checked)} data-testid="export-sp-signed" /> Signed with the SP key (enveloped, RSA-SHA256)
+      </label>
+      {error !== null && <ErrorMessage message={error} />}
+      {value !== null && <Preview file={value} testId="sp-metadata-file" />}
+    </div>
+  );
+}
+
+function TracePanel(): ReactNode {
+  const { logins } = useLab();
+  const recent = logins.slice(0, 50);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [nameId, setNameId] = useState<Redact>('hash');
+  const [attributes, setAttributes] = useState<Redact>('hash');
+  const [dropSignatures, setDropSignatures] = useState(true);
+  const [file, setFile] = useState<ExportFile | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const toggle = (id: string): void => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
+  const run = (): void => {
+    setError(null);
+    api.call('export.trace', { loginIds: selected, nameId, attributes, dropSignatures }).then(setFile, (err: unknown) => setError(describeError(err)));
+  };
+  const redactSelect = (label: string, value: Redact, set: (r: Redact) => void, testId: string): ReactNode => (
+    <label className="inline">
+      {label}{' '}
+      <select value={value} onChange={(e) => set(e.target.value as Redact)} data-testid={testId}>
+        <option value="keep">keep</option>
+        <option value="hash">hash (SHA-256, this export only)</option>
+        <option value="drop">drop</option>
+      </select>
+    </label>
+  );
+  return (
+    <div className="panel" data-testid="export-trace">
+      <h2>Trace of selected logins</h2>
+      <p className="muted small">A JSON file another lab can import, to share a problem without sharing who had it. Redaction rewrites the values everywhere, the XML and base64 included.</p>
+      {recent.length === 0 ? (
+        <p className="muted">No logins yet.</p>
+      ) : (
+        <ul className="trace-picks" data-testid="trace-logins">
+          {recent.map((l) => (
+            <li key={l.id}>
+              <label>
+                <input type="checkbox" checked={selected.includes(l.id)} onChange={() => toggle(l.id)} data-testid="trace-login" />{' '}
+                <span className="mono small">{l.receivedAt}</span> {l.verdict} {l.nameId ?? l.claimedNameId ?? '(no NameID)'}
+              </label>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="row">
+        {redactSelect('NameID', nameId, setNameId, 'trace-nameid')}
+        {redactSelect('Attribute values', attributes, setAttributes, 'trace-attributes')}
+        <label className="inline">
+          <input type="checkbox" checked={dropSignatures || nameId !== 'keep' || attributes !== 'keep'} disabled={nameId !== 'keep' || attributes !== 'keep'} onChange={(e) => setDropSignatures(e.target.checked)} data-testid="trace-drop-signatures" /> Drop signatures
+        </label>
+        <button type="button" disabled={selected.length === 0} onClick={run} data-testid="trace-export">
+          Export {selected.length} login{selected.length === 1 ? '' : 's'}
+        </button>
+      </div>
+      {error !== null && <ErrorMessage message={error} />}
+      {file !== null && <Preview file={file} testId="trace-file" />}
+    </div>
+  );
+}
+
+function ImportPanel(): ReactNode {
+  const { refreshIdps, refreshLogins } = useLab();
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const onFile = async (kind: 'bundle' | 'trace', f: File | undefined): Promise<void> => {
+    if (!f) return;
+    setMessage(null);
+    setError(null);
+    try {
+      const json = await f.text();
+      if (kind === 'bundle') {
+        const profile = await api.call('import.bundle', { json });
+        void refreshIdps();
+        setMessage(`Imported as the IdP profile "${profile.name}" with its JIT rules. Activate it on the Identity providers page.`);
+      } else {
+        const { imported } = await api.call('import.trace', { json });
+        void refreshLogins();
+        setMessage(`Imported ${imported} login${imported === 1 ? '' : 's'} into the logins list.`);
+      }
+    } catch (err) {
+      setError(describeError(err));
+    }
+  };
+  return (
+    <div className="panel" data-testid="export-import">
+      <h2>Import</h2>
+      <div className="row">
+        <label className="inline">
+          Bundle (new IdP profile){' '}
+          <input type="file" accept=".json,application/json" onChange={(e) => void onFile('bundle', e.target.files?.[0])} data-testid="import-bundle" />
+        </label>
+        <label className="inline">
+          Trace (logins){' '}
+          <input type="file" accept=".json,application/json" onChange={(e) => void onFile('trace', e.target.files?.[0])} data-testid="import-trace" />
+        </label>
+      </div>
+      {message !== null && (
+        <p role="status" data-testid="import-result">
+          {message}
+        </p>
+      )}
+      {error !== null && <ErrorMessage message={error} testId="import-error" />}
+    </div>
+  );
+}
