@@ -11,6 +11,30 @@ import { prettyXmlWithSignatures, type SignedRange } from './pretty-xml.ts';
 
 type CodeEditor = Parameters<OnMount>[0];
 
+// Monaco's stock themes colour XML attribute names #ff0000 on white (3.99:1): below WCAG AA for 13 px text.
+// These keep the stock look with AA-contrast token colours.
+monaco.editor.defineTheme('lab-light', {
+  base: 'vs',
+  inherit: true,
+  rules: [
+    { token: 'attribute.name', foreground: 'b00000' },
+    { token: 'attribute.value', foreground: '0b4fb0' },
+    { token: 'comment', foreground: '3f6f3f' },
+  ],
+  colors: {},
+});
+monaco.editor.defineTheme('lab-dark', {
+  base: 'vs-dark',
+  inherit: true,
+  rules: [
+    { token: 'attribute.name', foreground: '9cdcfe' },
+    { token: 'attribute.value', foreground: 'ce9178' },
+    { token: 'comment', foreground: '7fb26a' },
+    { token: 'delimiter', foreground: 'a0a0a0' },
+  ],
+  colors: {},
+});
+
 function useDarkScheme(): boolean {
   const query = '(prefers-color-scheme: dark)';
   const [dark, setDark] = useState(() => window.matchMedia(query).matches);
@@ -131,7 +155,7 @@ export function XmlViewer({ xml, decryptedXml, checks }: { xml: string; decrypte
         <Editor
           value={pretty.text}
           language="xml"
-          theme={dark ? 'vs-dark' : 'vs'}
+          theme={dark ? 'lab-dark' : 'lab-light'}
           loading={<p className="muted">Loading editor…</p>}
           onMount={(editor) => {
             editorRef.current = editor;
