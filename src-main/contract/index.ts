@@ -244,6 +244,16 @@ export const contract = {
     output: IdpProfile,
   },
   'idp.activate': { input: ById, output: IdpProfile },
+  /** What a metadata document holds before importing it: one IdP, or an aggregate's list of IdPs to pick from. */
+  'idp.inspect': {
+    input: z.object({ xml: z.string().min(1).max(200_000_000) }).strict(),
+    output: z.object({
+      kind: z.enum(['entity', 'aggregate']),
+      name: z.string().nullable(),
+      idps: z.array(z.object({ entityId: z.string(), displayName: z.string().nullable() })),
+      entityCount: z.number().int(),
+    }),
+  },
   /** Rename a profile or change how SP-initiated logins are sent. */
   'idp.update': {
     input: z.object({ id: z.string().min(1), name: z.string().trim().min(1).max(200).optional(), loginOptions: LoginOptions.partial().optional() }).strict(),

@@ -111,6 +111,21 @@ describe('import from a URL', () => {
   });
 });
 
+describe('inspect and pick from an aggregate', () => {
+  it('lists the IdPs of an aggregate, then imports the one picked', async () => {
+    const entity = (id: string, k: KeyPair): string => idpMetadataXml(k, id).replace(/^<md:EntityDescriptor xmlns:md="[^"]+" xmlns:ds="[^"]+"/, '<md:EntityDescriptor');
+    const aggregate = `<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" Name="urn:test:federation">${entity('https://a.example/idp', keys)}${entity('https://b.example/idp', rotated)}</md:EntitiesDescriptor>`;
+    const lab = await startLab();
+    const overview = await call<{ kind: string; idps: { entityId: string }[] }>(lab, 'idp.inspect', { xml: aggregate });
+    expect(overview).toMatchObject({ kind: 'aggregate', idps: [{ entityId: 'https://a.example/idp' }, { entityId: 'https://b.example/idp' }] });
+    const unpicked = await lab.handle('idp.import', { xml: aggregate });
+    expect(unpicked.ok).toBe(false);
+    const profile = await call<IdpProfile>(lab, 'idp.import', { xml: aggregate, entityId: 'https://b.example/idp' });
+    expect(profile.entityId).toBe('https://b.example/idp');
+    expect(profile.certificates[0]!.subject).toContain('IdP next');
+  });
+});
+
 describe('fetch limits', () => {
   it('stops at the size cap, the timeout and the redirect limit', async () => {
     routes.set('/big', { body: `<md:EntityDescriptor>${'x'.repeat(5000)}</md:EntityDescriptor>` });

@@ -22,7 +22,7 @@ import {
 import { DEMO_IDP_ENTITY_ID, DemoIdpService, loadDemoUsers } from './demo-idp/demo-idp.ts';
 import { LabError, toErrorBody } from './errors.ts';
 import type { Lab, LabOptions, Logger } from './host.ts';
-import { BINDING, certificateWarnings, decodeMetadataBytes, parseIdpMetadata, ssoLocation, type IdpMetadata } from './idp/metadata.ts';
+import { BINDING, certificateWarnings, decodeMetadataBytes, overviewMetadata, parseIdpMetadata, ssoLocation, type IdpMetadata } from './idp/metadata.ts';
 import { samlRoutes } from './listener/saml-routes.ts';
 import { startListener } from './listener/server.ts';
 import { createExportHandlers } from './export/handlers.ts';
@@ -235,6 +235,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       await store.flush();
       return profileOf(idp);
     },
+    'idp.inspect': (input) => overviewMetadata(input.xml),
     'idp.update': async (input) => {
       const idp = findIdp(input.id);
       if (input.name !== undefined) idp.name = input.name;
