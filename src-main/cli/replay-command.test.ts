@@ -37,6 +37,7 @@ beforeAll(async () => {
   await write('bundle.json', JSON.stringify(bundle));
   await write('rotated.xml', md.split(oldCert).join(rotated));
   await write('rollover.xml', md.replace(/(<md:KeyDescriptor[^>]*use="signing"[^>]*>[\s\S]*?<\/md:KeyDescriptor>)/, (kd) => `${kd}${kd.split(oldCert).join(rotated)}`));
+  await write('renamed.xml', md.replace('entityID="urn:saml-jit-lab:demo-idp"', 'entityID="https://idp.renamed.example"'));
   await write('moved.xml', md.replace(/Location="([^"]+)"/g, 'Location="https://idp.moved.example/sso"'));
   const rules = { ...bundle.rules, groups: { ...bundle.rules.groups, roles: [{ role: 'admin', match: 'exact', value: 'sso-admins' }] } };
   await write('rules.json', JSON.stringify(rules));
@@ -85,6 +86,13 @@ describe('saml-jit-lab replay', () => {
     const r = await run(['replay', '--config', files['bundle.json']!, '--metadata', files['moved.xml']!]);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/endpoint moved: HTTP-Redirect SingleSignOnService http:\/\/127\.0\.0\.1:\d+\/demo-idp\/sso → https:\/\/idp\.moved\.example\/sso/);
+  });
+
+  it('reports a changed IdP entityID (the responses’ issuer is no longer known) with exit 1', async () => {
+    const r = await run(['replay', '--config', files['bundle.json']!, '--metadata', files['renamed.xml']!]);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('IdP entityID changed: urn:saml-jit-lab:demo-idp → https://idp.renamed.example');
+    expect(r.out).toMatch(/issuer\.known: was pass, now fail/);
   });
 
   it('reports rules that would change the resulting account with exit 1', async () => {

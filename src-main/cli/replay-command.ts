@@ -4,8 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { JitRules } from '../contract/jit-rules.ts';
 import { readBundle } from '../core/export/bundle.ts';
-import { replayBundle, type ReplayReport } from '../core/export/replay.ts';
-import { parseIdpMetadata } from '../core/idp/metadata.ts';
+import { parseCurrentMetadata, replayBundle, type ReplayReport } from '../core/export/replay.ts';
 import { UsageError, parseFlags } from './args.ts';
 import type { Io } from './serve.ts';
 
@@ -21,7 +20,7 @@ export async function replayCommand(argv: string[], io: Io): Promise<number> {
   if (typeof flags.config !== 'string') throw new UsageError(`--config BUNDLE is required.\nUsage: ${REPLAY_USAGE}`);
   const { bundle, metadata: recorded } = readBundle(await readText(flags.config, '--config'));
   const metadataFile = typeof flags.metadata === 'string' ? flags.metadata : null;
-  const current = metadataFile ? parseIdpMetadata(await readText(metadataFile, '--metadata'), { entityId: bundle.idp.entityId }) : recorded;
+  const current = metadataFile ? parseCurrentMetadata(await readText(metadataFile, '--metadata'), bundle.idp.entityId) : recorded;
   let rules: JitRules | undefined;
   if (typeof flags.rules === 'string') {
     let raw: unknown;

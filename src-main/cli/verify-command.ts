@@ -2,6 +2,7 @@
 // Exit 0 accepted, 1 rejected, 2 usage or unreadable input.
 import { readFile } from 'node:fs/promises';
 import { readBundle } from '../core/export/bundle.ts';
+import { parseCurrentMetadata } from '../core/export/replay.ts';
 import { parseIdpMetadata } from '../core/idp/metadata.ts';
 import type { TrustedIdp } from '../core/saml/context.ts';
 import { verifyResponse, type VerifyResult } from '../core/saml/verify.ts';
@@ -59,7 +60,8 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
 
   let idp: TrustedIdp;
   if (metadataFile || config) {
-    const md = parseIdpMetadata(metadataFile ? await readInput(metadataFile, '--idp-metadata') : config!.idp.metadataXml, config ? { entityId: config.idp.entityId } : {});
+    const xml = metadataFile ? await readInput(metadataFile, '--idp-metadata') : config!.idp.metadataXml;
+    const md = config ? parseCurrentMetadata(xml, config.idp.entityId) : parseIdpMetadata(xml);
     idp = { id: 'cli', name: md.displayName ?? md.entityId, entityId: md.entityId, certificates: md.certificates };
   } else {
     const pem = await readInput(certFile!, '--idp-cert');

@@ -4,7 +4,7 @@
 // moved endpoint, rules that would change the account.
 import type { Check, JitRules } from '../../contract/index.ts';
 import { accountKey, planProvision } from '../jit/provision.ts';
-import { BINDING, ssoLocation, type IdpMetadata } from '../idp/metadata.ts';
+import { BINDING, parseIdpMetadata, ssoLocation, type IdpMetadata, type ParsedIdpMetadata } from '../idp/metadata.ts';
 import type { TrustedIdp } from '../saml/context.ts';
 import { verifyResponse, type VerifyResult } from '../saml/verify.ts';
 import type { StoredAccount } from '../store/schema.ts';
@@ -50,6 +50,20 @@ export interface ReplayOptions {
   metadataSource: string;
   /** Rules to provision with instead of the bundle's (to try new rules against the evidence). */
   rules?: JitRules;
+}
+
+/** Current metadata for the bundle's IdP: picked by entityID from an aggregate; a single IdP whose entityID changed
+ * is still read (replay then reports the change instead of refusing the file). */
+export function parseCurrentMetadata(xml: string, entityId: string): ParsedIdpMetadata {
+  try {
+    return parseIdpMetadata(xml, { entityId });
+  } catch (error) {
+    try {
+      return parseIdpMetadata(xml);
+    } catch {
+      throw error;
+    }
+  }
 }
 
 export function replayBundle(options: ReplayOptions): ReplayReport {
