@@ -1,6 +1,8 @@
 // `replay` and `verify --config` on a bundle exported from a real lab: as recorded (exit 0), a rotated IdP
 // certificate, a moved endpoint and changed rules (exit 1, each named), unusable input (exit 2).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +105,30 @@ describe('saml-jit-lab replay', () => {
     expect(alice.verdict).toBe('accepted');
     expect(alice.differences.map((d) => d.message)).toContain('rules change the account: roles [] → ["admin"]');
     expect(report.items.find((i) => i.principal === 'bob@example.com')?.asRecorded).toBe(true);
+  });
+
+  it('fetches the current metadata from the bundle\'s source URL, and reports a rotation seen there', async () => {
+    const rotated = await readFile(files['rotated.xml']!, 'utf8');
+    const server = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/samlmetadata+xml' }).end(rotated));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/metadata`;
+      const withUrl = join(dir, 'with-url.json');
+      await writeFile(withUrl, JSON.stringify({ ...bundle, idp: { ...bundle.idp, metadataUrl: url } }));
+      const r = await run(['replay', '--config', withUrl]);
+      expect(r.err).toBe('');
+      expect(r.code).toBe(1);
+      expect(r.out).toContain(`with the IdP metadata from ${url}`);
+      expect((await run(['replay', '--config', withUrl, '--offline'])).code).toBe(0);
+      const down = join(dir, 'down.json');
+      await writeFile(down, JSON.stringify({ ...bundle, idp: { ...bundle.idp, metadataUrl: 'http://127.0.0.1:1/metadata' } }));
+      const unreachable = await run(['replay', '--config', down]);
+      expect(unreachable.code).toBe(2);
+      expect(unreachable.err).toContain('--offline');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   it('exits 2 on unusable input: no --config, unreadable or newer bundle, unreadable metadata', async () => {

@@ -5,13 +5,15 @@ import { readFile } from 'node:fs/promises';
 import { JitRules } from '../contract/jit-rules.ts';
 import { readBundle } from '../core/export/bundle.ts';
 import { parseCurrentMetadata, replayBundle, type ReplayReport } from '../core/export/replay.ts';
+import { decodeMetadataBytes } from '../core/idp/metadata.ts';
+import { fetchMetadata } from '../core/net/fetch-metadata.ts';
 import { UsageError, parseFlags } from './args.ts';
 import type { Io } from './serve.ts';
 
-export const REPLAY_USAGE = 'saml-jit-lab replay --config BUNDLE [--metadata FILE] [--rules FILE] [--json]';
+export const REPLAY_USAGE = 'saml-jit-lab replay --config BUNDLE [--metadata FILE | --offline] [--rules FILE] [--json]';
 
 export async function replayCommand(argv: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseFlags(argv, { config: 'string', metadata: 'string', rules: 'string', json: 'boolean', help: 'boolean' });
+  const { flags, positional } = parseFlags(argv, { config: 'string', metadata: 'string', rules: 'string', offline: 'boolean', json: 'boolean', help: 'boolean' });
   if (flags.help) {
     io.out(`Usage: ${REPLAY_USAGE}`);
     return 0;
@@ -19,8 +21,18 @@ export async function replayCommand(argv: string[], io: Io): Promise<number> {
   if (positional.length > 0) throw new UsageError(`Unexpected argument "${positional[0]}".\nUsage: ${REPLAY_USAGE}`);
   if (typeof flags.config !== 'string') throw new UsageError(`--config BUNDLE is required.\nUsage: ${REPLAY_USAGE}`);
   const { bundle, metadata: recorded } = readBundle(await readText(flags.config, '--config'));
+  // The current metadata: a file given, else the bundle's source URL (fetched now), else the bundle's own copy.
   const metadataFile = typeof flags.metadata === 'string' ? flags.metadata : null;
-  const current = metadataFile ? parseCurrentMetadata(await readText(metadataFile, '--metadata'), bundle.idp.entityId) : recorded;
+  const metadataUrl = metadataFile === null && flags.offline !== true ? bundle.idp.metadataUrl : null;
+  let current = recorded;
+  if (metadataFile) current = parseCurrentMetadata(await readText(metadataFile, '--metadata'), bundle.idp.entityId);
+  else if (metadataUrl) {
+    try {
+      current = parseCurrentMetadata(decodeMetadataBytes((await fetchMetadata(metadataUrl)).bytes), bundle.idp.entityId);
+    } catch (error) {
+      throw new UsageError(`Cannot read the current metadata from ${metadataUrl}: ${error instanceof Error ? error.message : String(error)} (use --metadata FILE, or --offline to replay against the bundle's copy).`);
+    }
+  }
   let rules: JitRules | undefined;
   if (typeof flags.rules === 'string') {
     let raw: unknown;
@@ -36,7 +48,7 @@ export async function replayCommand(argv: string[], io: Io): Promise<number> {
     if (!parsed.success) throw new UsageError(`--rules ${flags.rules} is not valid JIT rules: ${parsed.error.issues[0]?.path.join('.') ?? ''}: ${parsed.error.issues[0]?.message ?? ''}`);
     rules = parsed.data;
   }
-  const report = replayBundle({ bundle, recordedMetadata: recorded, currentMetadata: current, metadataSource: metadataFile ?? 'the bundle', rules });
+  const report = replayBundle({ bundle, recordedMetadata: recorded, currentMetadata: current, metadataSource: metadataFile ?? metadataUrl ?? 'the bundle', rules });
   if (flags.json === true) io.out(JSON.stringify(report, null, 2));
   else printReport(report, io);
   return report.asRecorded ? 0 : 1;

@@ -53,7 +53,7 @@ export function createExportHandlers(deps: ExportDeps): ExportHandlers {
     const bundle = buildBundle({
       now: deps.clock(),
       version: deps.version,
-      idp: { name: idp.name, entityId: md.entityId, metadataXml: deps.metadataXmlOf(idp), metadataUrl: null },
+      idp: { name: idp.name, entityId: md.entityId, metadataXml: deps.metadataXmlOf(idp), metadataUrl: idp.sourceUrl ?? null },
       sp: deps.spSettings(),
       rules: deps.rulesOf(idp),
       logins: store.data.logins,
