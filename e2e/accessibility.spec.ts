@@ -34,6 +34,8 @@ test.describe('accessibility (axe)', () => {
       await app.open('#/logins');
       await expect(app.loginRows.first()).toContainText('alice@example.com');
       const [newest, second] = await app.loginRows.evaluateAll((rows) => rows.slice(0, 2).map((r) => r.getAttribute('data-login-id') ?? ''));
+      await app.navigate('#/accounts');
+      const accountId = await app.accountRows.first().getAttribute('data-account-id');
       const screens: { hash: string; ready: string }[] = [
         { hash: '#/start', ready: 'walkthrough' },
         { hash: '#/logins', ready: 'logins-list' },
@@ -46,6 +48,9 @@ test.describe('accessibility (axe)', () => {
         { hash: `#/logins/${newest}/raw`, ready: 'raw' },
         { hash: `#/compare/${second}/${newest}`, ready: 'compare-summary' },
         { hash: '#/accounts', ready: 'accounts-list' },
+        { hash: `#/accounts/${accountId}`, ready: 'account-detail' },
+        { hash: '#/rules', ready: 'rules-screen' },
+        { hash: '#/export', ready: 'export-screen' },
         { hash: '#/idps', ready: 'idps-list' },
         { hash: '#/sp', ready: 'sp-entity-id' },
       ];

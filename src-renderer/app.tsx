@@ -34,7 +34,7 @@ interface ScreenEntry {
 }
 
 const SCREENS: Record<string, ScreenEntry> = {
-  start: { section: 'start', render: () => <WalkthroughScreen hasRulesScreen={hasScreen('rules')} /> },
+  start: { section: 'start', render: () => <WalkthroughScreen hasRulesScreen={hasScreen('rules')} hasExportScreen={hasScreen('export')} /> },
   logins: {
     section: 'logins',
     render: ([id, tab]) =>

@@ -1,6 +1,6 @@
 // Read-only Monaco preview of an exported file (JSON, XML, ini, Ruby, PHP, JavaScript), with copy and save
 // buttons. Loaded lazily with the Export screen's previews; only the tokenizers it needs are registered.
-import '../xml/monaco-setup.ts';
+import { labTheme } from '../xml/monaco-setup.ts';
 import 'monaco-editor/languages/definitions/ini/register';
 import 'monaco-editor/languages/definitions/ruby/register';
 import 'monaco-editor/languages/definitions/php/register';
@@ -37,7 +37,7 @@ export function CodePreview({ file, testId }: { file: ExportFile; testId: string
         <Editor
           value={file.content}
           language={MONACO_LANGUAGE[file.language] ?? 'plaintext'}
-          theme={dark ? 'vs-dark' : 'vs'}
+          theme={labTheme(dark)}
           loading={<p className="muted">Loading editor…</p>}
           options={{
             readOnly: true,

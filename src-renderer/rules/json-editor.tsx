@@ -1,5 +1,5 @@
 // Monaco JSON editor with a JSON Schema (validation and completion) for the rules model. Lazily loaded.
-import '../xml/monaco-setup.ts';
+import { labTheme } from '../xml/monaco-setup.ts';
 import 'monaco-editor/languages/features/json/register';
 import Editor from '@monaco-editor/react';
 import EditorWorker from 'monaco-editor/editor/editor.worker?worker';
@@ -27,7 +27,7 @@ export function JsonEditor({ value, onChange, schema }: { value: string; onChang
         path={MODEL_URI}
         value={value}
         language="json"
-        theme={dark ? 'vs-dark' : 'vs'}
+        theme={labTheme(dark)}
         onChange={(text) => onChange(text ?? '')}
         loading={<p className="muted">Loading editor…</p>}
         options={{ minimap: { enabled: false }, scrollBeyondLastLine: false, fontSize: 13, automaticLayout: true, tabSize: 2, formatOnPaste: true }}

@@ -36,7 +36,7 @@ const STEP_TITLE: Record<StepId, string> = {
 const STATE_LABEL: Record<StepState, string> = { done: 'Done', attention: 'Needs attention', todo: 'Not started' };
 const STATE_TONE: Record<StepState, string> = { done: 'ok', attention: 'warn', todo: 'muted' };
 
-export function WalkthroughScreen({ hasRulesScreen }: { hasRulesScreen: boolean }): ReactNode {
+export function WalkthroughScreen({ hasRulesScreen, hasExportScreen = false }: { hasRulesScreen: boolean; hasExportScreen?: boolean }): ReactNode {
   const { idps, logins } = useLab();
   const idp = activeIdpOf(idps);
   const { last, lastAccepted } = loginsFor(idp, logins);
@@ -48,6 +48,7 @@ export function WalkthroughScreen({ hasRulesScreen }: { hasRulesScreen: boolean 
     lastDetail: lastDetail.kind === 'ready' ? lastDetail.detail : null,
     lastAcceptedDetail: lastAcceptedDetail.kind === 'ready' ? lastAcceptedDetail.detail : null,
     now: Date.now(),
+    exportAvailable: hasExportScreen,
   });
   const current = currentStep(status);
   // A step the person opened or closed stays so; the others follow the current step as logins arrive.
@@ -71,7 +72,18 @@ export function WalkthroughScreen({ hasRulesScreen }: { hasRulesScreen: boolean 
     ),
     test: <TestStep idp={idp} waiting={last === undefined} />,
     result: <ResultStep last={last} detail={lastDetail.kind === 'ready' ? lastDetail.detail : null} error={lastDetail.kind === 'error' ? lastDetail.message : null} />,
-    export: (
+    export: hasExportScreen ? (
+      <div>
+        <p>
+          Take the configuration you just tested to the application that will run the SSO: a versioned bundle (IdP
+          metadata, SP settings, policy, JIT rules and the logins that prove them), or ready settings for node-saml,
+          Grafana, GitLab, SimpleSAMLphp and Keycloak, with what each of them cannot express.
+        </p>
+        <a className="btn btn-primary" href="#/export" data-testid="walkthrough-export-link">
+          Open Export
+        </a>
+      </div>
+    ) : (
       <p className="muted">
         Exporting the IdP settings and the mapping rules as configuration for your own application is not built yet.
         Everything you set up here stays in the lab’s data folder in the meantime.
@@ -135,7 +147,7 @@ function Step({
   onNext: (to: StepId) => void;
   children: ReactNode;
 }): ReactNode {
-  const label = id === 'export' ? 'Coming soon' : STATE_LABEL[status.state];
+  const label = status.label ?? STATE_LABEL[status.state];
   return (
     <li className={`step step-${status.state}${open ? ' step-open' : ''}`} data-testid={`step-${id}`} data-state={status.state}>
       <h2 className="step-heading">

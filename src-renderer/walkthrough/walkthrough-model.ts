@@ -8,6 +8,8 @@ export interface StepStatus {
   state: StepState;
   /** One line under the step title saying why it has this state. */
   note: string;
+  /** Replaces the state's badge text (e.g. "Coming soon"). */
+  label?: string;
 }
 
 export const STEP_IDS = ['idp', 'sp', 'mapping', 'test', 'result', 'export'] as const;
@@ -34,6 +36,8 @@ export interface WalkthroughInput {
   /** The newest accepted login from the active IdP, with its detail once loaded. */
   lastAcceptedDetail: LoginDetail | null;
   now: number;
+  /** Whether the app has an export screen yet. */
+  exportAvailable?: boolean;
 }
 
 export function activeIdpOf(idps: IdpProfile[]): IdpProfile | undefined {
@@ -131,7 +135,9 @@ export function walkthroughStatus(input: WalkthroughInput): Record<StepId, StepS
     mapping: mappingStep,
     test: testStep,
     result: resultStep,
-    export: { state: 'todo', note: 'Coming soon: export the IdP settings and mapping rules for your application.' },
+    export: input.exportAvailable
+      ? { state: 'todo', note: 'Optional: export the tested configuration for the application that will run the SSO.' }
+      : { state: 'todo', label: 'Coming soon', note: 'Coming soon: export the IdP settings and mapping rules for your application.' },
   };
 }
 

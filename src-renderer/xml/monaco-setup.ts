@@ -22,4 +22,34 @@ declare global {
 window.MonacoEnvironment = { getWorker: () => new EditorWorker() };
 loader.config({ monaco });
 
+// Monaco's stock themes colour XML attribute names #ff0000 on white (3.99:1): below WCAG AA for 13 px text.
+// These keep the stock look with AA-contrast token colours (XML, JSON and code
+// previews alike); every Monaco in the app should use labTheme(). Monaco's theme is global: the last editor wins.
+monaco.editor.defineTheme('lab-light', {
+  base: 'vs',
+  inherit: true,
+  rules: [
+    { token: 'attribute.name', foreground: 'b00000' },
+    { token: 'attribute.value', foreground: '0b4fb0' },
+    { token: 'comment', foreground: '3f6f3f' },
+  ],
+  colors: {},
+});
+monaco.editor.defineTheme('lab-dark', {
+  base: 'vs-dark',
+  inherit: true,
+  rules: [
+    { token: 'attribute.name', foreground: '9cdcfe' },
+    { token: 'attribute.value', foreground: 'ce9178' },
+    { token: 'comment', foreground: '7fb26a' },
+    { token: 'comment.js', foreground: '7fb26a' },
+    { token: 'delimiter', foreground: 'a0a0a0' },
+  ],
+  colors: {},
+});
+
+export function labTheme(dark: boolean): string {
+  return dark ? 'lab-dark' : 'lab-light';
+}
+
 export { monaco };

@@ -6,34 +6,11 @@ import Editor, { type OnMount } from '@monaco-editor/react';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Check } from '../../src-main/contract/index.ts';
 import { CopyButton } from '../components/common.tsx';
-import { monaco } from './monaco-setup.ts';
+import { labTheme, monaco } from './monaco-setup.ts';
 import { prettyXmlWithSignatures, type SignedRange } from './pretty-xml.ts';
 
 type CodeEditor = Parameters<OnMount>[0];
 
-// Monaco's stock themes colour XML attribute names #ff0000 on white (3.99:1): below WCAG AA for 13 px text.
-// These keep the stock look with AA-contrast token colours.
-monaco.editor.defineTheme('lab-light', {
-  base: 'vs',
-  inherit: true,
-  rules: [
-    { token: 'attribute.name', foreground: 'b00000' },
-    { token: 'attribute.value', foreground: '0b4fb0' },
-    { token: 'comment', foreground: '3f6f3f' },
-  ],
-  colors: {},
-});
-monaco.editor.defineTheme('lab-dark', {
-  base: 'vs-dark',
-  inherit: true,
-  rules: [
-    { token: 'attribute.name', foreground: '9cdcfe' },
-    { token: 'attribute.value', foreground: 'ce9178' },
-    { token: 'comment', foreground: '7fb26a' },
-    { token: 'delimiter', foreground: 'a0a0a0' },
-  ],
-  colors: {},
-});
 
 function useDarkScheme(): boolean {
   const query = '(prefers-color-scheme: dark)';
@@ -155,7 +132,7 @@ export function XmlViewer({ xml, decryptedXml, checks }: { xml: string; decrypte
         <Editor
           value={pretty.text}
           language="xml"
-          theme={dark ? 'lab-dark' : 'lab-light'}
+          theme={labTheme(dark)}
           loading={<p className="muted">Loading editor…</p>}
           onMount={(editor) => {
             editorRef.current = editor;
