@@ -117,7 +117,7 @@ export function WalkthroughScreen({ hasRulesScreen, hasExportScreen = false }: {
             status={status[id]}
             open={isOpen(id)}
             onToggle={(value) => open(id, value)}
-            next={index + 1 < STEP_IDS.length - 1 ? STEP_IDS[index + 1] : undefined}
+            next={index + 1 < STEP_IDS.length - (hasExportScreen ? 0 : 1) ? STEP_IDS[index + 1] : undefined}
             onNext={(to) => goTo(id, to)}
           >
             {body[id]}
