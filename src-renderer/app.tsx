@@ -50,7 +50,7 @@ const SCREENS: Record<string, ScreenEntry> = {
   },
   accounts: { section: 'accounts', render: ([id]) => (id === undefined ? <AccountsScreen /> : <AccountDetailScreen key={id} id={id} />) },
   rules: { section: 'rules', render: () => <RulesScreen /> },
-  idps: { section: 'idps', render: () => <IdpsScreen /> },
+  idps: { section: 'idps', render: ([id]) => <IdpsScreen selected={id} /> },
   sp: { section: 'sp', render: () => <SpScreen /> },
   export: { section: 'export', render: () => <ExportScreen /> },
 };

@@ -1,180 +1,168 @@
-import { useState, type FormEvent, type ReactNode } from 'react';
+// Identity providers (#/idps, #/idps/<id>, #/idps/add): the profiles on the left, the chosen one (or the import
+// form) on the right. A metadata file dropped anywhere on the screen is imported.
+import { useState, type DragEvent, type ReactNode } from 'react';
 import type { IdpProfile } from '../../src-main/contract/index.ts';
-import { api, describeError } from '../api/client.ts';
 import { EmptyState, ErrorMessage } from '../components/common.tsx';
-import { formatTime } from '../components/format.ts';
+import '../idps/idps.css';
+import { ImportForm, type DroppedFile } from '../idps/import-form.tsx';
+import { ProfileDetail } from '../idps/profile-detail.tsx';
+import { draggedFiles } from '../idps/read-metadata-file.ts';
 import { useLab } from '../state/lab-store.tsx';
 import { DemoUsersPanel } from './demo-users-panel.tsx';
 
-export function IdpsScreen(): ReactNode {
-  const { idps, errors, refreshIdps } = useLab();
-  const [busy, setBusy] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<string | null>(null);
+export { ImportForm } from '../idps/import-form.tsx';
 
-  const run = async (key: string, action: () => Promise<unknown>): Promise<void> => {
-    setBusy(key);
-    setActionError(null);
-    try {
-      await action();
-      await refreshIdps();
-    } catch (err) {
-      setActionError(describeError(err));
-    } finally {
-      setBusy(null);
-    }
+export const ADD_IDP = 'add';
+
+export function idpHref(id: string): string {
+  return `#/idps/${encodeURIComponent(id)}`;
+}
+
+function go(hash: string): void {
+  window.location.hash = hash;
+}
+
+export function IdpsScreen({ selected }: { selected?: string }): ReactNode {
+  const { idps, sp, errors, refreshIdps } = useLab();
+  const [notice, setNotice] = useState<{ id: string; text: string } | null>(null);
+  const [dropped, setDropped] = useState<DroppedFile | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [deleted, setDeleted] = useState<string | null>(null);
+
+  const active = idps.find((i) => i.active);
+  const adding = selected === ADD_IDP;
+  const current = adding ? undefined : selected === undefined ? active : idps.find((i) => i.id === selected);
+  const custom = idps.filter((i) => i.kind !== 'demo');
+
+  const onImported = async (idp: IdpProfile, replaced: boolean): Promise<void> => {
+    await refreshIdps();
+    setDeleted(null);
+    setNotice({
+      id: idp.id,
+      text: replaced
+        ? `Updated “${idp.name}” with the new metadata.`
+        : `Imported “${idp.name}”.${idp.active ? '' : ' Make it active to use it for “Sign in with IdP”.'}`,
+    });
+    go(idpHref(idp.id));
+  };
+
+  const onDrop = (e: DragEvent): void => {
+    setDragging(false);
+    if (!draggedFiles(e)) return;
+    e.preventDefault();
+    const file = e.dataTransfer.files[0];
+    if (file === undefined) return;
+    setDropped({ file });
+    if (!adding) go(`#/idps/${ADD_IDP}`);
   };
 
   return (
-    <section className="screen" data-testid="idps-screen">
+    <section
+      className="screen idps-screen"
+      data-testid="idps-screen"
+      data-dragging={dragging}
+      onDragOver={(e) => {
+        if (!draggedFiles(e)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={onDrop}
+    >
       <div className="screen-head">
-        <h1>Identity providers</h1>
-        <p className="muted">Logins are verified against the active IdP’s entity ID and signing certificates.</p>
+        <div>
+          <h1>Identity providers</h1>
+          <p className="muted">Logins are verified against the active IdP’s entity ID and signing certificates. Drop a metadata file anywhere here to import it.</p>
+        </div>
       </div>
       {errors.idps !== undefined && <ErrorMessage message={`Could not load IdPs. ${errors.idps}`} />}
-      {actionError !== null && <ErrorMessage message={actionError} testId="idp-action-error" />}
-      {idps.length === 0 ? (
-        <EmptyState title="No IdPs configured">Paste your IdP’s metadata XML below to add one.</EmptyState>
-      ) : (
-        <div className="cards" data-testid="idps-list">
-          {idps.map((idp) => (
-            <IdpCard
-              key={idp.id}
-              idp={idp}
-              busy={busy}
-              onActivate={() => void run(`activate:${idp.id}`, () => api.call('idp.activate', { id: idp.id }))}
-              onRemove={() => void run(`remove:${idp.id}`, () => api.call('idp.remove', { id: idp.id }))}
-            />
-          ))}
+      {deleted !== null && (
+        <p className="success idps-deleted" role="status" data-testid="idp-deleted">
+          Deleted “{deleted}”.{' '}
+          <button type="button" className="btn btn-small" onClick={() => setDeleted(null)}>
+            Dismiss
+          </button>
+        </p>
+      )}
+      <div className="idps-layout">
+        <nav className="idps-nav" aria-label="IdP profiles">
+          <ul className="idps-list" data-testid="idps-list">
+            {idps.map((idp) => (
+              <ProfileRow key={idp.id} idp={idp} selected={current?.id === idp.id} />
+            ))}
+          </ul>
+          {custom.length === 0 && (
+            <p className="small muted idps-hint" data-testid="idps-only-demo">
+              Only the built-in demo IdP so far. Add your IdP’s metadata to test logins with it.
+            </p>
+          )}
+          <a className={`btn idps-add${adding ? ' idps-add-current' : ''}`} href={`#/idps/${ADD_IDP}`} aria-current={adding ? 'page' : undefined} data-testid="idp-add">
+            + Add an IdP
+          </a>
+        </nav>
+        <div className="idps-main">
+          {adding ? (
+            <ImportForm onImported={onImported} dropped={dropped} onDropTaken={() => setDropped(null)} />
+          ) : current === undefined ? (
+            <EmptyState title={idps.length === 0 ? 'No IdP profiles' : 'There is no such IdP profile'} testId="idp-not-found">
+              {idps.length === 0 ? (
+                <a href={`#/idps/${ADD_IDP}`}>Add your IdP’s metadata</a>
+              ) : (
+                <>
+                  It may have been deleted. <a href="#/idps">Show the active IdP</a> or <a href={`#/idps/${ADD_IDP}`}>add one</a>.
+                </>
+              )}
+            </EmptyState>
+          ) : (
+            <>
+              <ProfileDetail
+                key={current.id}
+                idp={current}
+                spNameIdFormat={sp?.nameIdFormat ?? null}
+                notice={notice?.id === current.id ? notice.text : null}
+                onChanged={refreshIdps}
+                onDeleted={(name) => {
+                  setNotice(null);
+                  setDeleted(name);
+                  go('#/idps');
+                }}
+              />
+              {current.kind === 'demo' && <DemoUsersPanel />}
+            </>
+          )}
+        </div>
+      </div>
+      {dragging && !adding && (
+        <div className="idps-drop-overlay" aria-hidden="true">
+          Drop the metadata file to import it
         </div>
       )}
-      {idps.some((i) => i.kind === 'demo') && <DemoUsersPanel />}
-      <ImportForm onImported={refreshIdps} />
     </section>
   );
 }
 
-function IdpCard({
-  idp,
-  busy,
-  onActivate,
-  onRemove,
-}: {
-  idp: IdpProfile;
-  busy: string | null;
-  onActivate: () => void;
-  onRemove: () => void;
-}): ReactNode {
+function ProfileRow({ idp, selected }: { idp: IdpProfile; selected: boolean }): ReactNode {
+  const warnings = idp.warnings.length;
   return (
-    <article className={`card ${idp.active ? 'card-active' : ''}`} data-testid="idp-row" data-idp-id={idp.id} data-active={idp.active}>
-      <header className="card-head">
-        <h2>{idp.name}</h2>
-        {idp.active && <span className="badge badge-ok">Active</span>}
-        {idp.kind === 'demo' && <span className="badge badge-info">Built-in demo</span>}
-      </header>
-      <dl className="facts">
-        <dt>Entity ID</dt>
-        <dd className="mono">{idp.entityId}</dd>
-        <dt>SSO URL</dt>
-        <dd className="mono">{idp.ssoRedirectUrl ?? idp.ssoPostUrl ?? '—'}</dd>
-        <dt>Certificates</dt>
-        <dd>
-          {idp.certificates.length === 0 ? (
-            <span className="warn-text">None — responses from this IdP cannot be verified.</span>
-          ) : (
-            idp.certificates.map((c) => (
-              <div key={c.fingerprintSha256} className="small">
-                <span className="mono">{c.subject}</span> · {c.use} · valid until {formatTime(c.notAfter)}
-                <div className="mono muted truncate" title={c.fingerprintSha256}>
-                  SHA-256 {c.fingerprintSha256}
-                </div>
-              </div>
-            ))
+    <li className={`idps-row${selected ? ' idps-row-selected' : ''}`} data-testid="idp-row" data-idp-id={idp.id} data-active={idp.active} data-selected={selected}>
+      <a href={idpHref(idp.id)} aria-current={selected ? 'page' : undefined}>
+        <span className="idps-row-name">{idp.name}</span>
+        <span className="idps-row-entity mono" title={idp.entityId}>
+          {idp.entityId}
+        </span>
+        <span className="idps-row-badges">
+          {idp.active && <span className="badge badge-ok">Active</span>}
+          {idp.kind === 'demo' && <span className="badge badge-info">Demo</span>}
+          {warnings > 0 && (
+            <span className="badge badge-warn" data-testid="idp-row-warnings">
+              ⚠ {warnings} warning{warnings === 1 ? '' : 's'}
+            </span>
           )}
-        </dd>
-        <dt>Signed requests</dt>
-        <dd>{idp.wantAuthnRequestsSigned ? 'Required by the IdP' : 'Not required'}</dd>
-      </dl>
-      <footer className="card-actions">
-        {!idp.active && (
-          <button type="button" className="btn btn-primary" disabled={busy !== null} onClick={onActivate} data-testid="idp-activate">
-            {busy === `activate:${idp.id}` ? 'Activating…' : 'Make active'}
-          </button>
-        )}
-        {idp.kind !== 'demo' && (
-          <button type="button" className="btn" disabled={busy !== null} onClick={onRemove} data-testid="idp-remove">
-            {busy === `remove:${idp.id}` ? 'Removing…' : 'Remove'}
-          </button>
-        )}
-      </footer>
-    </article>
-  );
-}
-
-export function ImportForm({ onImported }: { onImported: () => Promise<void> }): ReactNode {
-  const [xml, setXml] = useState('');
-  const [name, setName] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [result, setResult] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: FormEvent): Promise<void> => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    setResult(null);
-    try {
-      const trimmed = name.trim();
-      const idp = await api.call('idp.import', trimmed === '' ? { xml } : { xml, name: trimmed });
-      setResult(`Imported “${idp.name}” (${idp.entityId}). Make it active to use it for sign-in.`);
-      setXml('');
-      setName('');
-      await onImported();
-    } catch (err) {
-      setError(describeError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const readFile = async (file: File | undefined): Promise<void> => {
-    if (file !== undefined) setXml(await file.text());
-  };
-
-  return (
-    <form className="panel" onSubmit={(e) => void submit(e)} data-testid="idp-import">
-      <h2>Import IdP metadata</h2>
-      <p className="muted small">
-        Paste the IdP’s SAML metadata (an <code>EntityDescriptor</code> with an <code>IDPSSODescriptor</code>), or load
-        it from a file.
-      </p>
-      <label className="field">
-        <span>Name (optional)</span>
-        <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Okta staging" data-testid="idp-import-name" />
-      </label>
-      <label className="field">
-        <span>Metadata XML</span>
-        <textarea
-          value={xml}
-          onChange={(e) => setXml(e.target.value)}
-          rows={8}
-          spellCheck={false}
-          className="mono"
-          placeholder="<md:EntityDescriptor …>"
-          data-testid="idp-import-xml"
-        />
-      </label>
-      <div className="form-actions">
-        <input type="file" accept=".xml,application/xml,text/xml" onChange={(e) => void readFile(e.target.files?.[0])} aria-label="Load metadata from a file" />
-        <button type="submit" className="btn btn-primary" disabled={busy || xml.trim() === ''} data-testid="idp-import-submit">
-          {busy ? 'Importing…' : 'Import'}
-        </button>
-      </div>
-      {error !== null && <ErrorMessage message={error} testId="idp-import-error" />}
-      {result !== null && (
-        <p className="success" data-testid="idp-import-result">
-          {result}
-        </p>
-      )}
-    </form>
+        </span>
+      </a>
+    </li>
   );
 }

@@ -1,0 +1,346 @@
+// Adding an IdP: from a file (picker or drop), pasted XML (Monaco) or a URL. Pasted and file XML is inspected
+// first: an aggregate (EntitiesDescriptor) shows its IdPs to pick one. Every error is shown where it was made,
+// as the core worded it; nothing is imported on error.
+import { lazy, Suspense, useEffect, useId, useRef, useState, type DragEvent, type KeyboardEvent, type ReactNode } from 'react';
+import type { IdpProfile } from '../../src-main/contract/index.ts';
+import { api, ApiError, describeError } from '../api/client.ts';
+import { ErrorMessage, Loading } from '../components/common.tsx';
+import { useLab } from '../state/lab-store.tsx';
+import { EntityPicker, type PickableIdp } from './entity-picker.tsx';
+import { draggedFiles, formatBytes, readMetadataFile } from './read-metadata-file.ts';
+
+const MetadataEditor = lazy(() => import('./metadata-editor.tsx').then((m) => ({ default: m.MetadataEditor })));
+
+export type ImportSource = 'file' | 'paste' | 'url';
+const SOURCES: { id: ImportSource; label: string }[] = [
+  { id: 'file', label: 'From a file' },
+  { id: 'paste', label: 'Paste XML' },
+  { id: 'url', label: 'From a URL' },
+];
+
+/** A file dropped somewhere else on the screen, handed to the form (a new object per drop). */
+export interface DroppedFile {
+  file: File;
+}
+
+type Phase = { kind: 'idle' } | { kind: 'reading'; what: string } | { kind: 'inspecting'; what: string } | { kind: 'importing'; what: string };
+
+interface Aggregate {
+  source: ImportSource;
+  /** Re-imports with the picked entityID: the XML again, or the URL again. */
+  importPicked: (entityId: string) => Promise<IdpProfile>;
+  name: string | null;
+  idps: PickableIdp[];
+}
+
+/** The IdPs an `invalid-metadata` error lists when a URL answered an aggregate (details.idps). */
+function aggregateIdpsOf(err: unknown): PickableIdp[] | null {
+  if (!(err instanceof ApiError) || err.code !== 'invalid-metadata') return null;
+  const details = err.body.details;
+  if (typeof details !== 'object' || details === null || !('idps' in details) || !Array.isArray(details.idps)) return null;
+  return (details.idps as unknown[]).flatMap((i) => {
+    if (typeof i !== 'object' || i === null) return [];
+    const { entityId, displayName } = i as Record<string, unknown>;
+    return typeof entityId === 'string' ? [{ entityId, displayName: typeof displayName === 'string' ? displayName : null }] : [];
+  });
+}
+
+export function ImportForm({
+  onImported,
+  dropped = null,
+  onDropTaken,
+}: {
+  onImported: (idp: IdpProfile, replaced: boolean) => void | Promise<void>;
+  /** A file dropped elsewhere on the screen; the form imports it and calls onDropTaken so it is taken once. */
+  dropped?: DroppedFile | null;
+  onDropTaken?: () => void;
+}): ReactNode {
+  const { idps } = useLab();
+  const [source, setSource] = useState<ImportSource>('file');
+  const [name, setName] = useState('');
+  const [xml, setXml] = useState('');
+  const [url, setUrl] = useState('');
+  const [file, setFile] = useState<{ name: string; bytes: number } | null>(null);
+  const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
+  const [error, setError] = useState<{ source: ImportSource; message: string } | null>(null);
+  const [aggregate, setAggregate] = useState<Aggregate | null>(null);
+  const [result, setResult] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const fileInput = useRef<HTMLInputElement | null>(null);
+  const baseId = useId();
+  const busy = phase.kind !== 'idle';
+
+  const withName = <T extends object>(input: T): T & { name?: string } => {
+    const trimmed = name.trim();
+    return trimmed === '' ? input : { ...input, name: trimmed };
+  };
+
+  const finish = async (idp: IdpProfile): Promise<void> => {
+    const replaced = idps.some((i) => i.id === idp.id);
+    setResult(
+      replaced
+        ? `Updated “${idp.name}” (${idp.entityId}) with the new metadata.`
+        : `Imported “${idp.name}” (${idp.entityId}). Make it active to use it for sign-in.`,
+    );
+    setAggregate(null);
+    setXml('');
+    setName('');
+    setFile(null);
+    await onImported(idp, replaced);
+  };
+
+  /** Runs one step; an error lands at `where` and stops the flow (returns null). */
+  const step = async <T,>(where: ImportSource, next: Phase, action: () => Promise<T>): Promise<T | null> => {
+    setPhase(next);
+    try {
+      return await action();
+    } catch (err) {
+      setError({ source: where, message: describeError(err) });
+      return null;
+    } finally {
+      setPhase({ kind: 'idle' });
+    }
+  };
+
+  const importXml = async (text: string, where: ImportSource, what: string): Promise<void> => {
+    const overview = await step(where, { kind: 'inspecting', what }, () => api.call('idp.inspect', { xml: text }));
+    if (overview === null) return;
+    const importPicked = (entityId: string): Promise<IdpProfile> => api.call('idp.import', withName({ xml: text, entityId }));
+    if (overview.kind === 'aggregate' && overview.idps.length > 1) {
+      setAggregate({ source: where, importPicked, name: overview.name, idps: overview.idps });
+      return;
+    }
+    const idp = await step(where, { kind: 'importing', what }, () => api.call('idp.import', withName({ xml: text })));
+    if (idp !== null) await finish(idp);
+  };
+
+  const start = (where: ImportSource): void => {
+    setError(null);
+    setResult(null);
+    setAggregate(null);
+    setSource(where);
+  };
+
+  const importFile = async (picked: File): Promise<void> => {
+    start('file');
+    setFile({ name: picked.name, bytes: picked.size });
+    const read = await step('file', { kind: 'reading', what: `${picked.name} (${formatBytes(picked.size)})` }, () => readMetadataFile(picked));
+    if (read !== null) await importXml(read.text, 'file', read.name);
+  };
+
+  const importPasted = async (): Promise<void> => {
+    start('paste');
+    await importXml(xml, 'paste', 'the pasted XML');
+  };
+
+  const importUrl = async (): Promise<void> => {
+    start('url');
+    const target = url.trim();
+    setPhase({ kind: 'importing', what: target });
+    try {
+      await finish(await api.call('idp.importUrl', withName({ url: target })));
+    } catch (err) {
+      const listed = aggregateIdpsOf(err);
+      if (listed !== null && listed.length > 0) {
+        setAggregate({ source: 'url', importPicked: (entityId) => api.call('idp.importUrl', withName({ url: target, entityId })), name: null, idps: listed });
+      } else {
+        setError({ source: 'url', message: describeError(err) });
+      }
+    } finally {
+      setPhase({ kind: 'idle' });
+    }
+  };
+
+  const pick = async (entityId: string): Promise<void> => {
+    if (aggregate === null) return;
+    setError(null);
+    const idp = await step(aggregate.source, { kind: 'importing', what: entityId }, () => aggregate.importPicked(entityId));
+    if (idp !== null) await finish(idp);
+  };
+
+  // A file dropped elsewhere on the screen.
+  useEffect(() => {
+    if (dropped === null) return;
+    onDropTaken?.();
+    void importFile(dropped.file);
+    // Only a new drop triggers this (importFile is recreated each render on purpose: it reads the current name).
+  }, [dropped]);
+
+  const onTabKey = (e: KeyboardEvent, index: number): void => {
+    const delta = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (delta === 0) return;
+    e.preventDefault();
+    const next = SOURCES[(index + delta + SOURCES.length) % SOURCES.length];
+    if (next === undefined) return;
+    setSource(next.id);
+    document.getElementById(`${baseId}-tab-${next.id}`)?.focus();
+  };
+
+  const onDrop = (e: DragEvent): void => {
+    if (!draggedFiles(e)) return;
+    e.preventDefault();
+    e.stopPropagation();
+    setDragging(false);
+    const picked = e.dataTransfer.files[0];
+    if (picked !== undefined && !busy) void importFile(picked);
+  };
+
+  const errorHere = (where: ImportSource): ReactNode =>
+    error !== null && error.source === where ? (
+      <div id={`${baseId}-error`} data-source={where}>
+        <ErrorMessage message={error.message} testId="idp-import-error" />
+        <p className="small muted">Nothing was imported; your existing IdP profiles are unchanged.</p>
+      </div>
+    ) : null;
+
+  const progress =
+    phase.kind === 'idle' ? null : (
+      <p className="idp-progress small" role="status" data-testid="idp-import-progress" data-phase={phase.kind}>
+        <span className="idp-spinner" aria-hidden="true" />
+        {phase.kind === 'reading' ? 'Reading' : phase.kind === 'inspecting' ? 'Reading the metadata in' : 'Importing'} {phase.what}…
+      </p>
+    );
+
+  return (
+    <div
+      className={`panel idp-import${dragging ? ' idp-import-dragging' : ''}`}
+      data-testid="idp-import"
+      data-busy={busy}
+      onDragOver={(e) => {
+        if (!draggedFiles(e)) return;
+        e.preventDefault();
+        e.stopPropagation();
+        e.dataTransfer.dropEffect = 'copy';
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={onDrop}
+    >
+      <h2>Add an identity provider</h2>
+      <p className="muted small">
+        Import the IdP’s SAML metadata (an <code>EntityDescriptor</code> with an <code>IDPSSODescriptor</code>, or a
+        federation’s <code>EntitiesDescriptor</code>). Importing metadata with an entity ID you already have updates that
+        profile.
+      </p>
+      <label className="field idp-name-field">
+        <span>Profile name (optional)</span>
+        <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Okta staging — defaults to the IdP’s display name" maxLength={200} data-testid="idp-import-name" />
+      </label>
+      <div className="tabs idp-import-tabs" role="tablist" aria-label="Where the metadata comes from">
+        {SOURCES.map((s, index) => (
+          <button
+            key={s.id}
+            id={`${baseId}-tab-${s.id}`}
+            type="button"
+            role="tab"
+            className={source === s.id ? 'tab active' : 'tab'}
+            aria-selected={source === s.id}
+            aria-controls={`${baseId}-panel`}
+            tabIndex={source === s.id ? 0 : -1}
+            onClick={() => setSource(s.id)}
+            onKeyDown={(e) => onTabKey(e, index)}
+            data-testid={`idp-import-tab-${s.id}`}
+          >
+            {s.label}
+          </button>
+        ))}
+      </div>
+      <div id={`${baseId}-panel`} role="tabpanel" aria-labelledby={`${baseId}-tab-${source}`} className="idp-import-body">
+        {aggregate !== null && aggregate.source === source ? (
+          <EntityPicker
+            idps={aggregate.idps}
+            title={aggregate.name}
+            busy={busy}
+            onPick={(entityId) => void pick(entityId)}
+            onCancel={() => setAggregate(null)}
+          />
+        ) : source === 'file' ? (
+          <div className="idp-dropzone" data-testid="idp-dropzone" data-dragging={dragging}>
+            <p className="idp-dropzone-title">{dragging ? 'Drop the metadata file to import it' : 'Drop a metadata .xml file here'}</p>
+            <p className="muted small">or</p>
+            <button type="button" className="btn btn-primary" disabled={busy} onClick={() => fileInput.current?.click()} data-testid="idp-import-choose">
+              Choose a file…
+            </button>
+            <input
+              ref={fileInput}
+              type="file"
+              accept=".xml,application/xml,text/xml,application/samlmetadata+xml"
+              className="visually-hidden"
+              tabIndex={-1}
+              aria-label="Metadata file"
+              onChange={(e) => {
+                const picked = e.target.files?.[0];
+                e.target.value = '';
+                if (picked !== undefined) void importFile(picked);
+              }}
+              data-testid="idp-import-file"
+            />
+            {file !== null && (
+              <p className="small" data-testid="idp-import-file-name">
+                <span className="mono">{file.name}</span> · {formatBytes(file.bytes)}
+              </p>
+            )}
+          </div>
+        ) : source === 'paste' ? (
+          <div className="idp-paste">
+            <Suspense fallback={<Loading what="the XML editor" />}>
+              <MetadataEditor value={xml} onChange={setXml} label="IdP metadata XML (paste here)" />
+            </Suspense>
+            <div className="form-actions">
+              <span className="small muted">Paste with Ctrl+V (⌘V). Tab leaves the editor.</span>
+              <button type="button" className="btn btn-primary" disabled={busy || xml.trim() === ''} onClick={() => void importPasted()} data-testid="idp-import-submit">
+                {busy ? 'Importing…' : 'Import'}
+              </button>
+            </div>
+          </div>
+        ) : (
+          <form
+            className="idp-url"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void importUrl();
+            }}
+          >
+            <label className="field">
+              <span>Metadata URL</span>
+              <input
+                type="url"
+                value={url}
+                onChange={(e) => setUrl(e.target.value)}
+                placeholder="https://login.example.com/federationmetadata/2007-06/federationmetadata.xml"
+                className="mono"
+                aria-invalid={error?.source === 'url'}
+                aria-describedby={error?.source === 'url' ? `${baseId}-error` : `${baseId}-url-hint`}
+                data-testid="idp-import-url"
+              />
+            </label>
+            <p id={`${baseId}-url-hint`} className="small muted">
+              Fetched by the app (15 s timeout, 20 MB, 5 redirects). Plain http works, with a warning on the profile. A URL
+              import can be refreshed later to pick up certificate rollovers.
+            </p>
+            {/^\s*http:\/\//i.test(url) && (
+              <p className="small warn-text" data-testid="idp-import-url-http">
+                This is plain http: the metadata could be changed on the way. Prefer the https URL if the IdP has one.
+              </p>
+            )}
+            <div className="form-actions">
+              <span />
+              <button type="submit" className="btn btn-primary" disabled={busy || url.trim() === ''} data-testid="idp-import-url-submit">
+                {busy ? 'Fetching…' : 'Fetch and import'}
+              </button>
+            </div>
+          </form>
+        )}
+        {progress}
+        {errorHere(source)}
+        {result !== null && (
+          <p className="success" role="status" data-testid="idp-import-result">
+            {result}
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}
