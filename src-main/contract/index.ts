@@ -208,6 +208,9 @@ export type ExportFile = z.infer<typeof ExportFile>;
 export const ExportTarget = z.enum(['node-saml', 'grafana', 'gitlab', 'simplesamlphp', 'keycloak']);
 export type ExportTarget = z.infer<typeof ExportTarget>;
 
+export const LabSettings = z.object({ loginRetention: z.number().int().min(100).max(100_000) }).strict();
+export type LabSettings = z.infer<typeof LabSettings>;
+
 const Empty = z.object({}).strict();
 const ById = z.object({ id: z.string().min(1) }).strict();
 
@@ -235,6 +238,10 @@ export const contract = {
       .strict(),
     output: SpSettings,
   },
+
+  /** Lab-wide settings: how many logins the store keeps (older ones are dropped). */
+  'settings.get': { input: Empty, output: LabSettings },
+  'settings.update': { input: LabSettings.partial().strict(), output: LabSettings },
 
   'idp.list': { input: Empty, output: z.array(IdpProfile) },
   'idp.import': {

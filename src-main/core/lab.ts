@@ -229,6 +229,12 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       await store.flush();
       return spSettings();
     },
+    'settings.get': () => ({ loginRetention: store.data.settings.loginRetention }),
+    'settings.update': async (input) => {
+      if (input.loginRetention !== undefined) store.data.settings.loginRetention = input.loginRetention;
+      await store.flush();
+      return { loginRetention: store.data.settings.loginRetention };
+    },
     'idp.list': () => store.data.idps.map(profileOf),
     'idp.import': async (input) => {
       const idp = importIdp(input.xml, input.name, input.entityId);
