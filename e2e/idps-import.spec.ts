@@ -77,6 +77,7 @@ test.describe('IdP import', () => {
       await idps.startImport('url');
 
       await idps.importUrl(server.url('/login'));
+      await expect(idps.importError).toContainText('That URL did not give SAML metadata');
       await expect(idps.importError).toContainText('HTML page');
       await expect(page.locator('[data-source="url"]')).toContainText('Nothing was imported');
       await expect(page.getByTestId('idp-import-url')).toHaveAttribute('aria-invalid', 'true');
@@ -136,6 +137,28 @@ test.describe('IdP import', () => {
     await idps.aggregateSearch.press('Enter');
     await idps.expectImported(second);
     await expect(idps.rows).toHaveCount(2);
+  });
+
+  test('an aggregate at a URL: the IdPs are listed and the picked one is fetched again and imported', async ({ page, request, baseURL }) => {
+    const idps = new IdpsPage(page);
+    const certs = await labCertificates(request, baseURL ?? '');
+    const server = await startMetadataServer({
+      '/federation.xml': aggregateXml('urn:e2e:url-federation', [1, 2, 3].map((i) => ({ entityId: `https://idp${i}.url-fed.example/`, displayName: `URL Fed IdP ${i}`, signingCerts: [certs.demo] }))),
+    });
+    try {
+      await idps.open('add');
+      await page.getByTestId('idp-import-tab-url').click();
+      await idps.importUrl(server.url('/federation.xml'));
+      await expect(idps.aggregate).toHaveAttribute('data-idp-count', '3');
+      await idps.aggregateSearch.fill('IdP 2');
+      await expect(idps.aggregateOptions).toHaveCount(1);
+      await page.getByTestId('idp-aggregate-import').click();
+      await idps.expectImported('https://idp2.url-fed.example/');
+      await expect(page.getByTestId('idp-source-url')).toHaveText(server.url('/federation.xml'));
+      expect(server.hits('/federation.xml')).toBe(2);
+    } finally {
+      await server.close();
+    }
   });
 
   test('bad input: the core says what is wrong where it was given; nothing is imported, existing profiles untouched', async ({ page, request, baseURL }) => {

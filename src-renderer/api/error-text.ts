@@ -7,6 +7,7 @@ const ERROR_TEXT: Record<string, string | undefined> = {
   'unknown-method': 'This version of the app does not know that action',
   'not-found': 'Not found — it may have been removed',
   'invalid-metadata': 'That is not usable SAML IdP metadata',
+  'fetch-failed': 'That URL did not give SAML metadata',
   'invalid-rules': 'Those mapping rules are not valid',
   'port-in-use': 'The SAML listener port is already in use by another program',
   'store-unwritable': 'The data folder cannot be written; check its permissions and free disk space',

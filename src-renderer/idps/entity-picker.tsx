@@ -125,6 +125,9 @@ export function EntityPicker({
             id={`${baseId}-list`}
             role="listbox"
             aria-label="IdPs in the aggregate"
+            tabIndex={0}
+            onKeyDown={onKeyDown}
+            aria-activedescendant={activeOption !== undefined ? optionId(current) : undefined}
             className="entity-list"
             style={{ height: matches.length * ROW_HEIGHT }}
             data-testid="idp-aggregate-list"

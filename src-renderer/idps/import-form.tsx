@@ -316,6 +316,7 @@ export function ImportForm({
                 data-testid="idp-import-url"
               />
             </label>
+            {errorHere('url')}
             <p id={`${baseId}-url-hint`} className="small muted">
               Fetched by the app (15 s timeout, 20 MB, 5 redirects). Plain http works, with a warning on the profile. A URL
               import can be refreshed later to pick up certificate rollovers.
@@ -334,7 +335,7 @@ export function ImportForm({
           </form>
         )}
         {progress}
-        {errorHere(source)}
+        {source !== 'url' && errorHere(source)}
         {result !== null && (
           <p className="success" role="status" data-testid="idp-import-result">
             {result}
