@@ -1,6 +1,7 @@
 // Importing IdP metadata on the Identity providers screen, against the real server: a vendor-shaped file through
 // the picker and by drag-and-drop, a URL served by a local http server, an aggregate with a searchable pick list,
 // and bad input that must leave the existing profiles untouched.
+import { generate } from 'selfsigned';
 import { expect, test } from './fixtures.ts';
 import { aggregateXml, IdpsPage, idpMetadataFile, labCertificates, startMetadataServer, type IdpMetadataOptions } from './pages/idps-page.ts';
 
@@ -44,6 +45,31 @@ test.describe('IdP import', () => {
     await expect(page.getByTestId('idp-login-effective')).toHaveAttribute('data-signed', 'true');
     await expect(page.getByTestId('idp-binding-redirect')).toBeDisabled();
     await idps.screenshot('idps-01-file-imported');
+  });
+
+  test('expired and soon-expiring certificates are warned about on the profile and in the list', async ({ page }) => {
+    const idps = new IdpsPage(page);
+    const day = 86_400_000;
+    const certOf = async (cn: string, from: number, to: number): Promise<string> => {
+      const { cert } = await generate([{ name: 'commonName', value: cn }], { notBeforeDate: new Date(Date.now() + from * day), notAfterDate: new Date(Date.now() + to * day) });
+      return cert.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+    };
+    const entityId = 'https://idp.expiring.example/';
+    const file = idpMetadataFile({
+      entityId,
+      displayName: 'Expiring IdP',
+      signingCerts: [await certOf('Expired signing', -400, -5), await certOf('Expiring signing', -300, 10)],
+    });
+    await idps.open('add');
+    await idps.chooseFile('expiring.xml', file);
+    await idps.expectImported(entityId);
+    await expect(idps.certs.filter({ hasText: 'Expired signing' })).toHaveAttribute('data-state', 'expired');
+    await expect(idps.certs.filter({ hasText: 'Expiring signing' })).toHaveAttribute('data-state', 'expiring');
+    await expect(page.getByTestId('idp-warnings')).toBeVisible();
+    await expect(idps.warnings.filter({ hasText: /expired/i })).toHaveCount(1);
+    await expect(idps.warnings.filter({ hasText: /expires|expiring/i })).not.toHaveCount(0);
+    await expect(idps.row(entityId).getByTestId('idp-row-warnings')).toBeVisible();
+    await idps.screenshot('idps-09-expiring-certs');
   });
 
   test('a metadata file dropped onto the screen is imported', async ({ page, request, baseURL }) => {
