@@ -30,6 +30,8 @@ test.describe('accessibility (axe)', () => {
     test.use({ seed: { logins: [...seedLogins({ count: 40 }), encryptedLogin()] } });
 
     test('every main screen, light and dark', async ({ app, page, request, baseURL }) => {
+      // 16 screens × 2 schemes of axe runs: far more work than one interaction test.
+      test.setTimeout(240_000);
       expect((await postForm(request, await fetchIdpInitiatedForm(request, baseURL ?? '', 'alice'))).status()).toBe(200);
       await app.open('#/logins');
       await expect(app.loginRows.first()).toContainText('alice@example.com');
