@@ -154,6 +154,13 @@ export const IdpProfile = z.object({
   loginOptions: LoginOptions,
   /** What a person should know about this metadata: expiring certificates, http source, unsigned metadata… */
   warnings: z.array(z.string()),
+  /** mdui:DisplayName, when the metadata has one. */
+  displayName: z.string().nullable(),
+  sloServices: z.array(z.object({ binding: z.string(), location: z.string() })),
+  validUntil: z.string().nullable(),
+  cacheDuration: z.string().nullable(),
+  /** absent / unverified (signed, no trust certificate given) / verified (with the trust certificate). */
+  metadataSignature: z.object({ status: z.enum(['absent', 'unverified', 'verified', 'invalid']), detail: z.string() }),
 });
 export type IdpProfile = z.infer<typeof IdpProfile>;
 
@@ -246,7 +253,13 @@ export const contract = {
   'idp.list': { input: Empty, output: z.array(IdpProfile) },
   'idp.import': {
     input: z
-      .object({ xml: z.string().min(1).max(200_000_000), name: z.string().max(200).optional(), entityId: z.string().max(1024).optional() })
+      .object({
+        xml: z.string().min(1).max(200_000_000),
+        name: z.string().max(200).optional(),
+        entityId: z.string().max(1024).optional(),
+        /** A certificate (PEM) the metadata signature must verify with; unsigned or invalid metadata is then refused. */
+        trustCertPem: z.string().max(20_000).optional(),
+      })
       .strict(),
     output: IdpProfile,
   },
@@ -268,7 +281,9 @@ export const contract = {
   },
   /** Fetches metadata from a URL (timeout, size cap, redirect limit; http works with a warning) and imports it. */
   'idp.importUrl': {
-    input: z.object({ url: z.string().min(1).max(2048), name: z.string().max(200).optional(), entityId: z.string().max(1024).optional() }).strict(),
+    input: z
+      .object({ url: z.string().min(1).max(2048), name: z.string().max(200).optional(), entityId: z.string().max(1024).optional(), trustCertPem: z.string().max(20_000).optional() })
+      .strict(),
     output: IdpProfile,
   },
   /** Re-fetches a URL-sourced profile and says what changed: certificates added/removed, endpoints moved. */

@@ -14,6 +14,7 @@ import { createLab } from './lab.ts';
 import { fetchMetadata } from './net/fetch-metadata.ts';
 import { parsePostAuthnRequest, parseRedirectAuthnRequest } from './saml/authn-request.ts';
 import type { KeyPair } from './sp/keys.ts';
+import { signMetadata } from './idp/test-support.ts';
 import { idpMetadataXml, makeKeyPair } from './testing/test-idp.ts';
 
 const RESOURCES = resolve(import.meta.dirname, '../../resources');
@@ -123,6 +124,21 @@ describe('inspect and pick from an aggregate', () => {
     const profile = await call<IdpProfile>(lab, 'idp.import', { xml: aggregate, entityId: 'https://b.example/idp' });
     expect(profile.entityId).toBe('https://b.example/idp');
     expect(profile.certificates[0]!.subject).toContain('IdP next');
+  });
+});
+
+describe('metadata signature', () => {
+  it('is verified with a trust certificate, shown unverified without one, and refused when it does not verify', async () => {
+    const signed = signMetadata(metadataWith(keys).replace('<md:EntityDescriptor ', '<md:EntityDescriptor ID="_md1" '), rotated);
+    const lab = await startLab();
+    const unverified = await call<IdpProfile>(lab, 'idp.import', { xml: signed });
+    expect(unverified.metadataSignature.status).toBe('unverified');
+    const verified = await call<IdpProfile>(lab, 'idp.import', { xml: signed, trustCertPem: rotated.certificatePem });
+    expect(verified.metadataSignature.status).toBe('verified');
+    expect((await call<IdpProfile[]>(lab, 'idp.list', {})).find((p) => p.id === verified.id)?.metadataSignature.status).toBe('verified');
+    const wrong = await lab.handle('idp.import', { xml: signed, trustCertPem: keys.certificatePem });
+    expect(wrong.ok).toBe(false);
+    expect(!wrong.ok && wrong.error.code).toBe('invalid-metadata');
   });
 });
 

@@ -33,6 +33,8 @@ export interface StoredIdp {
   rules?: JitRules;
   /** The IdP picked out of an aggregate (EntitiesDescriptor). */
   entityId?: string;
+  /** The certificate the metadata signature was verified with at import (and at every re-parse). */
+  trustCertPem?: string;
   /** Where the metadata was fetched from, for refresh; and what the fetch warned about. */
   sourceUrl?: string | null;
   fetchWarnings?: string[];
