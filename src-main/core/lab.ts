@@ -217,7 +217,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       now,
     });
     store.data.outstanding.push({ id: start.id, idpEntityId: md.entityId, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + REQUEST_LIFETIME_MS).toISOString() });
-    await store.flush();
+    await store.flush({ marked: true }); // a push, found by identity: nothing changed in place
     return start;
   };
 

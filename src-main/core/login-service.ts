@@ -69,6 +69,8 @@ export class LoginService {
     if (before) {
       this.unindexEmail(before);
       Object.assign(before, after);
+      // Changed in place: marked, so the write need not compare every account to find it.
+      this.deps.store.touch('accounts', before);
       this.index(before);
     } else {
       this.deps.store.data.accounts.push(after);
@@ -201,7 +203,9 @@ export class LoginService {
     data.logins.push(login);
     if (data.logins.length > MAX_LOGINS) data.logins.splice(0, data.logins.length - MAX_LOGINS);
     try {
-      await this.deps.store.flush();
+      // Every in-place change of a login is marked in apply(); the rest (pushes, filters, splices) the store finds by
+      // identity.
+      await this.deps.store.flush({ marked: true });
     } catch (error) {
       // The verdict still stands and is answered; the change stays in memory and goes out with the next write
       // that succeeds.

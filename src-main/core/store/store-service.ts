@@ -8,6 +8,13 @@
 // once a write that includes the caller's changes is on disk (the ACS acknowledges a login only after that). When
 // the journal outgrows the snapshot, the next write is a compaction: a new store.json, then an empty journal.
 //
+// Finding what changed: `flush()` compares every record with what was last written (O(store), ~2–3 ms at 10,000
+// accounts). A writer that marks each record it changed in place (`touch`) and then calls `flush({ marked: true })`
+// lets the write skip that comparison: records added, removed or replaced are still found by identity, and only the
+// marked records are re-serialized (O(change)). If any flush sharing a write was unmarked, or the last write failed,
+// the write compares everything; a compaction always does. So a change a writer forgot to mark is written late (at
+// the next full compare), never dropped.
+//
 // Crash safety (kill -9 at any point): store.json is replaced atomically; a journal line cut short by the crash is
 // the unacknowledged tail and is dropped at the next start; a crash between a compaction's rename and its journal
 // truncation replays lines already in the snapshot, which is harmless (puts and deletes are by key). Lines are not
@@ -16,7 +23,7 @@ import { mkdir, readFile, rename, stat, truncate, appendFile } from 'node:fs/pro
 import { join } from 'node:path';
 import { TextFile } from 'lowdb/node';
 import { LabError } from '../errors.ts';
-import { ChangeTracker, applyJournal, type JournalEntry } from './journal.ts';
+import { ChangeTracker, applyJournal, type JournalEntry, type KeyedCollection } from './journal.ts';
 import { StoreShapeError, migrate } from './migrations.ts';
 import { emptyStore, type StoreData } from './schema.ts';
 
@@ -45,6 +52,10 @@ export class StoreService {
   private requested = 0;
   private written = 0;
   private inflight: Promise<void> | null = null;
+  /** Records changed in place since the last write started, as marked by `touch`. */
+  private touched = new Map<KeyedCollection, Set<object>>();
+  /** Whether the next write must compare every record (an unmarked flush asked, or a write failed). */
+  private compareAll = false;
 
   private constructor(data: StoreData, path: string, sizes: { journal: number; snapshot: number }, options: StoreOptions) {
     this.data = data;
@@ -83,8 +94,19 @@ export class StoreService {
     return { store, notice };
   }
 
-  /** Persists everything changed so far. Concurrent callers share writes. */
-  async flush(): Promise<void> {
+  /** Marks a record of a keyed collection as changed in place, for the next `flush({ marked: true })`. */
+  touch(collection: KeyedCollection, record: object): void {
+    let set = this.touched.get(collection);
+    if (!set) this.touched.set(collection, (set = new Set()));
+    set.add(record);
+  }
+
+  /**
+   * Persists everything changed so far. Concurrent callers share writes. `marked`: the caller marked (`touch`) every
+   * record it changed in place since its last flush, so its changes can be found without comparing every record.
+   */
+  async flush(options: { marked?: boolean } = {}): Promise<void> {
+    if (!options.marked) this.compareAll = true;
     const want = ++this.requested;
     while (this.written < want) {
       if (!this.inflight) {
@@ -118,12 +140,17 @@ export class StoreService {
       await this.compact();
       return;
     }
-    const { line, commit } = this.tracker.diff(this.data);
+    const touched = this.compareAll ? null : this.touched;
+    this.touched = new Map();
+    this.compareAll = false;
+    const { line, commit } = this.tracker.diff(this.data, touched);
     if (line === null) return;
     const bytes = Buffer.from(`${line}\n`, 'utf8');
     try {
       await appendFile(this.journalPath, bytes);
     } catch (error) {
+      // The marks went with this write: the next one compares everything.
+      this.compareAll = true;
       // A partial line would glue itself to the next one: cut the journal back to its last whole line.
       await truncate(this.journalPath, this.journalBytes).catch(() => {});
       throw error;
@@ -133,6 +160,9 @@ export class StoreService {
   }
 
   private async compact(): Promise<void> {
+    // A full compare: whatever was changed in place without a mark is in the snapshot.
+    this.touched = new Map();
+    this.compareAll = false;
     const { line: text } = this.tracker.snapshot(this.data);
     await this.snapshotFile.write(text!);
     await truncate(this.journalPath, 0).catch((error: NodeJS.ErrnoException) => {
