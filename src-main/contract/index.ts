@@ -218,6 +218,24 @@ export type ExportTarget = z.infer<typeof ExportTarget>;
 export const LabSettings = z.object({ loginRetention: z.number().int().min(100).max(100_000) }).strict();
 export type LabSettings = z.infer<typeof LabSettings>;
 
+/** What a metadata document holds before importing it (idp.inspect, idp.inspectFile, the upload endpoint). */
+export const MetadataOverview = z.object({
+  kind: z.enum(['entity', 'aggregate']),
+  name: z.string().nullable(),
+  idps: z.array(z.object({ entityId: z.string(), displayName: z.string().nullable() })),
+  entityCount: z.number().int(),
+});
+export type MetadataOverview = z.infer<typeof MetadataOverview>;
+
+/** A caller-chosen id: `import.progress` events carry it, so a screen follows only its own import. */
+const ProgressId = z.string().min(1).max(100);
+/** A metadata file the host can read (the desktop shell's file dialog, the CLI). Large files are streamed. */
+const MetadataPath = z.string().min(1).max(4096);
+
+/** `POST /api/upload/metadata` (browser mode) answers this: the upload is kept under this token for idp.importUpload. */
+export const MetadataUpload = z.object({ token: z.string(), bytes: z.number().int(), overview: MetadataOverview });
+export type MetadataUpload = z.infer<typeof MetadataUpload>;
+
 const Empty = z.object({}).strict();
 const ById = z.object({ id: z.string().min(1) }).strict();
 
@@ -273,6 +291,19 @@ export const contract = {
       idps: z.array(z.object({ entityId: z.string(), displayName: z.string().nullable() })),
       entityCount: z.number().int(),
     }),
+  },
+  /** idp.inspect for a file the host can read, streamed (no DOM of the whole file); progress as import.progress. */
+  'idp.inspectFile': { input: z.object({ path: MetadataPath, progressId: ProgressId.optional() }).strict(), output: MetadataOverview },
+  /** Imports one IdP from a metadata file. A large aggregate is streamed: only the picked EntityDescriptor is parsed
+   * and kept (its aggregate signature cannot be checked then; the profile says so). */
+  'idp.importFile': {
+    input: z.object({ path: MetadataPath, entityId: z.string().max(1024).optional(), name: z.string().max(200).optional(), progressId: ProgressId.optional() }).strict(),
+    output: IdpProfile,
+  },
+  /** Imports one IdP from a file uploaded to `POST /api/upload/metadata` (browser mode), then forgets the upload. */
+  'idp.importUpload': {
+    input: z.object({ token: z.string().uuid(), entityId: z.string().max(1024).optional(), name: z.string().max(200).optional(), progressId: ProgressId.optional() }).strict(),
+    output: IdpProfile,
   },
   /** Rename a profile or change how SP-initiated logins are sent. */
   'idp.update': {
@@ -395,6 +426,8 @@ export type Output<M extends Method> = z.output<Contract[M]['output']>;
 
 export const events = {
   'login.completed': LoginSummary,
+  /** A metadata file being read: `reading` (listing its IdPs, or an upload arriving), `extracting` (the picked IdP). */
+  'import.progress': z.object({ id: z.string(), phase: z.enum(['reading', 'extracting']), bytes: z.number().int(), total: z.number().int().nullable() }),
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;

@@ -26,6 +26,7 @@ import { BINDING, certificateWarnings, decodeMetadataBytes, overviewMetadata, pa
 import { samlRoutes } from './listener/saml-routes.ts';
 import { startListener } from './listener/server.ts';
 import { createExportHandlers } from './export/handlers.ts';
+import { createMetadataFileHandlers } from './idp/metadata-file-handlers.ts';
 import { DEFAULT_RULES, PRESETS } from './jit/presets.ts';
 import { parseRulesOrThrow } from './jit/validate-rules.ts';
 import { LoginService, REJECTED_DIFF, detail, summarize } from './login-service.ts';
@@ -254,6 +255,13 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       return profileOf(idp);
     },
     'idp.inspect': (input) => overviewMetadata(input.xml),
+    ...createMetadataFileHandlers({
+      dataDir: options.dataDir,
+      importIdp: (xml, name, entityId) => importIdp(xml, name, entityId),
+      profileOf,
+      flush: () => store.flush(),
+      progress: (payload) => emit('import.progress', payload),
+    }),
     'idp.update': async (input) => {
       const idp = findIdp(input.id);
       if (input.name !== undefined) idp.name = input.name;

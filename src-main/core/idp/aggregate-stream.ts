@@ -5,6 +5,9 @@
 // ONE EntityDescriptor, re-declaring the namespaces in scope on it so it parses standalone; only that small piece is
 // then handed to `parseIdpMetadata`. DOCTYPEs are refused (as everywhere else), comments, CDATA and processing
 // instructions are skipped (kept verbatim inside the extracted piece), quoted attribute values may contain '>'.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { LabError } from '../errors.ts';
 import { NS } from '../util/xml.ts';
 import type { EntitySummary, MetadataOverview } from './metadata.ts';
@@ -474,4 +477,40 @@ function pickName(names: { lang: string | null; text: string }[]): string | null
 
 function invalid(message: string): LabError {
   return new LabError('invalid-metadata', message);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Files up to this size are read whole and parsed as before (the stored profile keeps the whole document, so its
+ * aggregate signature and validUntil stay checkable); larger ones are streamed. */
+export const STREAM_THRESHOLD_BYTES = 4 * 1024 * 1024;
+/** The largest metadata file the streaming path reads. */
+export const MAX_METADATA_FILE_BYTES = 500 * 1024 * 1024;
+
+/** Streams a metadata file; a missing or unreadable file is an `invalid-input` LabError naming it. */
+export async function scanMetadataFile(path: string, options: Omit<StreamScanOptions, 'total' | 'maxBytes'> = {}): Promise<StreamScan> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (error) {
+    throw unreadable(path, error);
+  }
+  try {
+    return await scanMetadataStream(createReadStream(path, { highWaterMark: 1 << 16 }), { ...options, total: size, maxBytes: MAX_METADATA_FILE_BYTES });
+  } catch (error) {
+    if (error instanceof LabError) throw error;
+    throw unreadable(path, error);
+  }
+}
+
+/** Where `POST /api/upload/metadata` keeps an upload until idp.importUpload takes it. */
+export function metadataUploadPath(dataDir: string, token: string): string {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(token)) throw new LabError('invalid-input', 'The upload token is not valid.');
+  return join(dataDir, 'uploads', `${token.toLowerCase()}.xml`);
+}
+
+function unreadable(path: string, error: unknown): LabError {
+  const code = (error as { code?: string }).code;
+  const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : error instanceof Error ? error.message : String(error);
+  return new LabError('invalid-input', `The file ${path} could not be read: ${why}.`);
 }
