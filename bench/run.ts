@@ -1,6 +1,7 @@
 // `npm run bench`: every bench in one run, each printing its figures and its ratio against a baseline measured in
 // the same run. Copy the output into BENCHMARKS.md.
 import { acsLatency } from './acs-latency.ts';
+import { aggregateImport } from './aggregate-import.ts';
 import { acsThroughput } from './acs-throughput.ts';
 import { machine } from './support.ts';
 import { startup } from './startup.ts';
@@ -12,4 +13,5 @@ await acsThroughput({ responses: 300 });
 await storeGrowth();
 await acsLatency({ seconds: 20 });
 await startup();
+await aggregateImport();
 console.log(`\n(total ${Math.round((performance.now() - started) / 1000)} s)`);

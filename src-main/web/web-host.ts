@@ -1,14 +1,23 @@
 // Browser mode: the contract over HTTP (POST /api/<method>), events as server-sent events (GET /events), and
 // the built renderer, all on the listener's 127.0.0.1 port. The API answers only requests whose Host is exactly
 // that address and port (DNS rebinding) and whose Origin, if any, is the same (CSRF), with a JSON body.
-import { readFile, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { dirname, extname, join, normalize, sep } from 'node:path';
 import { events, type EventName } from '../contract/index.ts';
 import type { ExtraRoute, Lab } from '../core/host.ts';
+import { MAX_METADATA_FILE_BYTES, metadataUploadPath, scanMetadataStream } from '../core/idp/aggregate-stream.ts';
+import { toErrorBody } from '../core/errors.ts';
 import { BodyTooLargeError, contentType, readBody, sendJson } from '../core/listener/http-util.ts';
 
 const API_BODY_LIMIT = 25 * 1024 * 1024;
+/** POST /api/upload/metadata: the raw metadata file as the body (no JSON, so no 25 MB limit: read as a stream). */
+const UPLOAD_PATH = '/api/upload/metadata';
+const UPLOAD_TYPES = new Set(['application/xml', 'text/xml', 'application/samlmetadata+xml', 'application/octet-stream']);
+const UPLOAD_LIFETIME_MS = 60 * 60_000;
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -74,6 +83,57 @@ export function createWebHost(rendererDir: string): WebHost {
     return true;
   };
 
+  const broadcast = (name: EventName, payload: unknown): void => {
+    const frame = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
+    for (const client of clients) client.write(frame);
+  };
+
+  /** Streams the body to a file under the data folder while listing its IdPs; answers a token and the overview
+   * (then `idp.importUpload({token, entityId})`). Progress as import.progress events when `?progress=ID` is given. */
+  const upload: ExtraRoute = async (req, res, url) => {
+    if (url.pathname !== UPLOAD_PATH) return false;
+    const refused = sameOrigin(req);
+    const fail = (status: number, message: string): true => {
+      sendJson(res, status, { ok: false, error: { code: 'invalid-input', message } });
+      return true;
+    };
+    if (refused) return fail(403, `Refused: ${refused}`);
+    if (req.method !== 'POST') return fail(405, 'Use POST with the metadata file as the body.');
+    if (!UPLOAD_TYPES.has(contentType(req) ?? '')) return fail(415, `The upload takes the file itself as the body (Content-Type ${[...UPLOAD_TYPES].join(', ')}).`);
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (declared > MAX_METADATA_FILE_BYTES) return fail(413, `The file is larger than ${MAX_METADATA_FILE_BYTES / 1024 / 1024} MB.`);
+    const progressId = url.searchParams.get('progress')?.slice(0, 100) || null;
+    const token = randomUUID();
+    const path = metadataUploadPath(lab!.dataDir, token);
+    await mkdir(dirname(path), { recursive: true });
+    await forgetOldUploads(dirname(path));
+    const file = createWriteStream(path);
+    async function* tee(): AsyncGenerator<Buffer> {
+      for await (const chunk of req as AsyncIterable<Buffer>) {
+        if (!file.write(chunk)) await once(file, 'drain');
+        yield chunk;
+      }
+    }
+    try {
+      const scan = await scanMetadataStream(tee(), {
+        total: Number.isFinite(declared) ? declared : null,
+        maxBytes: MAX_METADATA_FILE_BYTES,
+        ...(progressId ? { onProgress: (bytes: number, total: number | null) => broadcast('import.progress', { id: progressId, phase: 'reading', bytes, total }) } : {}),
+      });
+      file.end();
+      await once(file, 'finish');
+      const { kind, name, idps, entityCount } = scan;
+      sendJson(res, 200, { ok: true, value: { token, bytes: scan.bytes, overview: { kind, name, idps, entityCount } } });
+    } catch (error) {
+      file.destroy();
+      await rm(path, { force: true });
+      req.resume();
+      const body = toErrorBody(error);
+      sendJson(res, body.code === 'internal' ? 500 : 400, { ok: false, error: body });
+    }
+    return true;
+  };
+
   const sse: ExtraRoute = (req, res, url) => {
     if (url.pathname !== '/events') return false;
     const refused = sameOrigin(req);
@@ -113,16 +173,22 @@ export function createWebHost(rendererDir: string): WebHost {
   };
 
   return {
-    routes: [api, sse, statics],
+    routes: [upload, api, sse, statics],
     attach(bound) {
       lab = bound;
       for (const name of Object.keys(events) as EventName[]) {
-        bound.on(name, (payload) => {
-          const frame = `event: ${name}\ndata: ${JSON.stringify(payload)}\n\n`;
-          for (const client of clients) client.write(frame);
-        });
+        bound.on(name, (payload) => broadcast(name, payload));
       }
     },
   };
 }
 
+/** Uploads nobody imported within the hour are deleted when the next one arrives. */
+async function forgetOldUploads(dir: string): Promise<void> {
+  const now = Date.now();
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const path = join(dir, name);
+    const info = await stat(path).catch(() => null);
+    if (info !== null && now - info.mtimeMs > UPLOAD_LIFETIME_MS) await rm(path, { force: true });
+  }
+}
