@@ -8,6 +8,7 @@ import { contract, events } from '../contract/index.ts';
 import type { EventName, Result } from '../contract/index.ts';
 import { LabError } from '../core/errors.ts';
 import type { Lab, Logger } from '../core/host.ts';
+import { STREAM_THRESHOLD_BYTES } from '../core/idp/aggregate-stream.ts';
 import { createLab } from '../core/lab.ts';
 import { LAB_EVENT, LAB_INVOKE } from '../preload/channels.ts';
 import { appContentSecurityPolicy, isAppResource, isAppUrl } from './app-url.ts';
@@ -23,7 +24,6 @@ const APP_NAME = 'SAML JIT Lab';
 const DATA_FOLDER_NAME = 'saml-jit-lab';
 /** Cookies of IdP sessions live here, apart from the app's own session. */
 const LOGIN_PARTITION = 'persist:saml-login';
-const MAX_METADATA_BYTES = 20_000_000;
 
 const here = dirname(fileURLToPath(import.meta.url)); // out/main
 const rendererIndex = join(here, '../renderer/index.html');
@@ -232,7 +232,12 @@ async function importMetadata(): Promise<void> {
   if (picked.canceled || !path) return;
   let xml: string;
   try {
-    if ((await stat(path)).size > MAX_METADATA_BYTES) throw new Error('It is larger than 20 MB, which no IdP metadata is.');
+    if ((await stat(path)).size > STREAM_THRESHOLD_BYTES) {
+      // A large file (a federation aggregate): the import form streams it by path (idp.inspectFile / idp.importFile)
+      // with progress and the pick list, without reading it whole here.
+      await showRoute(`idps/add?file=${encodeURIComponent(path)}`, false);
+      return;
+    }
     xml = await readFile(path, 'utf8');
   } catch (error) {
     showError(`${basename(path)} could not be read.`, error instanceof Error ? error.message : String(error));

@@ -8,6 +8,8 @@ import { ErrorMessage, Loading } from '../components/common.tsx';
 import { useLab } from '../state/lab-store.tsx';
 import { EntityPicker, type PickableIdp } from './entity-picker.tsx';
 import { draggedFiles, formatBytes, readMetadataFile } from './read-metadata-file.ts';
+import { STREAM_FILE_BYTES, uploadMetadata } from './upload-metadata.ts';
+import { useHashLocation } from '../hooks/use-route.ts';
 
 const MetadataEditor = lazy(() => import('./metadata-editor.tsx').then((m) => ({ default: m.MetadataEditor })));
 
@@ -23,7 +25,12 @@ export interface DroppedFile {
   file: File;
 }
 
-type Phase = { kind: 'idle' } | { kind: 'reading'; what: string } | { kind: 'inspecting'; what: string } | { kind: 'importing'; what: string };
+type Phase = { kind: 'idle' } | { kind: 'reading' | 'inspecting' | 'importing'; what: string };
+/** Bytes of a large file read so far (streamed imports report it as they go). */
+interface Progress {
+  bytes: number;
+  total: number | null;
+}
 
 interface Aggregate {
   source: ImportSource;
@@ -66,6 +73,10 @@ export function ImportForm({
   const [aggregate, setAggregate] = useState<Aggregate | null>(null);
   const [result, setResult] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
+  const [progressBytes, setProgressBytes] = useState<Progress | null>(null);
+  const progressId = useRef(`import-${Math.random().toString(36).slice(2)}`);
+  const location = useHashLocation();
+  const menuFile = location.query.get('file');
   const fileInput = useRef<HTMLInputElement | null>(null);
   const baseId = useId();
   const busy = phase.kind !== 'idle';
@@ -92,6 +103,7 @@ export function ImportForm({
   /** Runs one step; an error lands at `where` and stops the flow (returns null). */
   const step = async <T,>(where: ImportSource, next: Phase, action: () => Promise<T>): Promise<T | null> => {
     setPhase(next);
+    setProgressBytes(null);
     try {
       return await action();
     } catch (err) {
@@ -99,7 +111,55 @@ export function ImportForm({
       return null;
     } finally {
       setPhase({ kind: 'idle' });
+      setProgressBytes(null);
     }
+  };
+
+  // Streamed imports (a large file's upload, the desktop menu's file) report how far they are.
+  useEffect(
+    () =>
+      api.on('import.progress', (p) => {
+        if (p.id === progressId.current) setProgressBytes({ bytes: p.bytes, total: p.total });
+      }),
+    [],
+  );
+
+  /** An overview of a streamed source: pick from an aggregate, or import its one IdP. */
+  const importStreamed = async (
+    overview: { kind: 'entity' | 'aggregate'; name: string | null; idps: PickableIdp[] },
+    what: string,
+    importPicked: (entityId: string | undefined) => Promise<IdpProfile>,
+  ): Promise<void> => {
+    if (overview.kind === 'aggregate' && overview.idps.length > 1) {
+      setAggregate({ source: 'file', importPicked: (entityId) => importPicked(entityId), name: overview.name, idps: overview.idps });
+      return;
+    }
+    const idp = await step('file', { kind: 'importing', what }, () => importPicked(undefined));
+    if (idp !== null) await finish(idp);
+  };
+
+  /** Browser mode, large file: streamed to the server (which lists its IdPs as it arrives), imported by token. */
+  const uploadFile = async (picked: File, what: string): Promise<void> => {
+    const uploaded = await step('file', { kind: 'reading', what }, () =>
+      uploadMetadata(picked, progressId.current, (bytes, total) => setProgressBytes({ bytes, total })),
+    );
+    if (uploaded === null) return;
+    const { token } = uploaded;
+    await importStreamed(uploaded.overview, picked.name, (entityId) =>
+      api.call('idp.importUpload', withName({ token, progressId: progressId.current, ...(entityId === undefined ? {} : { entityId }) })),
+    );
+  };
+
+  /** Desktop menu: a file the main process can read by path (#/idps/add?file=PATH), streamed there. */
+  const importPath = async (path: string): Promise<void> => {
+    start('file');
+    const fileName = path.split(/[\\/]/).pop() ?? path;
+    setFile({ name: fileName, bytes: 0 });
+    const overview = await step('file', { kind: 'inspecting', what: fileName }, () => api.call('idp.inspectFile', { path, progressId: progressId.current }));
+    if (overview === null) return;
+    await importStreamed(overview, fileName, (entityId) =>
+      api.call('idp.importFile', withName({ path, progressId: progressId.current, ...(entityId === undefined ? {} : { entityId }) })),
+    );
   };
 
   const importXml = async (text: string, where: ImportSource, what: string): Promise<void> => {
@@ -124,6 +184,10 @@ export function ImportForm({
   const importFile = async (picked: File): Promise<void> => {
     start('file');
     setFile({ name: picked.name, bytes: picked.size });
+    if (picked.size > STREAM_FILE_BYTES && api.transport === 'http') {
+      await uploadFile(picked, `${picked.name} (${formatBytes(picked.size)})`);
+      return;
+    }
     const read = await step('file', { kind: 'reading', what: `${picked.name} (${formatBytes(picked.size)})` }, () => readMetadataFile(picked));
     if (read !== null) await importXml(read.text, 'file', read.name);
   };
@@ -157,6 +221,15 @@ export function ImportForm({
     const idp = await step(aggregate.source, { kind: 'importing', what: entityId }, () => aggregate.importPicked(entityId));
     if (idp !== null) await finish(idp);
   };
+
+  // A file the desktop menu picked (its path in the route), taken once per path.
+  const takenMenuFile = useRef<string | null>(null);
+  useEffect(() => {
+    if (menuFile === null || menuFile === takenMenuFile.current) return;
+    takenMenuFile.current = menuFile;
+    void importPath(menuFile);
+    // Only a new path triggers this (importPath reads the current name on purpose).
+  }, [menuFile]);
 
   // A file dropped elsewhere on the screen.
   useEffect(() => {
@@ -198,6 +271,21 @@ export function ImportForm({
       <p className="idp-progress small" role="status" data-testid="idp-import-progress" data-phase={phase.kind}>
         <span className="idp-spinner" aria-hidden="true" />
         {phase.kind === 'reading' ? 'Reading' : phase.kind === 'inspecting' ? 'Reading the metadata in' : 'Importing'} {phase.what}…
+        {progressBytes !== null && (
+          <>
+            {' '}
+            <progress
+              value={progressBytes.bytes}
+              max={progressBytes.total ?? undefined}
+              aria-label="Read so far"
+              data-testid="idp-import-progress-bar"
+            />{' '}
+            <span className="mono" data-testid="idp-import-progress-bytes">
+              {formatBytes(progressBytes.bytes)}
+              {progressBytes.total !== null ? ` of ${formatBytes(progressBytes.total)} (${Math.floor((100 * progressBytes.bytes) / Math.max(1, progressBytes.total))}%)` : ''}
+            </span>
+          </>
+        )}
       </p>
     );
 
