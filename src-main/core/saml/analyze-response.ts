@@ -2,7 +2,7 @@
 // the bytes a valid signature covers (xml-crypto's signed references), never from the original document, so an
 // element smuggled next to the signed one (signature wrapping) is never what we provision from.
 import { XMLSerializer } from '@xmldom/xmldom';
-import { SignedXml } from 'xml-crypto';
+import { DomSignedXml } from './dom-signed-xml.ts';
 import { X509Certificate } from 'node:crypto';
 import { fingerprintSha256, summarizeCert, toPem } from '../util/cert.ts';
 import { NS, XmlParseError, allElements, attr, childElements, descendants, firstChild, hasDoctype, parseXml, textOf } from '../util/xml.ts';
@@ -238,7 +238,7 @@ function checkSignature(sigEl: Element, xml: string, idp: TrustedIdp | null): { 
   const reference = references[0] ?? null;
   const keyInfoCertText = textOf(descendants(sigEl, NS.ds, 'X509Certificate')[0] ?? null);
   const keyInfoCert = keyInfoCertText ? safeFingerprint(keyInfoCertText) : null;
-  const keyInfoUnreadable = keyInfoCertText !== null && keyInfoCertText.trim() !== '' && summarizeCert(keyInfoCertText) === null;
+  const keyInfoUnreadable = keyInfoCertText !== null && keyInfoCertText.trim() !== '' && !certReadable(keyInfoCertText);
   const trusted = idp ? idp.certificates.filter((c) => c.use !== 'encryption') : [];
   const report: SignatureReport = {
     element: parent?.localName ?? '(none)',
@@ -276,7 +276,7 @@ function checkSignature(sigEl: Element, xml: string, idp: TrustedIdp | null): { 
   }
   let lastProblem = 'No signing certificate in the IdP metadata.';
   for (const cert of trusted) {
-    const verifier = new SignedXml({ publicCert: toPem(cert.base64), getCertFromKeyInfo: () => null });
+    const verifier = new DomSignedXml({ publicCert: toPem(cert.base64), getCertFromKeyInfo: () => null });
     try {
       verifier.loadSignature(sigEl);
       if (verifier.checkSignature(xml)) {
@@ -311,12 +311,32 @@ function describeXmlCryptoError(error: unknown): string {
   return message.split('\n')[0] ?? message;
 }
 
+// Reading an X.509 certificate was ~9% of a login, and it is the same few certificates every time: both answers below
+// depend only on the certificate text, so they are remembered (a small cache, emptied when it fills).
+const CERT_CACHE_SIZE = 64;
+const readable = new Map<string, boolean>();
+const bits = new Map<string, number | null>();
+
+function remember<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+  if (cache.has(key)) return cache.get(key) as T;
+  const value = compute();
+  if (cache.size >= CERT_CACHE_SIZE) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+function certReadable(certText: string): boolean {
+  return remember(readable, certText, () => summarizeCert(certText) !== null);
+}
+
 function rsaBits(base64: string): number | null {
-  try {
-    return new X509Certificate(Buffer.from(base64, 'base64')).publicKey.asymmetricKeyDetails?.modulusLength ?? null;
-  } catch {
-    return null;
-  }
+  return remember(bits, base64, () => {
+    try {
+      return new X509Certificate(Buffer.from(base64, 'base64')).publicKey.asymmetricKeyDetails?.modulusLength ?? null;
+    } catch {
+      return null;
+    }
+  });
 }
 
 function safeFingerprint(certText: string): string | null {
