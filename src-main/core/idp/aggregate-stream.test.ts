@@ -128,6 +128,25 @@ describe('streaming reader on a generated ~5 MB aggregate', () => {
     }
   });
 
+  it('keeps the event loop free while it reads (no long synchronous stretch, unlike a whole-document parse)', async () => {
+    const longest = async (work: () => Promise<unknown>): Promise<number> => {
+      let last = performance.now();
+      let max = 0;
+      const timer = setInterval(() => {
+        const now = performance.now();
+        max = Math.max(max, now - last);
+        last = now;
+      }, 1);
+      await work();
+      clearInterval(timer);
+      return Math.max(max, performance.now() - last);
+    };
+    const streamed = await longest(() => scanMetadataStream(createReadStream(generated.path, { highWaterMark: 1 << 16 })));
+    const whole = await longest(async () => overviewMetadata(readFileSync(generated.path, 'utf8')));
+    console.log(`Longest event-loop stall on a ${(generated.bytes / 1e6).toFixed(1)} MB aggregate: streamed ${streamed.toFixed(0)} ms, whole document ${whole.toFixed(0)} ms`);
+    expect(streamed).toBeLessThan(whole);
+  });
+
   it('says which entityIDs exist when the one asked for is not there', async () => {
     await expect(scanMetadataStream(createReadStream(generated.path), { extract: 'https://nope.example' })).rejects.toThrow(/no entity with entityID "https:\/\/nope.example" \(its IdPs include https:\/\/idp0/);
   });
