@@ -63,6 +63,14 @@ describe('browser-mode API', () => {
     expect(csrf.body).toContain('Origin');
   });
 
+  it('refuses the methods that read a file by path (desktop only)', async () => {
+    for (const method of ['idp.inspectFile', 'idp.importFile']) {
+      const res = await fetch(`${lab.url}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ path: '/etc/passwd' }) });
+      expect(res.status).toBe(403);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain('only the desktop app');
+    }
+  });
+
   it('requires application/json (a cross-site form post cannot call it)', async () => {
     const res = await fetch(`${lab.url}/api/accounts.list`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: '{}' });
     expect(res.status).toBe(415);

@@ -14,6 +14,10 @@ import { toErrorBody } from '../core/errors.ts';
 import { BodyTooLargeError, contentType, readBody, sendJson } from '../core/listener/http-util.ts';
 
 const API_BODY_LIMIT = 25 * 1024 * 1024;
+
+/** Methods that read the local file system by path: fine for the desktop shell (its own dialogs chose the path),
+ * never over HTTP, where a page could name any file. */
+const DESKTOP_ONLY = new Set(['idp.inspectFile', 'idp.importFile']);
 /** POST /api/upload/metadata: the raw metadata file as the body (no JSON, so no 25 MB limit: read as a stream). */
 const UPLOAD_PATH = '/api/upload/metadata';
 const UPLOAD_TYPES = new Set(['application/xml', 'text/xml', 'application/samlmetadata+xml', 'application/octet-stream']);
@@ -78,7 +82,12 @@ export function createWebHost(rendererDir: string): WebHost {
       sendJson(res, error instanceof BodyTooLargeError ? 413 : 400, { ok: false, error: { code: 'invalid-input', message } });
       return true;
     }
-    const result = await lab!.handle(decodeURIComponent(url.pathname.slice('/api/'.length)), input);
+    const method = decodeURIComponent(url.pathname.slice('/api/'.length));
+    if (DESKTOP_ONLY.has(method)) {
+      sendJson(res, 403, { ok: false, error: { code: 'invalid-input', message: `${method} reads a file by its path, which only the desktop app may ask for. In the browser, upload the file instead.` } });
+      return true;
+    }
+    const result = await lab!.handle(method, input);
     sendJson(res, result.ok ? 200 : result.error.code === 'unknown-method' ? 404 : result.error.code === 'internal' ? 500 : 400, result);
     return true;
   };
