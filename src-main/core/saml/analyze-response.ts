@@ -2,7 +2,7 @@
 // the bytes a valid signature covers (xml-crypto's signed references), never from the original document, so an
 // element smuggled next to the signed one (signature wrapping) is never what we provision from.
 import { XMLSerializer } from '@xmldom/xmldom';
-import { DomSignedXml } from './dom-signed-xml.ts';
+import { SignedXml } from 'xml-crypto';
 import { X509Certificate } from 'node:crypto';
 import { fingerprintSha256, summarizeCert, toPem } from '../util/cert.ts';
 import { NS, XmlParseError, allElements, attr, childElements, descendants, firstChild, hasDoctype, parseXml, textOf } from '../util/xml.ts';
@@ -275,8 +275,13 @@ function checkSignature(sigEl: Element, xml: string, idp: TrustedIdp | null): { 
     return { report, signedXml: null };
   }
   let lastProblem = 'No signing certificate in the IdP metadata.';
-  for (const cert of trusted) {
-    const verifier = new DomSignedXml({ publicCert: toPem(cert.base64), getCertFromKeyInfo: () => null });
+  // The certificate KeyInfo names (when it is a metadata one) is tried first; the others only after it.
+  const ordered = keyInfoCert ? [...trusted].sort((a, b) => Number(b.fingerprintSha256 === keyInfoCert) - Number(a.fingerprintSha256 === keyInfoCert)) : trusted;
+  for (const cert of ordered) {
+    const verifier = new SignedXml({ publicCert: toPem(cert.base64), getCertFromKeyInfo: () => null });
+    // SAML 2.0 identifies signed elements by their ID attribute only; looking up "Id" and "id" as well would triple
+    // xml-crypto's whole-document scans. Duplicates across ID/Id/id are refused by xml.unique-ids anyway.
+    verifier.idAttributes = ['ID'];
     try {
       verifier.loadSignature(sigEl);
       if (verifier.checkSignature(xml)) {
