@@ -5,8 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StoredAccount, StoredLogin } from './schema.ts';
+import type { StoredLogin } from './schema.ts';
 import { StoreService, type StoreOptions } from './store-service.ts';
+import { account, login as loginRecord } from './test-records.ts';
 
 const NOW = new Date('2030-06-01T12:00:00.000Z');
 const dirs: string[] = [];
@@ -23,43 +24,7 @@ afterEach(async () => {
 
 const open = async (dir: string, options?: StoreOptions) => (await StoreService.open(dir, () => NOW, options)).store;
 
-function account(n: number): StoredAccount {
-  return {
-    id: `acc-${n}`,
-    key: `idp\u0000user${n}`,
-    principal: `user${n}@example.com`,
-    idpEntityId: 'idp',
-    fields: { email: `user${n}@example.com` },
-    groups: ['a'],
-    roles: [],
-    status: 'active',
-    createdAt: NOW.toISOString(),
-    updatedAt: NOW.toISOString(),
-    lastLoginAt: NOW.toISOString(),
-    loginCount: 1,
-  };
-}
-
-function login(n: number): StoredLogin {
-  return {
-    id: `login-${n}`,
-    receivedAt: NOW.toISOString(),
-    verdict: 'accepted',
-    flow: 'idp-initiated',
-    idpEntityId: 'idp',
-    nameId: `user${n}@example.com`,
-    nameIdFormat: null,
-    sessionIndex: null,
-    accountId: `acc-${n}`,
-    samlResponse: 'x'.repeat(50),
-    xml: null,
-    relayState: null,
-    checks: [],
-    attributes: [],
-    diff: { kind: 'created', accountId: `acc-${n}`, changes: [], rolesGranted: [], rolesRemoved: [], linkedBy: null },
-    http: { method: 'POST', contentType: null, bytes: 1, status: 200 },
-  };
-}
+const login = (n: number): StoredLogin => loginRecord(n, 50);
 
 describe('marked flushes', () => {
   it('write a marked in-place change and the structural changes, and only those', async () => {

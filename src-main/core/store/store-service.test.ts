@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LabError } from '../errors.ts';
-import { DEFAULT_LOGIN_RETENTION, STORE_VERSION, type StoredAccount, type StoredLogin } from './schema.ts';
+import { DEFAULT_LOGIN_RETENTION, STORE_VERSION } from './schema.ts';
 import { StoreService, type StoreOptions } from './store-service.ts';
+import { account, login } from './test-records.ts';
 
 const NOW = new Date('2030-06-01T12:00:00.000Z');
 const dirs: string[] = [];
@@ -24,43 +25,6 @@ afterEach(async () => {
 
 const open = async (dir: string, options?: StoreOptions) => StoreService.open(dir, () => NOW, options);
 
-function account(n: number): StoredAccount {
-  return {
-    id: `acc-${n}`,
-    key: `idp\u0000user${n}`,
-    principal: `user${n}@example.com`,
-    idpEntityId: 'idp',
-    fields: { email: `user${n}@example.com` },
-    groups: ['a'],
-    roles: [],
-    status: 'active',
-    createdAt: NOW.toISOString(),
-    updatedAt: NOW.toISOString(),
-    lastLoginAt: NOW.toISOString(),
-    loginCount: 1,
-  };
-}
-
-function login(n: number): StoredLogin {
-  return {
-    id: `login-${n}`,
-    receivedAt: NOW.toISOString(),
-    verdict: 'accepted',
-    flow: 'idp-initiated',
-    idpEntityId: 'idp',
-    nameId: `user${n}@example.com`,
-    nameIdFormat: null,
-    sessionIndex: null,
-    accountId: `acc-${n}`,
-    samlResponse: 'x'.repeat(200),
-    xml: null,
-    relayState: null,
-    checks: [],
-    attributes: [],
-    diff: { kind: 'created', accountId: `acc-${n}`, changes: [], rolesGranted: [], rolesRemoved: [], linkedBy: null },
-    http: { method: 'POST', contentType: null, bytes: 1, status: 200 },
-  };
-}
 
 describe('StoreService', () => {
   it('persists every kind of change through the journal and reads it back', async () => {
