@@ -74,6 +74,27 @@ describe('export.trace', () => {
     });
   }
 
+  it('redacts the account\'s earlier values in the diff, which come from the store, not from the exported login', async () => {
+    const t = await startTestLab();
+    open.push(t);
+    expect(await t.login('alice')).toBe(200);
+    const users = await t.call<{ id: string; attributes: Record<string, string[]> }[]>('demo.users.list', {});
+    const alice = users.find((u) => u.id === 'alice')!;
+    await t.call('demo.users.update', { id: 'alice', attributes: { ...alice.attributes, sn: ['Zed-Secret-Old-Free'] } });
+    t.clock.now = new Date(t.clock.now.getTime() + 1000);
+    expect(await t.login('alice')).toBe(200);
+    await t.call('demo.users.update', { id: 'alice', attributes: { ...alice.attributes, sn: ['Newer'] } });
+    t.clock.now = new Date(t.clock.now.getTime() + 1000);
+    expect(await t.login('alice')).toBe(200);
+    const [latest] = await t.call<LoginSummary[]>('logins.list', {});
+    const detail = await t.call<LoginDetail>('logins.get', { id: latest!.id });
+    expect(detail.diff.changes.find((c) => c.field === 'lastName')?.before).toBe('Zed-Secret-Old-Free');
+    for (const mode of ['hash', 'drop'] as const) {
+      const file = await t.call<ExportFile>('export.trace', { loginIds: [latest!.id], nameId: mode, attributes: mode });
+      expect(everything(file.content)).not.toContain('Zed-Secret-Old-Free');
+    }
+  });
+
   it('keep: the logins as recorded; dropSignatures alone removes the signatures and re-encodes the response', async () => {
     const { t, ids } = await labWithLogins();
     const kept = JSON.parse((await t.call<ExportFile>('export.trace', { loginIds: ids })).content) as Trace;

@@ -77,6 +77,8 @@ function redactLogin(login: LoginDetail, options: TraceOptions, dropSignatures: 
   }
   if (options.attributes !== 'keep') {
     for (const a of login.attributes) for (const v of a.values) values.add(v);
+    // The account's earlier values (diff "before") come from the store, not from this login: redact them too.
+    for (const c of login.diff.changes) for (const v of [c.before, c.after].flat()) if (typeof v === 'string' && v !== '') values.add(v);
     for (const doc of docs) if (doc) for (const el of descendants(doc, NS.saml, 'AttributeValue')) values.add(textOf(el) ?? '');
   }
   const mapping = new Map<string, string>();
@@ -115,7 +117,14 @@ function redactLogin(login: LoginDetail, options: TraceOptions, dropSignatures: 
     decryptedXml,
     samlResponse,
     relayState: textOrNull(login.relayState),
-    checks: login.checks.map((c) => ({ ...c, title: text(c.title), expected: textOrNull(c.expected), received: textOrNull(c.received), hint: textOrNull(c.hint) })),
+    checks: login.checks.map((c) => ({
+      ...c,
+      title: text(c.title),
+      expected: textOrNull(c.expected),
+      // jit.duplicate-email names ANOTHER account (its email and principal), which this login's values cannot map.
+      received: mapping.size > 0 && c.id === 'jit.duplicate-email' ? DROPPED : textOrNull(c.received),
+      hint: textOrNull(c.hint),
+    })),
     attributes: login.attributes.map((a) => ({
       ...a,
       values: options.attributes === 'drop' ? [] : options.attributes === 'hash' ? a.values.map((v) => mapping.get(v) ?? hash(v)) : a.values.map(text),
