@@ -69,17 +69,36 @@ export function analyzeResponse(input: VerifyInput): ResponseContext {
   const assertionIssuer = textOf(ctx.postedAssertion ? firstChild(ctx.postedAssertion, NS.saml, 'Issuer') : null)?.trim() ?? null;
   ctx.idp = findIdp(input.idps, ctx.responseIssuer ?? assertionIssuer);
 
-  // Every signature in the document is checked; the checks reject if any fails.
+  // Every signature in the document is checked; the checks reject if any fails. A SAML response carries at most two
+  // (on the Response and on the Assertion): more, or one anywhere else, is refused without any cryptography, since
+  // each check re-reads the whole document and hundreds of bogus signatures would stall the listener.
   const signedBytes = new Map<Element, string>();
-  for (const sigEl of descendants(doc, NS.ds, 'Signature')) {
+  const allSignatures = descendants(doc, NS.ds, 'Signature');
+  const assertionEls = new Set(childElements(root, NS.saml, 'Assertion'));
+  for (const sigEl of allSignatures) {
+    const parent = sigEl.parentNode as Element | null;
+    const placed = parent !== null && (parent === root || assertionEls.has(parent));
+    const refusal = allSignatures.length > 2
+      ? `${allSignatures.length} signatures in one response (a SAML response has at most two: Response and Assertion); none was checked.`
+      : !placed
+        ? `A signature inside <${parent?.localName ?? '?'}>: signatures belong on the Response or the Assertion; not checked.`
+        : null;
+    if (refusal !== null) {
+      ctx.signatures.push(uncheckedReport(sigEl, refusal));
+      continue;
+    }
     const { report, signedXml } = checkSignature(sigEl, xml, ctx.idp);
     ctx.signatures.push(report);
-    const parent = sigEl.parentNode as Element | null;
     if (report.valid && parent && signedXml !== null) signedBytes.set(parent, signedXml);
   }
   let decryptedSignedXml: string | null = null;
   if (decrypted) {
-    for (const sigEl of descendants(decrypted.assertion, NS.ds, 'Signature')) {
+    const decryptedSignatures = descendants(decrypted.assertion, NS.ds, 'Signature');
+    for (const sigEl of decryptedSignatures) {
+      if (decryptedSignatures.length > 1 || sigEl.parentNode !== decrypted.assertion) {
+        ctx.signatures.push({ ...uncheckedReport(sigEl, 'The decrypted assertion carries more than one signature, or one below its root; not checked.'), element: 'Assertion (decrypted)' });
+        continue;
+      }
       const { report, signedXml } = checkSignature(sigEl, decrypted.xml, ctx.idp);
       ctx.signatures.push({ ...report, element: `${report.element} (decrypted)` });
       if (report.valid && sigEl.parentNode === decrypted.assertion && signedXml !== null) decryptedSignedXml = signedXml;
@@ -231,6 +250,24 @@ function findIdp(idps: TrustedIdp[], issuer: string | null): TrustedIdp | null {
   return idps.find((i) => i.entityId === issuer) ?? null;
 }
 
+function uncheckedReport(sigEl: Element, problem: string): SignatureReport {
+  const parent = sigEl.parentNode as Element | null;
+  return {
+    checked: false,
+    element: parent?.localName ?? '(none)',
+    referenceUri: null,
+    valid: false,
+    problem,
+    signatureAlgorithm: null,
+    digestAlgorithm: null,
+    verifiedBy: null,
+    keyInfoCert: null,
+    keyInfoTrusted: null,
+    keyInfoUnreadable: false,
+    keyBits: null,
+  };
+}
+
 function checkSignature(sigEl: Element, xml: string, idp: TrustedIdp | null): { report: SignatureReport; signedXml: string | null } {
   const parent = sigEl.parentNode as Element | null;
   const signedInfo = firstChild(sigEl, NS.ds, 'SignedInfo');
@@ -241,6 +278,7 @@ function checkSignature(sigEl: Element, xml: string, idp: TrustedIdp | null): { 
   const keyInfoUnreadable = keyInfoCertText !== null && keyInfoCertText.trim() !== '' && !certReadable(keyInfoCertText);
   const trusted = idp ? idp.certificates.filter((c) => c.use !== 'encryption') : [];
   const report: SignatureReport = {
+    checked: true,
     element: parent?.localName ?? '(none)',
     referenceUri: attr(reference, 'URI'),
     valid: false,

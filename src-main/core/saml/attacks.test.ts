@@ -203,6 +203,18 @@ describe('XML signature wrapping (XSW1–XSW8)', () => {
 });
 
 describe('keys and signatures', () => {
+  it('refuses hundreds of bogus signatures without checking them (no CPU stall), and keeps serving', async () => {
+    const bogus = Array.from({ length: 300 }, (_, i) =>
+      `<saml:Advice><saml:Assertion ID="_b${i}" Version="2.0" IssueInstant="2030-06-01T12:00:00Z"><saml:Issuer>x</saml:Issuer><ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/><ds:SignatureMethod Algorithm="http://www.w3.org/2001/04/xmldsig-more#rsa-sha256"/><ds:Reference URI="#_b${i}"><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>AAAA</ds:DigestValue></ds:Reference></ds:SignedInfo><ds:SignatureValue>AAAA</ds:SignatureValue></ds:Signature></saml:Assertion></saml:Advice>`,
+    ).join('');
+    const xml = (await sign()).replace('</saml:Issuer><ds:Signature', `</saml:Issuer>${bogus}<ds:Signature`);
+    const started = Date.now();
+    const login = await expectRejected(xml, 'signature.valid');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(login.checks.find((c) => c.id === 'signature.valid')?.received).toMatch(/^\d+ signatures in one response/);
+  });
+
+
   it('rejects key substitution: signed by the attacker with the attacker certificate in KeyInfo', async () => {
     const forged = await signResponse(attackerKeys, { idpEntityId: IDP_ENTITY_ID, spEntityId: 'urn:saml-jit-lab:sp', acsUrl: `${lab.url}/saml/acs`, now: clock, nameId: 'admin@example.com' });
     const login = await expectRejected(forged, 'signature.cert-in-metadata');

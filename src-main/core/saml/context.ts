@@ -54,6 +54,8 @@ export interface VerifyInput {
 }
 
 export interface SignatureReport {
+  /** False when the signature was refused without cryptography (too many, or in the wrong place). */
+  checked: boolean;
   /** Local name of the element the signature is enveloped in (Response, Assertion, …). */
   element: string;
   /** ID the Reference points at, or null. */

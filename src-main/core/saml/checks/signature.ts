@@ -84,7 +84,9 @@ export const algorithmCheck: CheckModule = {
   title: 'Signature and digest algorithms are strong',
   run: (ctx) => {
     if (!applies(ctx) || ctx.signatures.length === 0) return null;
-    const algs = [...new Set(ctx.signatures.flatMap((s) => [s.signatureAlgorithm ?? '(none)', s.digestAlgorithm ?? '(none)']))];
+    const checked = ctx.signatures.filter((s) => s.checked);
+    if (checked.length === 0) return null;
+    const algs = [...new Set(checked.flatMap((s) => [s.signatureAlgorithm ?? '(none)', s.digestAlgorithm ?? '(none)']))];
     const unknown = algs.filter((a) => !KNOWN.has(a));
     if (unknown.length > 0) return fail('RSA-SHA256 or stronger', algs.join(', '), `Unknown or unsupported algorithm ${unknown.join(', ')}: refused. Configure the IdP to sign with RSA-SHA256.`);
     const weak = algs.filter((a) => WEAK.has(a));
