@@ -167,6 +167,32 @@ describe('bad input at the ACS: clear rejection, recorded, nothing changes', () 
     expect(await accountsOf(lab)).toHaveLength(1);
   });
 
+  it('refuses a cross-site sign-in at the demo IdP (no account provisioned with values a page chose)', async () => {
+    const lab = await startLab();
+    const form = new URLSearchParams({ user: 'alice', 'attr:email': 'attacker@evil.example', 'attr:groups': 'superadmin' });
+    const res = await fetch(`${lab.url}/demo-idp/login`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'https://evil.example' }, body: form.toString() });
+    expect(res.status).toBe(403);
+    const initiate = await fetch(`${lab.url}/demo-idp/initiate?user=alice`, { headers: { 'Sec-Fetch-Site': 'cross-site' } });
+    expect(initiate.status).toBe(403);
+    const users = await call<{ id: string; attributes: Record<string, string[]> }[]>(lab, 'demo.users.list');
+    expect(users.find((u) => u.id === 'alice')?.attributes.email).toEqual(['alice@example.com']);
+    // The demo IdP's own page (same origin) still works.
+    const own = await fetch(`${lab.url}/demo-idp/login`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: lab.url }, body: new URLSearchParams({ user: 'alice' }).toString() });
+    expect(own.status).toBe(200);
+  });
+
+  it('keeps only the first 64 kB of a large rejected post as evidence', async () => {
+    const lab = await startLab();
+    const padded = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"><!--${'x'.repeat(3_000_000)}--></samlp:Response>`;
+    const res = await postAcs(lab, Buffer.from(padded).toString('base64'));
+    expect(res.status).toBe(403);
+    const [login] = await call<LoginSummary[]>(lab, 'logins.list');
+    const detail = await call<LoginDetail>(lab, 'logins.get', { id: login!.id });
+    expect(detail.samlResponse!.length).toBeLessThan(70 * 1024);
+    expect(detail.xml!.length).toBeLessThan(70 * 1024);
+    expect(detail.xml).toContain('more characters not kept');
+  });
+
   it('rejects a response from an IdP that is not configured', async () => {
     const lab = await startLab();
     const xml = Buffer.from(await idpInitiated(lab, 'alice'), 'base64').toString('utf8').replaceAll('urn:saml-jit-lab:demo-idp', 'https://rogue.example/idp');

@@ -156,9 +156,11 @@ export class LoginService {
       nameIdFormat: result.nameIdFormat,
       sessionIndex: result.sessionIndex,
       accountId,
-      samlResponse: request.samlResponse,
-      xml: result.xml,
-      decryptedXml: result.decryptedXml,
+      // A rejected post is anyone's input (the ACS takes cross-site posts): keep only its first bytes as evidence,
+      // so junk posts cannot fill memory and the data folder.
+      samlResponse: verdict === 'accepted' ? request.samlResponse : capEvidence(request.samlResponse),
+      xml: verdict === 'accepted' ? result.xml : capEvidence(result.xml),
+      decryptedXml: verdict === 'accepted' ? result.decryptedXml : capEvidence(result.decryptedXml),
       relayState: request.relayState,
       checks,
       attributes: result.attributes,
@@ -181,7 +183,7 @@ export class LoginService {
       nameIdFormat: null,
       sessionIndex: null,
       accountId: null,
-      samlResponse: request.samlResponse,
+      samlResponse: capEvidence(request.samlResponse),
       xml: null,
       relayState: request.relayState,
       checks: [check],
@@ -221,6 +223,14 @@ export class LoginService {
     if (data.replay.length > 0) data.replay = data.replay.filter((r) => new Date(r.expiresAt).getTime() > t - 3600_000);
     if (data.outstanding.length > 0) data.outstanding = data.outstanding.filter((o) => new Date(o.expiresAt).getTime() > t - 3600_000);
   }
+}
+
+/** How much of a rejected post is kept as evidence (a typical SAML response is 5–30 kB). */
+export const REJECTED_EVIDENCE_BYTES = 64 * 1024;
+
+export function capEvidence<T extends string | null>(value: T): T {
+  if (value === null || value.length <= REJECTED_EVIDENCE_BYTES) return value;
+  return `${value.slice(0, REJECTED_EVIDENCE_BYTES)}\n[… ${value.length - REJECTED_EVIDENCE_BYTES} more characters not kept: rejected posts keep their first ${REJECTED_EVIDENCE_BYTES / 1024} kB]` as T;
 }
 
 export function summarize(login: StoredLogin): LoginSummary {

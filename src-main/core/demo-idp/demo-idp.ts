@@ -113,6 +113,12 @@ export class DemoIdpService {
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     const path = url.pathname;
     if (!path.startsWith('/demo-idp')) return false;
+    // Signing in (and saving edited attributes) must come from the demo IdP's own pages or a script, never from
+    // another site: otherwise any page the person visits could provision accounts with values of its choosing.
+    if ((path === '/demo-idp/login' || path === '/demo-idp/initiate') && this.crossSite(req)) {
+      sendHtml(res, 403, page('Demo IdP', '<h1>Refused</h1><p class="sub">This sign-in came from another site. Start it from the demo IdP page or from SAML JIT Lab.</p>'));
+      return true;
+    }
     if (req.method === 'GET' && path === '/demo-idp/metadata') {
       sendText(res, 200, 'application/samlmetadata+xml; charset=utf-8', this.metadataXml());
     } else if (req.method === 'GET' && (path === '/demo-idp' || path === '/demo-idp/')) {
@@ -133,6 +139,12 @@ export class DemoIdpService {
       sendHtml(res, 404, page('Demo IdP', '<h1>Not found</h1>'));
     }
     return true;
+  }
+
+  private crossSite(req: IncomingMessage): boolean {
+    if (req.headers['sec-fetch-site'] === 'cross-site') return true;
+    const origin = req.headers.origin;
+    return origin !== undefined && origin !== 'null' && origin !== this.deps.baseUrl();
   }
 
   /** An AuthnRequest by HTTP-Redirect (query, maybe with a query signature) or HTTP-POST (form, maybe signed). */
