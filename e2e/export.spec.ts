@@ -58,8 +58,12 @@ test('exports the tested config, target settings and a redacted trace; a saved b
   expect(trace).toContain('sha256:');
   expect(trace).not.toContain('alice@example.com');
 
-  // The saved bundle imports back as a new IdP profile.
+  // A demo IdP bundle does not import into a lab that has its own demo IdP (same entity ID, another key)…
   await page.getByTestId('import-bundle').setInputFiles({ name: 'bundle.json', mimeType: 'application/json', buffer: Buffer.from(saved) });
+  await expect(page.getByTestId('import-error')).toContainText('built-in demo IdP');
+  // …a bundle of a real IdP imports back as a new IdP profile.
+  const partner = saved.replaceAll('urn:saml-jit-lab:demo-idp', 'https://idp.partner.example');
+  await page.getByTestId('import-bundle').setInputFiles({ name: 'partner.json', mimeType: 'application/json', buffer: Buffer.from(partner) });
   await expect(page.getByTestId('import-result')).toContainText('Imported as the IdP profile');
   const idps = (await (await page.request.post(`${lab.url}/api/idp.list`, { data: {} })).json()) as { value: { name: string }[] };
   expect(idps.value.map((i) => i.name).some((n) => n.includes('bundle of'))).toBe(true);

@@ -75,7 +75,7 @@ export function IdpsScreen({ selected }: { selected?: string }): ReactNode {
       <div className="screen-head">
         <div>
           <h1>Identity providers</h1>
-          <p className="muted">Logins are verified against the active IdP’s entity ID and signing certificates. Drop a metadata file anywhere here to import it.</p>
+          <p className="muted">A login from any IdP listed here is verified against that IdP’s entity ID and signing certificates; the active one is where “Sign in with IdP” goes. Drop a metadata file anywhere here to import it.</p>
         </div>
       </div>
       {errors.idps !== undefined && <ErrorMessage message={`Could not load IdPs. ${errors.idps}`} />}

@@ -35,6 +35,12 @@ export function RulesScreen(): ReactNode {
   const [loginId, setLoginId] = useState<string>('');
   const [dryRun, setDryRun] = useState<DryRun | null>(null);
   const [dryRunError, setDryRunError] = useState<string | null>(null);
+  /** Any edit makes the last dry run and the last save problems stale. */
+  const changeText = (next: string): void => {
+    setText(next);
+    setDryRunError(null);
+    setProblems(null);
+  };
 
   const activeId = idpId ?? idps.find((i) => i.active)?.id ?? null;
   const idp = idps.find((i) => i.id === activeId);
@@ -68,7 +74,7 @@ export function RulesScreen(): ReactNode {
     if (!parsed.rules) return;
     const next = structuredClone(parsed.rules);
     change(next);
-    setText(JSON.stringify(next, null, 2));
+    changeText(JSON.stringify(next, null, 2));
   };
 
   const save = async (): Promise<void> => {
@@ -136,7 +142,7 @@ export function RulesScreen(): ReactNode {
             value=""
             onChange={(e) => {
               const preset = presets.find((p) => p.id === e.target.value);
-              if (preset) setText(JSON.stringify(preset.rules, null, 2));
+              if (preset) changeText(JSON.stringify(preset.rules, null, 2));
             }}
             data-testid="rules-preset"
           >
@@ -182,14 +188,14 @@ export function RulesScreen(): ReactNode {
         <div className="card">
           <h2>All rules (JSON)</h2>
           <p className="muted small">Validated against the rules schema as you type; Ctrl+Space completes names.</p>
-          <Suspense fallback={<Loading what="editor" />}>{schema !== null && <JsonEditor value={text} onChange={setText} schema={schema} />}</Suspense>
+          <Suspense fallback={<Loading what="editor" />}>{schema !== null && <JsonEditor value={text} onChange={changeText} schema={schema} />}</Suspense>
         </div>
       </div>
       <div className="form-actions">
         <button type="button" className="btn btn-primary" onClick={() => void save()} disabled={!dirty} data-testid="rules-save">
           Save rules
         </button>
-        <button type="button" className="btn" onClick={() => setText(JSON.stringify(saved, null, 2))} disabled={!dirty} data-testid="rules-revert">
+        <button type="button" className="btn" onClick={() => changeText(JSON.stringify(saved, null, 2))} disabled={!dirty} data-testid="rules-revert">
           Revert to saved
         </button>
         {dirty && <span className="small muted">Unsaved changes: the dry run below uses them.</span>}

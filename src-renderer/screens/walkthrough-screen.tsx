@@ -208,7 +208,7 @@ function IdpStep({ idp, idps }: { idp: IdpProfile | undefined; idps: IdpProfile[
   };
   return (
     <div>
-      <p>Logins are verified against the active IdP’s entity ID and signing certificates.</p>
+      <p>A login is verified against its IdP’s entity ID and signing certificates; the active IdP is where “Sign in with IdP” goes.</p>
       <ul className="choice-list" aria-label="Identity providers">
         {idps.map((i) => (
           <li key={i.id} className={i.active ? 'choice choice-active' : 'choice'} data-testid="walkthrough-idp" data-active={i.active}>

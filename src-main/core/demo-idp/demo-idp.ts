@@ -181,7 +181,7 @@ export class DemoIdpService {
       request.nameIdFormat ? `NameID format ${h(request.nameIdFormat)}` : null,
       request.authnContextClassRefs.length ? `AuthnContext ${request.authnContextClassRefs.map(h).join(', ')}` : null,
     ].filter(Boolean);
-    sendHtml(res, 200, this.loginPage(request.id, relayState, `The SP asked for a login (${details.join(' · ')}). Edit any attribute, then sign in.`));
+    sendHtml(res, 200, this.loginPage(request.id, relayState, `The SP asked for a login (${details.join(' · ')}). Edit any attribute, then sign in.`, true));
   }
 
   private async handleLogin(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -219,7 +219,8 @@ export class DemoIdpService {
     sendAutoPost(res, this.deps.sp().acsUrl, fields, 'Signing you in…');
   }
 
-  private loginPage(requestId: string | null, relayState: string | null, intro: string): string {
+  /** `intro` is plain text, or HTML already escaped when `introIsHtml`. */
+  private loginPage(requestId: string | null, relayState: string | null, intro: string, introIsHtml = false): string {
     const sp = this.deps.sp();
     const cards = this.listUsers()
       .map((u) => {
@@ -242,7 +243,7 @@ export class DemoIdpService {
       .join('');
     return page(
       'Demo IdP — sign in',
-      `<h1>Demo IdP</h1><p class="sub">${h(intro)} Responses go to <code>${h(sp.acsUrl)}</code> for <code>${h(sp.entityId)}</code>. Multi-valued attributes: comma-separated.</p><div class="users">${cards}</div>`,
+      `<h1>Demo IdP</h1><p class="sub">${introIsHtml ? intro : h(intro)} Responses go to <code>${h(sp.acsUrl)}</code> for <code>${h(sp.entityId)}</code>. Multi-valued attributes: comma-separated.</p><div class="users">${cards}</div>`,
     );
   }
 }

@@ -75,14 +75,22 @@ describe('import.bundle', () => {
     const file = await a.call<ExportFile>('export.bundle', {});
 
     const b = await lab();
+    // Lab b has a demo IdP of its own (same entity ID, another key): a demo bundle does not import there.
+    const demo = await b.lab.handle('import.bundle', { json: file.content });
+    expect(!demo.ok && demo.error).toMatchObject({ code: 'invalid-bundle', message: expect.stringContaining('built-in demo IdP') });
+    // The same bundle for a real IdP (its entity ID renamed) imports as a new profile, then updates that one.
+    const partner = file.content.replaceAll('urn:saml-jit-lab:demo-idp', 'https://idp.partner.example');
     const before = await b.call<IdpProfile[]>('idp.list');
-    const profile = await b.call<IdpProfile>('import.bundle', { json: file.content });
-    expect(profile).toMatchObject({ kind: 'metadata', entityId: 'urn:saml-jit-lab:demo-idp', active: false });
+    const profile = await b.call<IdpProfile>('import.bundle', { json: partner });
+    expect(profile).toMatchObject({ kind: 'metadata', entityId: 'https://idp.partner.example', active: false });
     expect(profile.name).toMatch(/bundle of 2030-06-01/);
     expect(profile.certificates[0]?.fingerprintSha256).toBe((await a.call<IdpProfile[]>('idp.list'))[0]!.certificates[0]!.fingerprintSha256);
     expect(await b.call<IdpProfile[]>('idp.list')).toHaveLength(before.length + 1);
     const restored = await b.call<{ rules: { preset: string; allowSignUp: boolean } }>('rules.get', { idpId: profile.id });
     expect(restored.rules).toMatchObject({ preset: 'custom', allowSignUp: false });
+    const again = await b.call<IdpProfile>('import.bundle', { json: partner });
+    expect(again.id).toBe(profile.id);
+    expect(await b.call<IdpProfile[]>('idp.list')).toHaveLength(before.length + 1);
   });
 
   it('refuses a bundle from a newer version or a corrupt file with invalid-bundle, and changes nothing', async () => {

@@ -79,6 +79,24 @@ export function createExportHandlers(deps: ExportDeps): ExportHandlers {
     'import.bundle': async (input) => {
       const { bundle } = readBundle(input.json);
       const now = deps.clock();
+      // One profile per entity ID: responses are matched to their IdP by Issuer.
+      const existing = store.data.idps.find((i) => {
+        try {
+          return deps.metadataOf(i).entityId === bundle.idp.entityId;
+        } catch {
+          return false;
+        }
+      });
+      if (existing?.kind === 'demo') {
+        throw new LabError('invalid-bundle', `This bundle was made with another lab's built-in demo IdP (${bundle.idp.entityId}), whose key is not this lab's; nothing was imported. Bundles of real IdPs import here.`);
+      }
+      if (existing) {
+        existing.metadataXml = bundle.idp.metadataXml;
+        existing.rules = bundle.rules;
+        existing.importedAt = now.toISOString();
+        await store.flush();
+        return deps.profileOf(existing);
+      }
       const idp: StoredIdp = {
         id: randomUUID(),
         name: `${bundle.idp.name} (bundle of ${bundle.exportedAt.slice(0, 10)})`,

@@ -120,7 +120,7 @@ export function emptyStore(): StoreData {
       allowUnsolicited: true,
     },
     activeIdpId: DEMO_IDP_ID,
-    idps: [{ id: DEMO_IDP_ID, name: 'Demo IdP (built in)', kind: 'demo', metadataXml: null, importedAt: new Date(0).toISOString() }],
+    idps: [{ id: DEMO_IDP_ID, name: 'Demo IdP (built in)', kind: 'demo', metadataXml: null, importedAt: new Date().toISOString() }],
     demoUsers: {},
     accounts: [],
     logins: [],
