@@ -90,6 +90,17 @@ describe('saml-jit-lab verify', () => {
     expect(noKey.out).toContain('FAIL assertion.decrypt');
   });
 
+  it('suggests --now when a captured response fails only because of time, and explains every option in --help', async () => {
+    const args = ['--idp-metadata', files['idp.xml']!, '--sp-entity-id', SP_ENTITY_ID, '--acs-url', ACS_URL, '--response', files['response.xml']!];
+    const late = await run(args);
+    expect(late.code).toBe(1);
+    expect(late.out).toContain(`hint: to check a captured response as of when it was issued, add --now ${NOW.toISOString()}`);
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('--in-response-to ID   the ID of the AuthnRequest you sent');
+    expect(help.out).toContain('Exit status: 0 accepted, 1 rejected, 2 usage error or unreadable input.');
+  });
+
   it('exits 2 on usage errors and unreadable input', async () => {
     expect((await run(['--response', files['response.xml']!])).code).toBe(2);
     const missing = await run([...base(), '--response', join(dir, 'nope.xml')]);

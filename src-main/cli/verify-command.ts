@@ -32,6 +32,7 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   });
   if (flags.help) {
     io.out(`Usage: ${VERIFY_USAGE}`);
+    io.out(VERIFY_HELP);
     return 0;
   }
   const str = (name: string): string | undefined => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
@@ -96,8 +97,32 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
     Object.assign(irt, { status: 'warn', expected: 'the ID of the AuthnRequest you sent (--in-response-to)', hint: 'Not checked: pass --in-response-to with the AuthnRequest ID to check it.' });
   }
   print(result, flags.json === true, io);
+  // A captured response checked later fails the time checks: say how to check it at its own time.
+  const timeChecks = ['conditions.time-window', 'subject-confirmation.expiry', 'assertion.issue-instant'];
+  if (flags.json !== true && str('now') === undefined && result.checks.some((c) => c.status === 'fail' && timeChecks.includes(c.id))) {
+    const issued = /IssueInstant="([^"]+)"/.exec(result.xml ?? '')?.[1];
+    io.out(`hint: to check a captured response as of when it was issued, add --now ${issued ?? '<its IssueInstant>'}`);
+  }
   return result.verdict === 'accepted' ? 0 : 1;
 }
+
+const VERIFY_HELP = `
+Verifies one SAML Response with the same checks as the app's ACS and prints each failing or warning check with what
+was expected, what was received and how to fix it.
+
+  --idp-metadata FILE   the IdP's metadata (its signing certificates and entity ID), or
+  --idp-cert PEM        just the IdP's signing certificate (the response's Issuer is taken as the IdP)
+  --config BUNDLE       a tested-config bundle exported by the app (IdP, SP and policy come from it)
+  --sp-entity-id ID     your SP's entity ID (the expected Audience)
+  --acs-url URL         your ACS URL (the expected Destination and Recipient)
+  --response FILE|-     the response: base64 as posted in SAMLResponse, or raw XML; - reads standard input
+  --in-response-to ID   the ID of the AuthnRequest you sent (else InResponseTo is not checked, and a warning says so)
+  --sp-key PEM          your SP private key, to decrypt an EncryptedAssertion
+  --now ISO-8601        check the time conditions as of this instant (for captured responses)
+  --skew SECONDS        allowed clock difference (default 180)
+  --json                print {verdict, checks, nameId, attributes} as JSON
+
+Exit status: 0 accepted, 1 rejected, 2 usage error or unreadable input.`;
 
 function print(result: VerifyResult, json: boolean, io: Io): void {
   if (json) {

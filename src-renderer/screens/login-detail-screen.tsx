@@ -165,7 +165,7 @@ function SummaryTab({ detail, idpName }: { detail: LoginDetail; idpName: string 
       <div className={`verdict-panel ${detail.verdict}`}>
         <strong>{detail.verdict === 'accepted' ? 'Login accepted' : 'Login rejected — nothing was provisioned'}</strong>
         <span>
-          {failing.length} failed · {warnings.length} warnings · {passed} passed
+          {failing.length} failed · {warnings.length} warning{warnings.length === 1 ? '' : 's'} · {passed} passed
         </span>
       </div>
       {failing.length > 0 && (
