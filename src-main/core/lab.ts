@@ -81,6 +81,8 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     }
   };
 
+  // Computed once: spSettings() runs on every login.
+  const spFingerprint = fingerprintSha256(spKeys.certificatePem);
   const spSettings = (): SpSettings => ({
     entityId: store.data.sp.entityId ?? DEFAULT_SP_ENTITY_ID,
     acsUrl: `${baseUrl}/saml/acs`,
@@ -92,7 +94,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     signaturePolicy: store.data.sp.signaturePolicy ?? 'either',
     sha1Policy: store.data.sp.sha1Policy ?? 'warn',
     certificatePem: spKeys.certificatePem,
-    certificateFingerprintSha256: fingerprintSha256(spKeys.certificatePem),
+    certificateFingerprintSha256: spFingerprint,
   });
 
   const demo = new DemoIdpService(

@@ -220,8 +220,10 @@ export class LoginService {
   private pruneExpired(now: Date): void {
     const data = this.deps.store.data;
     const t = now.getTime();
-    if (data.replay.length > 0) data.replay = data.replay.filter((r) => new Date(r.expiresAt).getTime() > t - 3600_000);
-    if (data.outstanding.length > 0) data.outstanding = data.outstanding.filter((o) => new Date(o.expiresAt).getTime() > t - 3600_000);
+    const live = (e: { expiresAt: string }): boolean => Date.parse(e.expiresAt) > t - 3600_000;
+    // Reassign only when something expired, so an ordinary login does not hand the store a new collection.
+    if (!data.replay.every(live)) data.replay = data.replay.filter(live);
+    if (!data.outstanding.every(live)) data.outstanding = data.outstanding.filter(live);
   }
 }
 
