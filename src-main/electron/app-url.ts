@@ -1,16 +1,19 @@
 // Which URLs are "our app" and the renderer's Content-Security-Policy. Pure: unit-tested under plain Node.
 
+function parsePair(candidate: string, entry: string): [URL, URL] | null {
+  try {
+    return [new URL(candidate), new URL(entry)];
+  } catch {
+    return null;
+  }
+}
+
 /** True when `candidate` is the app page itself: the same file (any query or hash) for a file: entry, the same
  * origin for the dev server entry. */
 export function isAppUrl(candidate: string, entry: string): boolean {
-  let url: URL;
-  let app: URL;
-  try {
-    url = new URL(candidate);
-    app = new URL(entry);
-  } catch {
-    return false;
-  }
+  const pair = parsePair(candidate, entry);
+  if (!pair) return false;
+  const [url, app] = pair;
   if (app.protocol === 'file:') {
     return url.protocol === 'file:' && url.host === app.host && url.pathname === app.pathname;
   }
@@ -19,14 +22,9 @@ export function isAppUrl(candidate: string, entry: string): boolean {
 
 /** True for resources the app page loads: files under the renderer folder, or the dev server's origin. */
 export function isAppResource(candidate: string, entry: string): boolean {
-  let url: URL;
-  let app: URL;
-  try {
-    url = new URL(candidate);
-    app = new URL(entry);
-  } catch {
-    return false;
-  }
+  const pair = parsePair(candidate, entry);
+  if (!pair) return false;
+  const [url, app] = pair;
   if (app.protocol === 'file:') {
     const folder = app.pathname.slice(0, app.pathname.lastIndexOf('/') + 1);
     return url.protocol === 'file:' && url.host === app.host && url.pathname.startsWith(folder);

@@ -1,6 +1,6 @@
 // Read-only Monaco preview of an exported file (JSON, XML, ini, Ruby, PHP, JavaScript), with copy and save
 // buttons. Loaded lazily with the Export screen's previews; only the tokenizers it needs are registered.
-import { labTheme } from '../xml/monaco-setup.ts';
+import { READ_ONLY_VIEWER, labTheme } from '../xml/monaco-setup.ts';
 import 'monaco-editor/languages/definitions/ini/register';
 import 'monaco-editor/languages/definitions/ruby/register';
 import 'monaco-editor/languages/definitions/php/register';
@@ -40,14 +40,7 @@ export function CodePreview({ file, testId }: { file: ExportFile; testId: string
           theme={labTheme(dark)}
           loading={<p className="muted">Loading editor…</p>}
           options={{
-            readOnly: true,
-            domReadOnly: true,
-            minimap: { enabled: false },
-            wordWrap: 'on',
-            scrollBeyondLastLine: false,
-            folding: true,
-            fontSize: 13,
-            automaticLayout: true,
+            ...READ_ONLY_VIEWER,
             ariaLabel: `Preview of ${file.fileName}`,
           }}
         />

@@ -52,4 +52,16 @@ export function labTheme(dark: boolean): string {
   return dark ? 'lab-dark' : 'lab-light';
 }
 
+/** The options every read-only viewer (response XML, export previews) shares. */
+export const READ_ONLY_VIEWER = {
+  readOnly: true,
+  domReadOnly: true,
+  minimap: { enabled: false },
+  wordWrap: 'on',
+  scrollBeyondLastLine: false,
+  folding: true,
+  fontSize: 13,
+  automaticLayout: true,
+} as const;
+
 export { monaco };

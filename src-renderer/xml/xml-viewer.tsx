@@ -6,7 +6,7 @@ import Editor, { type OnMount } from '@monaco-editor/react';
 import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Check } from '../../src-main/contract/index.ts';
 import { CopyButton } from '../components/common.tsx';
-import { labTheme, monaco } from './monaco-setup.ts';
+import { READ_ONLY_VIEWER, labTheme, monaco } from './monaco-setup.ts';
 import { prettyXmlWithSignatures, type SignedRange } from './pretty-xml.ts';
 
 type CodeEditor = Parameters<OnMount>[0];
@@ -139,17 +139,10 @@ export function XmlViewer({ xml, decryptedXml, checks }: { xml: string; decrypte
             decorate(editor);
           }}
           options={{
-            readOnly: true,
-            domReadOnly: true,
-            minimap: { enabled: false },
-            wordWrap: 'on',
-            scrollBeyondLastLine: false,
-            folding: true,
+            ...READ_ONLY_VIEWER,
             showFoldingControls: 'always',
             lineDecorationsWidth: 14,
             renderWhitespace: 'none',
-            fontSize: 13,
-            automaticLayout: true,
             ariaLabel: view === 'decrypted' ? 'Decrypted SAML response XML' : 'SAML response XML as received',
           }}
         />
