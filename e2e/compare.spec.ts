@@ -17,11 +17,11 @@ async function loginAs(request: APIRequestContext, baseUrl: string, user: string
 
 test('two logins of alice, before and after her surname changed at the IdP, side by side', async ({ app, logins, compare, page, request, lab }) => {
   await loginAs(request, lab.url, 'alice');
-  const users = await api<{ id: string; attributes: Record<string, string[]> }[]>(request, lab.url, 'demo.users.list', {});
+  const users = await api<{ id: string; attributes: Record<string, string[]> }[]>(request, lab.url, 'demoUsers.list', {});
   const alice = users.find((u) => u.id === 'alice');
   expect(alice).toBeDefined();
   const before = alice?.attributes.sn?.[0] ?? '';
-  await api(request, lab.url, 'demo.users.update', { id: 'alice', attributes: { ...alice?.attributes, sn: [`${before}-Lee`] } });
+  await api(request, lab.url, 'demoUsers.update', { id: 'alice', attributes: { ...alice?.attributes, sn: [`${before}-Lee`] } });
   await loginAs(request, lab.url, 'alice');
 
   // Mark both in the list — one with the mouse, one with the keyboard — and compare.

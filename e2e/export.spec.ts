@@ -65,7 +65,7 @@ test('exports the tested config, target settings and a redacted trace; a saved b
   const partner = saved.replaceAll('urn:saml-jit-lab:demo-idp', 'https://idp.partner.example');
   await page.getByTestId('import-bundle').setInputFiles({ name: 'partner.json', mimeType: 'application/json', buffer: Buffer.from(partner) });
   await expect(page.getByTestId('import-result')).toContainText('Imported as the IdP profile');
-  const idps = (await (await page.request.post(`${lab.url}/api/idp.list`, { data: {} })).json()) as { value: { name: string }[] };
+  const idps = (await (await page.request.post(`${lab.url}/api/idps.list`, { data: {} })).json()) as { value: { name: string }[] };
   expect(idps.value.map((i) => i.name).some((n) => n.includes('bundle of'))).toBe(true);
   // A damaged bundle says what is wrong.
   await page.getByTestId('import-bundle').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"kind": "saml-jit-lab/tested-config", "bundleVersion": 7}') });

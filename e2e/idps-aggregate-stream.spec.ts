@@ -36,13 +36,13 @@ test('a large aggregate is streamed with progress; the picked IdP is imported al
 
   await expect(idps.aggregate).toHaveAttribute('data-idp-count', '4000');
   expect(calls).toContain('/api/upload/metadata');
-  expect(calls).not.toContain('/api/idp.inspect');
+  expect(calls).not.toContain('/api/idps.inspect');
 
   await idps.aggregateSearch.fill('idp3210.');
   await expect(idps.aggregateOptions).toHaveCount(1);
   await idps.aggregateSearch.press('Enter');
   await idps.expectImported('https://idp3210.campus6.example.edu/idp/shibboleth');
-  expect(calls).toContain('/api/idp.importUpload');
+  expect(calls).toContain('/api/idps.importUpload');
   await expect(page.getByTestId('idp-name')).toHaveText('Campus 3210 Login');
   await expect(page.getByTestId('idp-warnings')).toContainText("only this IdP's EntityDescriptor was kept");
 });

@@ -197,7 +197,7 @@ test.describe('IdP import', () => {
     await idps.startImport('file');
     await idps.chooseFile('keep.xml', good);
     await idps.expectImported('https://idp.keep.example/');
-    const before = await request.post(new URL('/api/idp.list', baseURL).toString(), { data: {} }).then((r) => r.json());
+    const before = await request.post(new URL('/api/idps.list', baseURL).toString(), { data: {} }).then((r) => r.json());
 
     const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n', 'latin1'), Buffer.alloc(64, 7)]);
     const cases: { file: string; content: string | Buffer; says: RegExp }[] = [
@@ -227,7 +227,7 @@ test.describe('IdP import', () => {
     await expect(page.locator('[data-source="paste"]')).toBeVisible();
 
     await expect(idps.rows).toHaveCount(2);
-    const after = await request.post(new URL('/api/idp.list', baseURL).toString(), { data: {} }).then((r) => r.json());
+    const after = await request.post(new URL('/api/idps.list', baseURL).toString(), { data: {} }).then((r) => r.json());
     expect(after).toEqual(before);
   });
 });

@@ -24,7 +24,7 @@ beforeAll(async () => {
   try {
     expect(await t.login('alice')).toBe(200);
     expect(await t.login('bob')).toBe(200);
-    const file = await t.call<ExportFile>('export.bundle', {});
+    const file = await t.call<ExportFile>('bundles.export', {});
     bundle = JSON.parse(file.content) as TestedConfigBundle;
   } finally {
     await t.close();

@@ -227,7 +227,7 @@ export const MetadataOverview = z.object({
 });
 export type MetadataOverview = z.infer<typeof MetadataOverview>;
 
-/** A caller-chosen id: `import.progress` events carry it, so a screen follows only its own import. */
+/** A caller-chosen id: `idps.importProgress` events carry it, so a screen follows only its own import. */
 const ProgressId = z.string().min(1).max(100);
 /** A metadata file the host can read (the desktop shell's file dialog, the CLI). Large files are streamed. */
 const MetadataPath = z.string().min(1).max(4096);
@@ -268,8 +268,8 @@ export const contract = {
   'settings.get': { input: Empty, output: LabSettings },
   'settings.update': { input: LabSettings.partial().strict(), output: LabSettings },
 
-  'idp.list': { input: Empty, output: z.array(IdpProfile) },
-  'idp.import': {
+  'idps.list': { input: Empty, output: z.array(IdpProfile) },
+  'idps.import': {
     input: z
       .object({
         xml: z.string().min(1).max(200_000_000),
@@ -281,9 +281,9 @@ export const contract = {
       .strict(),
     output: IdpProfile,
   },
-  'idp.activate': { input: ById, output: IdpProfile },
+  'idps.activate': { input: ById, output: IdpProfile },
   /** What a metadata document holds before importing it: one IdP, or an aggregate's list of IdPs to pick from. */
-  'idp.inspect': {
+  'idps.inspect': {
     input: z.object({ xml: z.string().min(1).max(200_000_000) }).strict(),
     output: z.object({
       kind: z.enum(['entity', 'aggregate']),
@@ -293,39 +293,39 @@ export const contract = {
     }),
   },
   /** idp.inspect for a file the host can read, streamed (no DOM of the whole file); progress as import.progress. */
-  'idp.inspectFile': { input: z.object({ path: MetadataPath, progressId: ProgressId.optional() }).strict(), output: MetadataOverview },
+  'idps.inspectFile': { input: z.object({ path: MetadataPath, progressId: ProgressId.optional() }).strict(), output: MetadataOverview },
   /** Imports one IdP from a metadata file. A large aggregate is streamed: only the picked EntityDescriptor is parsed
    * and kept (its aggregate signature cannot be checked then; the profile says so). */
-  'idp.importFile': {
+  'idps.importFile': {
     input: z.object({ path: MetadataPath, entityId: z.string().max(1024).optional(), name: z.string().max(200).optional(), progressId: ProgressId.optional() }).strict(),
     output: IdpProfile,
   },
   /** Imports one IdP from a file uploaded to `POST /api/upload/metadata` (browser mode), then forgets the upload. */
-  'idp.importUpload': {
+  'idps.importUpload': {
     input: z.object({ token: z.string().uuid(), entityId: z.string().max(1024).optional(), name: z.string().max(200).optional(), progressId: ProgressId.optional() }).strict(),
     output: IdpProfile,
   },
   /** Rename a profile or change how SP-initiated logins are sent. */
-  'idp.update': {
+  'idps.update': {
     input: z.object({ id: z.string().min(1), name: z.string().trim().min(1).max(200).optional(), loginOptions: LoginOptions.partial().optional() }).strict(),
     output: IdpProfile,
   },
   /** Fetches metadata from a URL (timeout, size cap, redirect limit; http works with a warning) and imports it. */
-  'idp.importUrl': {
+  'idps.importUrl': {
     input: z
       .object({ url: z.string().min(1).max(2048), name: z.string().max(200).optional(), entityId: z.string().max(1024).optional(), trustCertPem: z.string().max(20_000).optional() })
       .strict(),
     output: IdpProfile,
   },
   /** Re-fetches a URL-sourced profile and says what changed: certificates added/removed, endpoints moved. */
-  'idp.refresh': {
+  'idps.refresh': {
     input: ById,
     output: z.object({ profile: IdpProfile, changes: z.array(z.string()) }),
   },
-  'idp.remove': { input: ById, output: z.object({ removed: z.boolean() }) },
+  'idps.remove': { input: ById, output: z.object({ removed: z.boolean() }) },
 
-  'demo.users.list': { input: Empty, output: z.array(DemoUser) },
-  'demo.users.update': {
+  'demoUsers.list': { input: Empty, output: z.array(DemoUser) },
+  'demoUsers.update': {
     input: z
       .object({ id: z.string().min(1), attributes: z.record(z.string(), z.array(z.string().max(4096))) })
       .strict(),
@@ -334,7 +334,7 @@ export const contract = {
 
   /** Starts an SP-initiated login with the active (or given) IdP. `opened` is true when the host opened a
    * login window itself (Electron); otherwise the caller navigates to `url`. */
-  'login.start': {
+  'logins.start': {
     input: z.object({ idpId: z.string().optional() }).strict(),
     output: z.object({ url: z.string(), opened: z.boolean() }),
   },
@@ -371,7 +371,7 @@ export const contract = {
   },
   /** What would happen if this login (a stored one, or given attributes) arrived now, under these (or the saved)
    * rules: verdict, checks, matched account and diff. Writes nothing. */
-  'jit.dryRun': {
+  'rules.dryRun': {
     input: z
       .object({
         loginId: z.string().optional(),
@@ -392,20 +392,20 @@ export const contract = {
 
   /** The tested-config bundle (versioned JSON, schema in schemas/bundle.schema.json): IdP metadata, SP settings
    * (public parts; private keys only with includePrivateKeys, then marked), policy, JIT rules and evidence. */
-  'export.bundle': {
+  'bundles.export': {
     input: z.object({ idpId: z.string().optional(), includePrivateKeys: z.boolean().default(false) }).strict(),
     output: ExportFile,
   },
   /** Restores a bundle into a new IdP profile; a newer or corrupt bundle changes nothing. */
-  'import.bundle': { input: z.object({ json: z.string().min(1).max(50_000_000) }).strict(), output: IdpProfile },
-  'export.spMetadata': { input: z.object({ signed: z.boolean().default(false) }).strict(), output: ExportFile },
+  'bundles.import': { input: z.object({ json: z.string().min(1).max(50_000_000) }).strict(), output: IdpProfile },
+  'spMetadata.export': { input: z.object({ signed: z.boolean().default(false) }).strict(), output: ExportFile },
   /** Settings for the stack that will run the SSO, with what it cannot express. */
-  'export.target': {
+  'configs.export': {
     input: z.object({ target: ExportTarget, idpId: z.string().optional() }).strict(),
     output: z.object({ target: ExportTarget, files: z.array(ExportFile), unsupported: z.array(z.string()) }),
   },
   /** Selected logins as an importable JSON trace, with redaction. Never private keys. */
-  'export.trace': {
+  'traces.export': {
     input: z
       .object({
         loginIds: z.array(z.string()).min(1).max(10_000),
@@ -416,7 +416,7 @@ export const contract = {
       .strict(),
     output: ExportFile,
   },
-  'import.trace': { input: z.object({ json: z.string().min(1).max(50_000_000) }).strict(), output: z.object({ imported: z.number().int() }) },
+  'traces.import': { input: z.object({ json: z.string().min(1).max(50_000_000) }).strict(), output: z.object({ imported: z.number().int() }) },
 } as const;
 
 export type Contract = typeof contract;
@@ -425,9 +425,9 @@ export type Input<M extends Method> = z.input<Contract[M]['input']>;
 export type Output<M extends Method> = z.output<Contract[M]['output']>;
 
 export const events = {
-  'login.completed': LoginSummary,
+  'logins.completed': LoginSummary,
   /** A metadata file being read: `reading` (listing its IdPs, or an upload arriving), `extracting` (the picked IdP). */
-  'import.progress': z.object({ id: z.string(), phase: z.enum(['reading', 'extracting']), bytes: z.number().int(), total: z.number().int().nullable() }),
+  'idps.importProgress': z.object({ id: z.string(), phase: z.enum(['reading', 'extracting']), bytes: z.number().int(), total: z.number().int().nullable() }),
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;

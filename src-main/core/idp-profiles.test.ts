@@ -83,7 +83,7 @@ describe('import from a URL', () => {
     routes.set('/md', { body: metadataWith(keys) });
     routes.set('/moved', { status: 302, location: '/md' });
     const lab = await startLab();
-    const profile = await call<IdpProfile>(lab, 'idp.importUrl', { url: `${base}/moved`, name: 'Test IdP' });
+    const profile = await call<IdpProfile>(lab, 'idps.importUrl', { url: `${base}/moved`, name: 'Test IdP' });
     expect(profile).toMatchObject({ name: 'Test IdP', entityId: 'https://idp.test.example/metadata', sourceUrl: `${base}/md` });
     expect(profile.warnings.join(' ')).toContain('plain http');
   });
@@ -97,17 +97,17 @@ describe('import from a URL', () => {
   ])('refuses %s with a clear message and imports nothing', async (_name, route, message) => {
     routes.set('/loop', route);
     const lab = await startLab();
-    const r = await lab.handle('idp.importUrl', { url: `${base}/loop` });
+    const r = await lab.handle('idps.importUrl', { url: `${base}/loop` });
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error.message).toMatch(message);
-    expect(await call<IdpProfile[]>(lab, 'idp.list', {})).toHaveLength(1);
+    expect(await call<IdpProfile[]>(lab, 'idps.list', {})).toHaveLength(1);
   });
 
   it('refuses an unreachable host and a non-http URL', async () => {
     const lab = await startLab();
-    const refused = await lab.handle('idp.importUrl', { url: 'http://127.0.0.1:1/metadata' });
+    const refused = await lab.handle('idps.importUrl', { url: 'http://127.0.0.1:1/metadata' });
     expect(!refused.ok && refused.error).toMatchObject({ code: 'fetch-failed' });
-    const file = await lab.handle('idp.importUrl', { url: 'file:///etc/passwd' });
+    const file = await lab.handle('idps.importUrl', { url: 'file:///etc/passwd' });
     expect(!file.ok && file.error.message).toContain('Only http and https');
   });
 });
@@ -117,11 +117,11 @@ describe('inspect and pick from an aggregate', () => {
     const entity = (id: string, k: KeyPair): string => idpMetadataXml(k, id).replace(/^<md:EntityDescriptor xmlns:md="[^"]+" xmlns:ds="[^"]+"/, '<md:EntityDescriptor');
     const aggregate = `<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" Name="urn:test:federation">${entity('https://a.example/idp', keys)}${entity('https://b.example/idp', rotated)}</md:EntitiesDescriptor>`;
     const lab = await startLab();
-    const overview = await call<{ kind: string; idps: { entityId: string }[] }>(lab, 'idp.inspect', { xml: aggregate });
+    const overview = await call<{ kind: string; idps: { entityId: string }[] }>(lab, 'idps.inspect', { xml: aggregate });
     expect(overview).toMatchObject({ kind: 'aggregate', idps: [{ entityId: 'https://a.example/idp' }, { entityId: 'https://b.example/idp' }] });
-    const unpicked = await lab.handle('idp.import', { xml: aggregate });
+    const unpicked = await lab.handle('idps.import', { xml: aggregate });
     expect(unpicked.ok).toBe(false);
-    const profile = await call<IdpProfile>(lab, 'idp.import', { xml: aggregate, entityId: 'https://b.example/idp' });
+    const profile = await call<IdpProfile>(lab, 'idps.import', { xml: aggregate, entityId: 'https://b.example/idp' });
     expect(profile.entityId).toBe('https://b.example/idp');
     expect(profile.certificates[0]!.subject).toContain('IdP next');
   });
@@ -131,12 +131,12 @@ describe('metadata signature', () => {
   it('is verified with a trust certificate, shown unverified without one, and refused when it does not verify', async () => {
     const signed = signMetadata(metadataWith(keys).replace('<md:EntityDescriptor ', '<md:EntityDescriptor ID="_md1" '), rotated);
     const lab = await startLab();
-    const unverified = await call<IdpProfile>(lab, 'idp.import', { xml: signed });
+    const unverified = await call<IdpProfile>(lab, 'idps.import', { xml: signed });
     expect(unverified.metadataSignature.status).toBe('unverified');
-    const verified = await call<IdpProfile>(lab, 'idp.import', { xml: signed, trustCertPem: rotated.certificatePem });
+    const verified = await call<IdpProfile>(lab, 'idps.import', { xml: signed, trustCertPem: rotated.certificatePem });
     expect(verified.metadataSignature.status).toBe('verified');
-    expect((await call<IdpProfile[]>(lab, 'idp.list', {})).find((p) => p.id === verified.id)?.metadataSignature.status).toBe('verified');
-    const wrong = await lab.handle('idp.import', { xml: signed, trustCertPem: keys.certificatePem });
+    expect((await call<IdpProfile[]>(lab, 'idps.list', {})).find((p) => p.id === verified.id)?.metadataSignature.status).toBe('verified');
+    const wrong = await lab.handle('idps.import', { xml: signed, trustCertPem: keys.certificatePem });
     expect(wrong.ok).toBe(false);
     expect(!wrong.ok && wrong.error.code).toBe('invalid-metadata');
   });
@@ -159,13 +159,13 @@ describe('refresh', () => {
   it('reports a key rollover: certificate added, then the old one removed', async () => {
     routes.set('/rollover', { body: metadataWith(keys) });
     const lab = await startLab();
-    const profile = await call<IdpProfile>(lab, 'idp.importUrl', { url: `${base}/rollover` });
+    const profile = await call<IdpProfile>(lab, 'idps.importUrl', { url: `${base}/rollover` });
     routes.set('/rollover', { body: idpMetadataXml(keys, undefined, [rotated]) });
-    const added = await call<{ changes: string[]; profile: IdpProfile }>(lab, 'idp.refresh', { id: profile.id });
+    const added = await call<{ changes: string[]; profile: IdpProfile }>(lab, 'idps.refresh', { id: profile.id });
     expect(added.changes).toEqual([expect.stringMatching(/^Certificate added \(signing\): SHA-256 [0-9A-F:]+, CN=IdP next/)]);
     expect(added.profile.certificates).toHaveLength(2);
     routes.set('/rollover', { body: metadataWith(rotated, { redirect: 'https://idp.test.example/sso2' }) });
-    const removed = await call<{ changes: string[] }>(lab, 'idp.refresh', { id: profile.id });
+    const removed = await call<{ changes: string[] }>(lab, 'idps.refresh', { id: profile.id });
     expect(removed.changes).toEqual([
       expect.stringMatching(/^Certificate removed \(signing\).*CN=IdP\b.*now rejected/),
       'SSO endpoint moved (HTTP-Redirect): https://idp.test.example/sso → https://idp.test.example/sso2.',
@@ -174,8 +174,8 @@ describe('refresh', () => {
 
   it('says why a pasted profile cannot be refreshed', async () => {
     const lab = await startLab();
-    const profile = await call<IdpProfile>(lab, 'idp.import', { xml: metadataWith(keys) });
-    const r = await lab.handle('idp.refresh', { id: profile.id });
+    const profile = await call<IdpProfile>(lab, 'idps.import', { xml: metadataWith(keys) });
+    const r = await lab.handle('idps.refresh', { id: profile.id });
     expect(!r.ok && r.error.message).toContain('not imported from a URL');
   });
 });
@@ -183,12 +183,12 @@ describe('refresh', () => {
 describe('SP-initiated login options', () => {
   async function setup(md: string, options: Record<string, unknown>): Promise<{ lab: Lab; res: Response; sp: { certificatePem: string } }> {
     const lab = await startLab();
-    const profile = await call<IdpProfile>(lab, 'idp.import', { xml: md, name: 'Renamed later' });
-    await call(lab, 'idp.update', { id: profile.id, name: 'Corp IdP', loginOptions: options });
-    const start = await call<{ url: string }>(lab, 'login.start', { idpId: profile.id });
+    const profile = await call<IdpProfile>(lab, 'idps.import', { xml: md, name: 'Renamed later' });
+    await call(lab, 'idps.update', { id: profile.id, name: 'Corp IdP', loginOptions: options });
+    const start = await call<{ url: string }>(lab, 'logins.start', { idpId: profile.id });
     const res = await fetch(start.url, { redirect: 'manual' });
     const sp = await call<{ certificatePem: string }>(lab, 'sp.get', {});
-    expect((await call<IdpProfile[]>(lab, 'idp.list', {})).find((p) => p.id === profile.id)?.name).toBe('Corp IdP');
+    expect((await call<IdpProfile[]>(lab, 'idps.list', {})).find((p) => p.id === profile.id)?.name).toBe('Corp IdP');
     return { lab, res, sp };
   }
 
@@ -237,9 +237,9 @@ describe('SP-initiated login options', () => {
 
   it('says which binding is missing', async () => {
     const lab = await startLab();
-    const profile = await call<IdpProfile>(lab, 'idp.import', { xml: metadataWith(keys) });
-    await call(lab, 'idp.update', { id: profile.id, loginOptions: { binding: 'post' } });
-    const start = await call<{ url: string }>(lab, 'login.start', { idpId: profile.id });
+    const profile = await call<IdpProfile>(lab, 'idps.import', { xml: metadataWith(keys) });
+    await call(lab, 'idps.update', { id: profile.id, loginOptions: { binding: 'post' } });
+    const start = await call<{ url: string }>(lab, 'logins.start', { idpId: profile.id });
     const res = await fetch(start.url, { redirect: 'manual' });
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('offers no HTTP-POST SingleSignOnService');
@@ -247,8 +247,8 @@ describe('SP-initiated login options', () => {
 
   it('completes a signed POST-binding login through the demo IdP, which verifies the request', async () => {
     const lab = await startLab();
-    await call(lab, 'idp.update', { id: 'demo', loginOptions: { binding: 'post', signRequest: 'always', forceAuthn: true } });
-    const start = await call<{ url: string }>(lab, 'login.start', {});
+    await call(lab, 'idps.update', { id: 'demo', loginOptions: { binding: 'post', signRequest: 'always', forceAuthn: true } });
+    const start = await call<{ url: string }>(lab, 'logins.start', {});
     const form = await (await fetch(start.url)).text();
     const samlRequest = /name="SAMLRequest" value="([^"]+)"/.exec(form)![1]!;
     const idpPage = await (await fetch(`${lab.url}/demo-idp/sso`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ SAMLRequest: samlRequest }).toString() })).text();

@@ -82,7 +82,7 @@ describe('the JIT loop', () => {
     const lab = await startLab();
     await postAcs(lab, await idpInitiated(lab, 'bob'));
 
-    const start = await call<{ url: string; opened: boolean }>(lab, 'login.start');
+    const start = await call<{ url: string; opened: boolean }>(lab, 'logins.start');
     expect(start.opened).toBe(false);
     const toIdp = await fetch(start.url, { redirect: 'manual' });
     expect(toIdp.status).toBe(302);
@@ -100,7 +100,7 @@ describe('the JIT loop', () => {
     const detail = await call<LoginDetail>(lab, 'logins.get', { id: latest!.id });
     expect(detail.checks.find((c) => c.id === 'in-response-to')).toMatchObject({ status: 'pass', received: requestId });
     expect(detail.diff.changes.filter((c) => c.change !== 'unchanged')).toEqual([{ field: 'lastName', before: 'Brown', after: 'Baker', change: 'changed' }]);
-    const users = await call<{ id: string; attributes: Record<string, string[]> }[]>(lab, 'demo.users.list');
+    const users = await call<{ id: string; attributes: Record<string, string[]> }[]>(lab, 'demoUsers.list');
     expect(users.find((u) => u.id === 'bob')?.attributes.sn).toEqual(['Baker']);
 
     // The request ID was consumed: the same response again is a replay and an unknown request.
@@ -174,7 +174,7 @@ describe('bad input at the ACS: clear rejection, recorded, nothing changes', () 
     expect(res.status).toBe(403);
     const initiate = await fetch(`${lab.url}/demo-idp/initiate?user=alice`, { headers: { 'Sec-Fetch-Site': 'cross-site' } });
     expect(initiate.status).toBe(403);
-    const users = await call<{ id: string; attributes: Record<string, string[]> }[]>(lab, 'demo.users.list');
+    const users = await call<{ id: string; attributes: Record<string, string[]> }[]>(lab, 'demoUsers.list');
     expect(users.find((u) => u.id === 'alice')?.attributes.email).toEqual(['alice@example.com']);
     // The demo IdP's own page (same origin) still works.
     const own = await fetch(`${lab.url}/demo-idp/login`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: lab.url }, body: new URLSearchParams({ user: 'alice' }).toString() });
@@ -235,14 +235,14 @@ describe('start-up and settings', () => {
 
   it('imports IdP metadata, makes it active, and rejects non-metadata with a clear message', async () => {
     const lab = await startLab();
-    const bad = await lab.handle('idp.import', { xml: '<html><body>Sign in</body></html>' });
+    const bad = await lab.handle('idps.import', { xml: '<html><body>Sign in</body></html>' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid-metadata' } });
     expect(!bad.ok && bad.error.message).toContain('HTML page');
     const xml = await readFile(resolve(import.meta.dirname, '../../../shared/corpus/metadata/okta_idp_metadata_ssoready.xml'), 'utf8').catch(() => null);
     const metadata = xml ?? (await (await fetch(`${lab.url}/demo-idp/metadata`)).text()).replace('urn:saml-jit-lab:demo-idp', 'https://other.example/idp');
-    const profile = await call<{ id: string; entityId: string }>(lab, 'idp.import', { xml: metadata, name: 'Okta test' });
-    await call(lab, 'idp.activate', { id: profile.id });
-    const list = await call<{ id: string; active: boolean }[]>(lab, 'idp.list');
+    const profile = await call<{ id: string; entityId: string }>(lab, 'idps.import', { xml: metadata, name: 'Okta test' });
+    await call(lab, 'idps.activate', { id: profile.id });
+    const list = await call<{ id: string; active: boolean }[]>(lab, 'idps.list');
     expect(list.find((p) => p.id === profile.id)?.active).toBe(true);
     expect(list).toHaveLength(2);
   });

@@ -188,7 +188,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     spPrivateKeyPem: spKeys.privateKeyPem,
     idps: trustedIdps,
     rulesFor: (idpId) => store.data.idps.find((i) => i.id === idpId)?.rules ?? DEFAULT_RULES,
-    onCompleted: (login) => emit('login.completed', login),
+    onCompleted: (login) => emit('logins.completed', login),
   });
 
   /** Builds the AuthnRequest as the profile's login options say, and remembers its ID as outstanding. */
@@ -250,34 +250,34 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       await store.flush();
       return { loginRetention: store.data.settings.loginRetention };
     },
-    'idp.list': () => store.data.idps.map(profileOf),
-    'idp.import': async (input) => {
+    'idps.list': () => store.data.idps.map(profileOf),
+    'idps.import': async (input) => {
       const idp = importIdp(input.xml, input.name, input.entityId, undefined, input.trustCertPem);
       await store.flush();
       return profileOf(idp);
     },
-    'idp.inspect': (input) => overviewMetadata(input.xml),
+    'idps.inspect': (input) => overviewMetadata(input.xml),
     ...createMetadataFileHandlers({
       dataDir: options.dataDir,
       importIdp: (xml, name, entityId) => importIdp(xml, name, entityId),
       profileOf,
       flush: () => store.flush(),
-      progress: (payload) => emit('import.progress', payload),
+      progress: (payload) => emit('idps.importProgress', payload),
     }),
-    'idp.update': async (input) => {
+    'idps.update': async (input) => {
       const idp = findIdp(input.id);
       if (input.name !== undefined) idp.name = input.name;
       if (input.loginOptions !== undefined) idp.loginOptions = LoginOptions.parse({ ...(idp.loginOptions ?? {}), ...input.loginOptions });
       await store.flush();
       return profileOf(idp);
     },
-    'idp.importUrl': async (input) => {
+    'idps.importUrl': async (input) => {
       const fetched = await fetchMetadata(input.url);
       const idp = importIdp(decodeMetadataBytes(fetched.bytes), input.name, input.entityId, { url: fetched.finalUrl, warnings: fetched.warnings }, input.trustCertPem);
       await store.flush();
       return profileOf(idp);
     },
-    'idp.refresh': async (input) => {
+    'idps.refresh': async (input) => {
       const idp = findIdp(input.id);
       if (!idp.sourceUrl) throw new LabError('invalid-input', `${idp.name} was not imported from a URL, so there is nothing to refresh from. Import the new metadata file instead.`);
       const before = metadataOf(idp);
@@ -294,13 +294,13 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       await store.flush();
       return { profile: profileOf(idp), changes: metadataChanges(before, after) };
     },
-    'idp.activate': async (input) => {
+    'idps.activate': async (input) => {
       const idp = findIdp(input.id);
       store.data.activeIdpId = idp.id;
       await store.flush();
       return profileOf(idp);
     },
-    'idp.remove': async (input) => {
+    'idps.remove': async (input) => {
       if (input.id === DEMO_IDP_ID) throw new LabError('invalid-input', 'The built-in demo IdP cannot be removed.');
       const before = store.data.idps.length;
       store.data.idps = store.data.idps.filter((i) => i.id !== input.id);
@@ -309,13 +309,13 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       await store.flush();
       return { removed: store.data.idps.length < before };
     },
-    'demo.users.list': () => demo.listUsers(),
-    'demo.users.update': async (input) => {
+    'demoUsers.list': () => demo.listUsers(),
+    'demoUsers.update': async (input) => {
       const user = demo.updateUser(input.id, input.attributes);
       await store.flush();
       return user;
     },
-    'login.start': (input) => {
+    'logins.start': (input) => {
       const idp = findIdp(input.idpId ?? store.data.activeIdpId);
       const url = `${baseUrl}/saml/login?idp=${encodeURIComponent(idp.id)}`;
       if (options.openLoginWindow) {
@@ -372,7 +372,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       rulesOf: (idp) => idp.rules ?? DEFAULT_RULES,
       profileOf,
     }),
-    'jit.dryRun': (input) => {
+    'rules.dryRun': (input) => {
       let idp = findIdp(input.idpId ?? store.data.activeIdpId);
       let nameId = input.nameId ?? null;
       let nameIdFormat: string | null = null;

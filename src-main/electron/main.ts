@@ -139,7 +139,7 @@ function bindIpc(): void {
 
 function forwardEvent(name: EventName, payload: unknown): void {
   if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(LAB_EVENT, name, payload);
-  if (name !== 'login.completed') return;
+  if (name !== 'logins.completed') return;
   if (loginWindow && !loginWindow.isDestroyed()) {
     loginWindow.close();
     focusMainWindow();
@@ -151,7 +151,7 @@ function forwardEvent(name: EventName, payload: unknown): void {
   }
 }
 
-/** Called by core's `login.start`: a window with its own session, or the system browser if the person chose it. */
+/** Called by core's `logins.start`: a window with its own session, or the system browser if the person chose it. */
 function openLoginWindow(url: string): void {
   if (!isHttpUrl(url)) {
     logger.warn(`Not opening a login window for ${url}: only http(s) URLs.`);
@@ -205,7 +205,7 @@ async function startLogin(asDifferentUser: boolean): Promise<void> {
     await loginSession.clearStorageData();
     await loginSession.clearCache();
   }
-  const result = await lab.handle('login.start', {});
+  const result = await lab.handle('logins.start', {});
   if (!result.ok) showError('The login could not start.', result.error.message);
 }
 
@@ -244,12 +244,12 @@ async function importMetadata(): Promise<void> {
     return;
   }
   // The same contract dispatch as the UI's paste-import: validated input, same errors.
-  const result = await lab.handle('idp.import', { xml });
+  const result = await lab.handle('idps.import', { xml });
   if (!result.ok) {
     showError(`${basename(path)} was not imported.`, result.error.message);
     return;
   }
-  const idp = contract['idp.import'].output.parse(result.value);
+  const idp = contract['idps.import'].output.parse(result.value);
   logger.info(`Imported IdP metadata for ${idp.entityId} from ${path}.`);
   await showRoute('idps', true);
 }

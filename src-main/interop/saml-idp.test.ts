@@ -45,11 +45,11 @@ async function signInAndPost(browser: LoopbackBrowser, page: Page, edits: Partia
 
 describe.skipIf(unavailable !== null)('saml-idp (npm) as the IdP', () => {
   it('SP-initiated: creates the account; IdP-initiated: unchanged, then exactly the edited field changes', async () => {
-    const idps = await lab.call<{ entityId: string; active: boolean; ssoRedirectUrl: string | null }[]>('idp.list');
+    const idps = await lab.call<{ entityId: string; active: boolean; ssoRedirectUrl: string | null }[]>('idps.list');
     expect(idps.find((i) => i.active)).toMatchObject({ entityId: idp.entityId, ssoRedirectUrl: `${idp.baseUrl}/saml/sso` });
     const browser = new LoopbackBrowser();
 
-    const { url } = await lab.call<{ url: string }>('login.start');
+    const { url } = await lab.call<{ url: string }>('logins.start');
     const userPage = await browser.open(url);
     expect(userPage.url.startsWith(`${idp.baseUrl}/saml/sso?SAMLRequest=`)).toBe(true);
     expect(formWith(userPage, 'userName').fields._authnRequest).toBeTruthy();

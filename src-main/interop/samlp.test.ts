@@ -43,7 +43,7 @@ describe.skipIf(unavailable !== null)('samlp (npm) as the IdP', () => {
   it('SP-initiated: creates the account from WS-Fed claim URIs; IdP-initiated: unchanged; another user: a second account', async () => {
     const [alice, bob] = USERS as [SamlpUser, SamlpUser];
     const browser = new LoopbackBrowser();
-    const { url } = await lab.call<{ url: string }>('login.start');
+    const { url } = await lab.call<{ url: string }>('logins.start');
     const loginPage = await browser.open(url);
     expect(loginPage.url.startsWith(`${idp.baseUrl}/sso?SAMLRequest=`)).toBe(true);
     expect((await logInAndPost(browser, loginPage, alice)).status).toBe(200);

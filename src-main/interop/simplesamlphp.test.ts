@@ -64,7 +64,7 @@ async function completeAtIdp(browser: LoopbackBrowser, page: Page, user: SspUser
 describe.skipIf(unavailable !== null)('SimpleSAMLphp 1.19 as the IdP', () => {
   it('publishes metadata the lab imports as the active IdP', async () => {
     const lab = labs.get(SCENARIOS[0]!.entityId)!;
-    const idps = await lab.call<{ entityId: string; active: boolean; ssoRedirectUrl: string | null; certificates: unknown[] }[]>('idp.list');
+    const idps = await lab.call<{ entityId: string; active: boolean; ssoRedirectUrl: string | null; certificates: unknown[] }[]>('idps.list');
     expect(idps.find((i) => i.active)).toMatchObject({ entityId: ssp.entityId, ssoRedirectUrl: `${ssp.baseUrl}/saml2/idp/SSOService.php` });
   });
 
@@ -73,7 +73,7 @@ describe.skipIf(unavailable !== null)('SimpleSAMLphp 1.19 as the IdP', () => {
     const browser = new LoopbackBrowser();
 
     // SP-initiated: the lab's login URL → 302 to SimpleSAMLphp → login form → auto-post form → our ACS.
-    const { url } = await lab.call<{ url: string }>('login.start');
+    const { url } = await lab.call<{ url: string }>('logins.start');
     const loginPage = await browser.open(url);
     expect(loginPage.url.startsWith(`${ssp.baseUrl}/`)).toBe(true);
     const first = await completeAtIdp(browser, loginPage, s.user, lab);
@@ -117,7 +117,7 @@ describe.skipIf(unavailable !== null)('SimpleSAMLphp 1.19 as the IdP', () => {
     const s = TRANSIENT_DEFAULT;
     const lab = labs.get(s.entityId)!;
     const browser = new LoopbackBrowser();
-    const first = await completeAtIdp(browser, await browser.open((await lab.call<{ url: string }>('login.start')).url), s.user, lab);
+    const first = await completeAtIdp(browser, await browser.open((await lab.call<{ url: string }>('logins.start')).url), s.user, lab);
     expect(first.acsPage.status).toBe(200);
     const created = await lab.latestLogin();
     expect(created).toMatchObject({ verdict: 'accepted', diffKind: 'created', nameIdFormat: NAMEID.transient });

@@ -42,7 +42,7 @@ function raw(path: string, headers: Record<string, string>, body = ''): Promise<
 
 describe('browser-mode API', () => {
   it('answers contract methods as {ok, value}', async () => {
-    const res = await fetch(`${lab.url}/api/idp.list`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${lab.url}/api/idps.list`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { ok: boolean; value: { kind: string; active: boolean }[] };
     expect(body.ok).toBe(true);
@@ -64,7 +64,7 @@ describe('browser-mode API', () => {
   });
 
   it('refuses the methods that read a file by path (desktop only)', async () => {
-    for (const method of ['idp.inspectFile', 'idp.importFile']) {
+    for (const method of ['idps.inspectFile', 'idps.importFile']) {
       const res = await fetch(`${lab.url}/api/${method}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ path: '/etc/passwd' }) });
       expect(res.status).toBe(403);
       expect(((await res.json()) as { error: { message: string } }).error.message).toContain('only the desktop app');

@@ -17,7 +17,7 @@ const API_BODY_LIMIT = 25 * 1024 * 1024;
 
 /** Methods that read the local file system by path: fine for the desktop shell (its own dialogs chose the path),
  * never over HTTP, where a page could name any file. */
-const DESKTOP_ONLY = new Set(['idp.inspectFile', 'idp.importFile']);
+const DESKTOP_ONLY = new Set(['idps.inspectFile', 'idps.importFile']);
 /** POST /api/upload/metadata: the raw metadata file as the body (no JSON, so no 25 MB limit: read as a stream). */
 const UPLOAD_PATH = '/api/upload/metadata';
 const UPLOAD_TYPES = new Set(['application/xml', 'text/xml', 'application/samlmetadata+xml', 'application/octet-stream']);
@@ -127,7 +127,7 @@ export function createWebHost(rendererDir: string): WebHost {
       const scan = await scanMetadataStream(tee(), {
         total: Number.isFinite(declared) ? declared : null,
         maxBytes: MAX_METADATA_FILE_BYTES,
-        ...(progressId ? { onProgress: (bytes: number, total: number | null) => broadcast('import.progress', { id: progressId, phase: 'reading', bytes, total }) } : {}),
+        ...(progressId ? { onProgress: (bytes: number, total: number | null) => broadcast('idps.importProgress', { id: progressId, phase: 'reading', bytes, total }) } : {}),
       });
       file.end();
       await once(file, 'finish');

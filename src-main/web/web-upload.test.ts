@@ -64,7 +64,7 @@ describe('POST /api/upload/metadata', () => {
     expect(received).toContain(`"bytes":${generated.bytes}`);
 
     const picked = generated.idps[11]!;
-    const imported = await fetch(`${lab.url}/api/idp.importUpload`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: body.value.token, entityId: picked.entityId }) });
+    const imported = await fetch(`${lab.url}/api/idps.importUpload`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token: body.value.token, entityId: picked.entityId }) });
     expect(await imported.json()).toMatchObject({ ok: true, value: { entityId: picked.entityId, displayName: picked.displayName } });
     expect(readdirSync(join(dir, 'data', 'uploads'))).toEqual([]);
   });

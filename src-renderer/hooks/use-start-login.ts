@@ -9,7 +9,7 @@ export function useStartLogin(): { state: StartLoginState; start(idpId?: string)
   const start = async (idpId?: string): Promise<void> => {
     setState({ kind: 'busy' });
     try {
-      const { url, opened } = await api.call('login.start', idpId === undefined ? {} : { idpId });
+      const { url, opened } = await api.call('logins.start', idpId === undefined ? {} : { idpId });
       if (opened) {
         setState({ kind: 'opened' });
       } else {

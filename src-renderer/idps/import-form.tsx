@@ -118,7 +118,7 @@ export function ImportForm({
   // Streamed imports (a large file's upload, the desktop menu's file) report how far they are.
   useEffect(
     () =>
-      api.on('import.progress', (p) => {
+      api.on('idps.importProgress', (p) => {
         if (p.id === progressId.current) setProgressBytes({ bytes: p.bytes, total: p.total });
       }),
     [],
@@ -146,7 +146,7 @@ export function ImportForm({
     if (uploaded === null) return;
     const { token } = uploaded;
     await importStreamed(uploaded.overview, picked.name, (entityId) =>
-      api.call('idp.importUpload', withName({ token, progressId: progressId.current, ...(entityId === undefined ? {} : { entityId }) })),
+      api.call('idps.importUpload', withName({ token, progressId: progressId.current, ...(entityId === undefined ? {} : { entityId }) })),
     );
   };
 
@@ -155,22 +155,22 @@ export function ImportForm({
     start('file');
     const fileName = path.split(/[\\/]/).pop() ?? path;
     setFile({ name: fileName, bytes: 0 });
-    const overview = await step('file', { kind: 'inspecting', what: fileName }, () => api.call('idp.inspectFile', { path, progressId: progressId.current }));
+    const overview = await step('file', { kind: 'inspecting', what: fileName }, () => api.call('idps.inspectFile', { path, progressId: progressId.current }));
     if (overview === null) return;
     await importStreamed(overview, fileName, (entityId) =>
-      api.call('idp.importFile', withName({ path, progressId: progressId.current, ...(entityId === undefined ? {} : { entityId }) })),
+      api.call('idps.importFile', withName({ path, progressId: progressId.current, ...(entityId === undefined ? {} : { entityId }) })),
     );
   };
 
   const importXml = async (text: string, where: ImportSource, what: string): Promise<void> => {
-    const overview = await step(where, { kind: 'inspecting', what }, () => api.call('idp.inspect', { xml: text }));
+    const overview = await step(where, { kind: 'inspecting', what }, () => api.call('idps.inspect', { xml: text }));
     if (overview === null) return;
-    const importPicked = (entityId: string): Promise<IdpProfile> => api.call('idp.import', withName({ xml: text, entityId }));
+    const importPicked = (entityId: string): Promise<IdpProfile> => api.call('idps.import', withName({ xml: text, entityId }));
     if (overview.kind === 'aggregate' && overview.idps.length > 1) {
       setAggregate({ source: where, importPicked, name: overview.name, idps: overview.idps });
       return;
     }
-    const idp = await step(where, { kind: 'importing', what }, () => api.call('idp.import', withName({ xml: text })));
+    const idp = await step(where, { kind: 'importing', what }, () => api.call('idps.import', withName({ xml: text })));
     if (idp !== null) await finish(idp);
   };
 
@@ -202,11 +202,11 @@ export function ImportForm({
     const target = url.trim();
     setPhase({ kind: 'importing', what: target });
     try {
-      await finish(await api.call('idp.importUrl', withName({ url: target })));
+      await finish(await api.call('idps.importUrl', withName({ url: target })));
     } catch (err) {
       const listed = aggregateIdpsOf(err);
       if (listed !== null && listed.length > 0) {
-        setAggregate({ source: 'url', importPicked: (entityId) => api.call('idp.importUrl', withName({ url: target, entityId })), name: null, idps: listed });
+        setAggregate({ source: 'url', importPicked: (entityId) => api.call('idps.importUrl', withName({ url: target, entityId })), name: null, idps: listed });
       } else {
         setError({ source: 'url', message: describeError(err) });
       }

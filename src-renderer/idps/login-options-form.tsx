@@ -85,7 +85,7 @@ export function LoginOptionsForm({ idp, spNameIdFormat, onSaved }: { idp: IdpPro
   const save = async (): Promise<void> => {
     setStatus({ kind: 'saving' });
     try {
-      await api.call('idp.update', { id: idp.id, loginOptions: candidate });
+      await api.call('idps.update', { id: idp.id, loginOptions: candidate });
       await onSaved();
       setStatus({ kind: 'saved' });
     } catch (err) {

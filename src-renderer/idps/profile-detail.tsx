@@ -69,14 +69,14 @@ export function ProfileDetail({
   const doRefresh = (): Promise<void> =>
     run('refresh', async () => {
       setRefresh(null);
-      const result = await api.call('idp.refresh', { id: idp.id });
+      const result = await api.call('idps.refresh', { id: idp.id });
       setRefresh({ at: new Date().toISOString(), changes: result.changes });
       await onChanged();
     });
 
   const doRemove = (): Promise<void> =>
     run('remove', async () => {
-      await api.call('idp.remove', { id: idp.id });
+      await api.call('idps.remove', { id: idp.id });
       await onChanged();
       onDeleted(idp.name);
     });
@@ -111,7 +111,7 @@ export function ProfileDetail({
               className="btn btn-primary"
               disabled={busy !== null}
               onClick={() => void run('activate', async () => {
-                await api.call('idp.activate', { id: idp.id });
+                await api.call('idps.activate', { id: idp.id });
                 await onChanged();
               })}
               data-testid="idp-activate"
@@ -351,7 +351,7 @@ function NameEditor({ idp, headingId, onSaved }: { idp: IdpProfile; headingId: s
     setSaving(true);
     setError(null);
     try {
-      await api.call('idp.update', { id: idp.id, name: trimmed });
+      await api.call('idps.update', { id: idp.id, name: trimmed });
       await onSaved();
       setEditing(false);
     } catch (err) {

@@ -20,7 +20,7 @@ export function DemoUsersPanel(): ReactNode {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    api.call('demo.users.list', {}).then(setUsers, (err: unknown) => setError(describeError(err)));
+    api.call('demoUsers.list', {}).then(setUsers, (err: unknown) => setError(describeError(err)));
   }, []);
 
   return (
@@ -54,7 +54,7 @@ function DemoUserForm({ user, onSaved }: { user: DemoUser; onSaved: (user: DemoU
     setState({ kind: 'saving' });
     try {
       const attributes = Object.fromEntries(Object.entries(draft).map(([k, v]) => [k, fromText(v)]));
-      onSaved(await api.call('demo.users.update', { id: user.id, attributes }));
+      onSaved(await api.call('demoUsers.update', { id: user.id, attributes }));
       setState({ kind: 'saved' });
     } catch (err) {
       setState({ kind: 'error', message: describeError(err) });

@@ -86,7 +86,7 @@ export function ExportScreen(): ReactNode {
 
 function BundlePanel({ idpId, acceptedCount }: { idpId: string; acceptedCount: number }): ReactNode {
   const [includeKeys, setIncludeKeys] = useState(false);
-  const { value, error } = useExport(() => api.call('export.bundle', { idpId, includePrivateKeys: includeKeys }), [idpId, includeKeys, acceptedCount]);
+  const { value, error } = useExport(() => api.call('bundles.export', { idpId, includePrivateKeys: includeKeys }), [idpId, includeKeys, acceptedCount]);
   return (
     <div className="panel" data-testid="export-bundle">
       <h2>Tested-config bundle</h2>
@@ -110,7 +110,7 @@ function BundlePanel({ idpId, acceptedCount }: { idpId: string; acceptedCount: n
 
 function TargetPanel({ idpId }: { idpId: string }): ReactNode {
   const [target, setTarget] = useState<ExportTarget>('node-saml');
-  const { value, error } = useExport(() => api.call('export.target', { target, idpId }), [target, idpId]);
+  const { value, error } = useExport(() => api.call('configs.export', { target, idpId }), [target, idpId]);
   return (
     <div className="panel" data-testid="export-target">
       <h2>Settings for your stack</h2>
@@ -145,7 +145,7 @@ function TargetPanel({ idpId }: { idpId: string }): ReactNode {
 
 function SpMetadataPanel(): ReactNode {
   const [signed, setSigned] = useState(false);
-  const { value, error } = useExport(() => api.call('export.spMetadata', { signed }), [signed]);
+  const { value, error } = useExport(() => api.call('spMetadata.export', { signed }), [signed]);
   return (
     <div className="panel" data-testid="export-sp-metadata">
       <h2>SP metadata</h2>
@@ -170,7 +170,7 @@ function TracePanel(): ReactNode {
   const toggle = (id: string): void => setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
   const run = (): void => {
     setError(null);
-    api.call('export.trace', { loginIds: selected, nameId, attributes, dropSignatures }).then(setFile, (err: unknown) => setError(describeError(err)));
+    api.call('traces.export', { loginIds: selected, nameId, attributes, dropSignatures }).then(setFile, (err: unknown) => setError(describeError(err)));
   };
   const redactSelect = (label: string, value: Redact, set: (r: Redact) => void, testId: string): ReactNode => (
     <label className="inline">
@@ -227,11 +227,11 @@ function ImportPanel(): ReactNode {
     try {
       const json = await f.text();
       if (kind === 'bundle') {
-        const profile = await api.call('import.bundle', { json });
+        const profile = await api.call('bundles.import', { json });
         void refreshIdps();
         setMessage(`Imported as the IdP profile "${profile.name}" with its JIT rules. Activate it on the Identity providers page.`);
       } else {
-        const { imported } = await api.call('import.trace', { json });
+        const { imported } = await api.call('traces.import', { json });
         void refreshLogins();
         setMessage(`Imported ${imported} login${imported === 1 ? '' : 's'} into the logins list.`);
       }

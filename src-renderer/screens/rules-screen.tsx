@@ -11,7 +11,7 @@ import { useLab } from '../state/lab-store.tsx';
 
 const JsonEditor = lazy(() => import('../rules/json-editor.tsx').then((m) => ({ default: m.JsonEditor })));
 
-type DryRun = Output<'jit.dryRun'>;
+type DryRun = Output<'rules.dryRun'>;
 type Presets = Output<'rules.presets'>;
 
 function parse(text: string): { rules: JitRules | null; error: string | null } {
@@ -102,7 +102,7 @@ export function RulesScreen(): ReactNode {
       return;
     }
     try {
-      setDryRun(await api.call('jit.dryRun', { loginId: selectedLogin, rules: parsed.rules }));
+      setDryRun(await api.call('rules.dryRun', { loginId: selectedLogin, rules: parsed.rules }));
     } catch (error) {
       setDryRun(null);
       if (error instanceof ApiError && error.code === 'invalid-rules') {

@@ -198,7 +198,7 @@ function IdpStep({ idp, idps }: { idp: IdpProfile | undefined; idps: IdpProfile[
     setBusy(id);
     setError(null);
     try {
-      await api.call('idp.activate', { id });
+      await api.call('idps.activate', { id });
       await refreshIdps();
     } catch (err) {
       setError(`Could not switch the IdP. ${describeError(err)}`);

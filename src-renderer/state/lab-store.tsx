@@ -1,4 +1,4 @@
-// App-wide data: loaded once at start, kept fresh by the `login.completed` event.
+// App-wide data: loaded once at start, kept fresh by the `logins.completed` event.
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Account, AppInfo, IdpProfile, LoginSummary, SpSettings } from '../../src-main/contract/index.ts';
 import { api, describeError } from '../api/client.ts';
@@ -83,7 +83,7 @@ export function LabProvider({ children }: { children: ReactNode }): ReactNode {
     }
   }, []);
 
-  const refreshIdps = useCallback(() => track('idps', () => api.call('idp.list', {}), setIdps), [track]);
+  const refreshIdps = useCallback(() => track('idps', () => api.call('idps.list', {}), setIdps), [track]);
   const refreshLogins = useCallback(() => track('logins', () => api.call('logins.list', {}), setLogins), [track]);
   const refreshAccounts = useCallback(() => track('accounts', () => api.call('accounts.list', {}), setAccounts), [track]);
   const refreshSp = useCallback(() => track('sp', () => api.call('sp.get', {}), setSp), [track]);
@@ -106,7 +106,7 @@ export function LabProvider({ children }: { children: ReactNode }): ReactNode {
 
   useEffect(
     () =>
-      api.on('login.completed', (summary) => {
+      api.on('logins.completed', (summary) => {
         setLogins((list) => upsertLogin(list, summary));
         setArrivedId(summary.id);
         announce(summary);

@@ -26,7 +26,7 @@ describe('schemas/bundle.schema.json', () => {
   });
 });
 
-describe('export.bundle', () => {
+describe('bundles.export', () => {
   it('holds metadata, public SP settings, policy, rules and the last accepted login of each tested user', async () => {
     const t = await lab();
     await t.call('sp.update', { clockSkewSeconds: 120, signaturePolicy: 'both' });
@@ -34,7 +34,7 @@ describe('export.bundle', () => {
     t.clock.now = new Date(t.clock.now.getTime() + 60_000);
     expect(await t.login('alice')).toBe(200);
     expect(await t.login('bob')).toBe(200);
-    const file = await t.call<ExportFile>('export.bundle', {});
+    const file = await t.call<ExportFile>('bundles.export', {});
     expect(file).toMatchObject({ language: 'json', containsSecrets: false });
     expect(file.fileName).toMatch(/^saml-jit-lab-bundle-.*\.json$/);
     expect(file.content).not.toContain('PRIVATE KEY');
@@ -56,7 +56,7 @@ describe('export.bundle', () => {
 
   it('includes the SP private key only when asked, marked as a secret', async () => {
     const t = await lab();
-    const file = await t.call<ExportFile>('export.bundle', { includePrivateKeys: true });
+    const file = await t.call<ExportFile>('bundles.export', { includePrivateKeys: true });
     expect(file.containsSecrets).toBe(true);
     expect(file.fileName).toContain('WITH-PRIVATE-KEY');
     const bundle = JSON.parse(file.content) as Bundle;
@@ -66,36 +66,36 @@ describe('export.bundle', () => {
   });
 });
 
-describe('import.bundle', () => {
+describe('bundles.import', () => {
   it('restores the IdP metadata and the rules into a new profile of another lab', async () => {
     const a = await lab();
     await a.login('alice');
     const rules = (await a.call<{ rules: Record<string, unknown> }>('rules.get')).rules;
     await a.call('rules.update', { rules: { ...rules, preset: 'custom', allowSignUp: false } });
-    const file = await a.call<ExportFile>('export.bundle', {});
+    const file = await a.call<ExportFile>('bundles.export', {});
 
     const b = await lab();
     // Lab b has a demo IdP of its own (same entity ID, another key): a demo bundle does not import there.
-    const demo = await b.lab.handle('import.bundle', { json: file.content });
+    const demo = await b.lab.handle('bundles.import', { json: file.content });
     expect(!demo.ok && demo.error).toMatchObject({ code: 'invalid-bundle', message: expect.stringContaining('built-in demo IdP') });
     // The same bundle for a real IdP (its entity ID renamed) imports as a new profile, then updates that one.
     const partner = file.content.replaceAll('urn:saml-jit-lab:demo-idp', 'https://idp.partner.example');
-    const before = await b.call<IdpProfile[]>('idp.list');
-    const profile = await b.call<IdpProfile>('import.bundle', { json: partner });
+    const before = await b.call<IdpProfile[]>('idps.list');
+    const profile = await b.call<IdpProfile>('bundles.import', { json: partner });
     expect(profile).toMatchObject({ kind: 'metadata', entityId: 'https://idp.partner.example', active: false });
     expect(profile.name).toMatch(/bundle of 2030-06-01/);
-    expect(profile.certificates[0]?.fingerprintSha256).toBe((await a.call<IdpProfile[]>('idp.list'))[0]!.certificates[0]!.fingerprintSha256);
-    expect(await b.call<IdpProfile[]>('idp.list')).toHaveLength(before.length + 1);
+    expect(profile.certificates[0]?.fingerprintSha256).toBe((await a.call<IdpProfile[]>('idps.list'))[0]!.certificates[0]!.fingerprintSha256);
+    expect(await b.call<IdpProfile[]>('idps.list')).toHaveLength(before.length + 1);
     const restored = await b.call<{ rules: { preset: string; allowSignUp: boolean } }>('rules.get', { idpId: profile.id });
     expect(restored.rules).toMatchObject({ preset: 'custom', allowSignUp: false });
-    const again = await b.call<IdpProfile>('import.bundle', { json: partner });
+    const again = await b.call<IdpProfile>('bundles.import', { json: partner });
     expect(again.id).toBe(profile.id);
-    expect(await b.call<IdpProfile[]>('idp.list')).toHaveLength(before.length + 1);
+    expect(await b.call<IdpProfile[]>('idps.list')).toHaveLength(before.length + 1);
   });
 
   it('refuses a bundle from a newer version or a corrupt file with invalid-bundle, and changes nothing', async () => {
     const t = await lab();
-    const good = JSON.parse((await t.call<ExportFile>('export.bundle', {})).content) as Record<string, unknown>;
+    const good = JSON.parse((await t.call<ExportFile>('bundles.export', {})).content) as Record<string, unknown>;
     const cases: [string, RegExp][] = [
       [JSON.stringify({ ...good, bundleVersion: 2 }), /newer SAML JIT Lab \(bundle version 2/],
       ['{"bundleVersion": 1, "kind": "saml-jit-lab/tested-config", "idp": ', /not valid JSON/],
@@ -104,15 +104,15 @@ describe('import.bundle', () => {
       [JSON.stringify({ ...good, idp: { ...(good.idp as object), metadataXml: '<x/>' } }), /IdP metadata in this bundle does not parse/],
       [JSON.stringify({ ...good, containsSecrets: true }), /containsSecrets/],
     ];
-    const before = JSON.stringify(await t.call('idp.list'));
+    const before = JSON.stringify(await t.call('idps.list'));
     for (const [json, message] of cases) {
-      const result = await t.lab.handle('import.bundle', { json });
+      const result = await t.lab.handle('bundles.import', { json });
       expect(result.ok).toBe(false);
       if (!result.ok) {
         expect(result.error.code).toBe('invalid-bundle');
         expect(result.error.message).toMatch(message);
       }
     }
-    expect(JSON.stringify(await t.call('idp.list'))).toBe(before);
+    expect(JSON.stringify(await t.call('idps.list'))).toBe(before);
   });
 });

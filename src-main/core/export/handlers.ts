@@ -16,7 +16,7 @@ import { exportSpMetadata } from './sp-metadata-export.ts';
 import { exportTarget } from './targets/index.ts';
 import { buildTrace, readTrace } from './trace.ts';
 
-type ExportMethod = 'export.bundle' | 'import.bundle' | 'export.spMetadata' | 'export.target' | 'export.trace' | 'import.trace';
+type ExportMethod = 'bundles.export' | 'bundles.import' | 'spMetadata.export' | 'configs.export' | 'traces.export' | 'traces.import';
 export type ExportHandlers = {
   [M in ExportMethod]: (input: z.output<(typeof contract)[M]['input']>) => Promise<z.output<(typeof contract)[M]['output']>> | z.output<(typeof contract)[M]['output']>;
 };
@@ -67,7 +67,7 @@ export function createExportHandlers(deps: ExportDeps): ExportHandlers {
   };
 
   return {
-    'export.bundle': (input) => {
+    'bundles.export': (input) => {
       const { idp, bundle } = bundleOf(input.idpId, input.includePrivateKeys);
       return {
         fileName: `saml-jit-lab-bundle-${safeName(idp.name)}${bundle.containsSecrets ? '-WITH-PRIVATE-KEY' : ''}.json`,
@@ -76,7 +76,7 @@ export function createExportHandlers(deps: ExportDeps): ExportHandlers {
         containsSecrets: bundle.containsSecrets,
       };
     },
-    'import.bundle': async (input) => {
+    'bundles.import': async (input) => {
       const { bundle } = readBundle(input.json);
       const now = deps.clock();
       // One profile per entity ID: responses are matched to their IdP by Issuer.
@@ -109,17 +109,17 @@ export function createExportHandlers(deps: ExportDeps): ExportHandlers {
       await store.flush();
       return deps.profileOf(idp);
     },
-    'export.spMetadata': (input) => ({
+    'spMetadata.export': (input) => ({
       fileName: input.signed ? 'sp-metadata-signed.xml' : 'sp-metadata.xml',
       language: 'xml',
       content: exportSpMetadata(deps.spSettings(), deps.spKeys, input.signed),
       containsSecrets: false,
     }),
-    'export.target': (input) => {
+    'configs.export': (input) => {
       const { md, bundle } = bundleOf(input.idpId, false);
       return exportTarget(input.target, { bundle, metadata: md });
     },
-    'export.trace': (input) => {
+    'traces.export': (input) => {
       const logins = input.loginIds.map((id) => {
         const login = store.data.logins.find((l) => l.id === id);
         if (!login) throw new LabError('not-found', `There is no login "${id}" (it may have been pruned).`);
@@ -136,7 +136,7 @@ export function createExportHandlers(deps: ExportDeps): ExportHandlers {
         containsSecrets: false,
       };
     },
-    'import.trace': async (input) => {
+    'traces.import': async (input) => {
       const logins = readTrace(input.json);
       const data = store.data;
       data.logins.push(...logins);

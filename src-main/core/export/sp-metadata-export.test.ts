@@ -20,18 +20,18 @@ function verifies(xml: string, certPem: string): boolean {
   return sig.checkSignature(xml);
 }
 
-describe('export.spMetadata', () => {
+describe('spMetadata.export', () => {
   it('exports the SP metadata, and a signed copy that verifies with the SP certificate', async () => {
     const t = await startTestLab();
     open.push(t);
     const sp = await t.call<SpSettings>('sp.get');
-    const plain = await t.call<ExportFile>('export.spMetadata', {});
+    const plain = await t.call<ExportFile>('spMetadata.export', {});
     expect(plain).toMatchObject({ fileName: 'sp-metadata.xml', language: 'xml', containsSecrets: false });
     expect(plain.content).toContain(`entityID="${sp.entityId}"`);
     expect(plain.content).toContain(`Location="${sp.acsUrl}"`);
     expect(plain.content).not.toContain('Signature');
 
-    const signed = await t.call<ExportFile>('export.spMetadata', { signed: true });
+    const signed = await t.call<ExportFile>('spMetadata.export', { signed: true });
     expect(signed.fileName).toBe('sp-metadata-signed.xml');
     expect(signed.content).not.toContain('PRIVATE KEY');
     const root = parseXml(signed.content).documentElement!;

@@ -44,9 +44,9 @@ beforeAll(async () => {
   expect(await t.login('alice')).toBe(200);
   expect(await t.login('bob')).toBe(200);
   expect(await t.login('carol')).toBe(200);
-  bundle = JSON.parse((await t.call<ExportFile>('export.bundle', {})).content) as TestedConfigBundle;
+  bundle = JSON.parse((await t.call<ExportFile>('bundles.export', {})).content) as TestedConfigBundle;
   for (const target of ['node-saml', 'grafana', 'gitlab', 'simplesamlphp', 'keycloak'] as const) {
-    results[target] = await t.call<TargetResult>('export.target', { target });
+    results[target] = await t.call<TargetResult>('configs.export', { target });
   }
 }, 60_000);
 

@@ -38,11 +38,11 @@ function everything(content: string): string {
   return [content, ...decoded].join('\n');
 }
 
-describe('export.trace', () => {
+describe('traces.export', () => {
   for (const mode of ['hash', 'drop'] as const) {
     it(`${mode}: no original NameID or attribute value survives anywhere in the trace`, async () => {
       const { t, ids } = await labWithLogins();
-      const file = await t.call<ExportFile>('export.trace', { loginIds: ids, nameId: mode, attributes: mode });
+      const file = await t.call<ExportFile>('traces.export', { loginIds: ids, nameId: mode, attributes: mode });
       expect(file.fileName).toBe('saml-jit-lab-trace-3-logins-redacted.json');
       const all = everything(file.content);
       for (const v of ORIGINALS) {
@@ -61,7 +61,7 @@ describe('export.trace', () => {
         expect(accepted[0]!.nameId).toBe(accepted[1]!.nameId);
         expect(accepted[0]!.xml).toContain(`>${accepted[0]!.nameId}</saml:NameID>`);
         expect(accepted[0]!.attributes.find((a) => a.name === 'groups')?.values).toHaveLength(2);
-        const again = JSON.parse((await t.call<ExportFile>('export.trace', { loginIds: ids, nameId: 'hash' })).content) as Trace;
+        const again = JSON.parse((await t.call<ExportFile>('traces.export', { loginIds: ids, nameId: 'hash' })).content) as Trace;
         expect(again.logins.find((l) => l.verdict === 'accepted')!.nameId).not.toBe(accepted[0]!.nameId);
       } else {
         expect(accepted[0]!.nameId).toBeNull();
@@ -78,30 +78,30 @@ describe('export.trace', () => {
     const t = await startTestLab();
     open.push(t);
     expect(await t.login('alice')).toBe(200);
-    const users = await t.call<{ id: string; attributes: Record<string, string[]> }[]>('demo.users.list', {});
+    const users = await t.call<{ id: string; attributes: Record<string, string[]> }[]>('demoUsers.list', {});
     const alice = users.find((u) => u.id === 'alice')!;
-    await t.call('demo.users.update', { id: 'alice', attributes: { ...alice.attributes, sn: ['Zed-Secret-Old-Free'] } });
+    await t.call('demoUsers.update', { id: 'alice', attributes: { ...alice.attributes, sn: ['Zed-Secret-Old-Free'] } });
     t.clock.now = new Date(t.clock.now.getTime() + 1000);
     expect(await t.login('alice')).toBe(200);
-    await t.call('demo.users.update', { id: 'alice', attributes: { ...alice.attributes, sn: ['Newer'] } });
+    await t.call('demoUsers.update', { id: 'alice', attributes: { ...alice.attributes, sn: ['Newer'] } });
     t.clock.now = new Date(t.clock.now.getTime() + 1000);
     expect(await t.login('alice')).toBe(200);
     const [latest] = await t.call<LoginSummary[]>('logins.list', {});
     const detail = await t.call<LoginDetail>('logins.get', { id: latest!.id });
     expect(detail.diff.changes.find((c) => c.field === 'lastName')?.before).toBe('Zed-Secret-Old-Free');
     for (const mode of ['hash', 'drop'] as const) {
-      const file = await t.call<ExportFile>('export.trace', { loginIds: [latest!.id], nameId: mode, attributes: mode });
+      const file = await t.call<ExportFile>('traces.export', { loginIds: [latest!.id], nameId: mode, attributes: mode });
       expect(everything(file.content)).not.toContain('Zed-Secret-Old-Free');
     }
   });
 
   it('keep: the logins as recorded; dropSignatures alone removes the signatures and re-encodes the response', async () => {
     const { t, ids } = await labWithLogins();
-    const kept = JSON.parse((await t.call<ExportFile>('export.trace', { loginIds: ids })).content) as Trace;
+    const kept = JSON.parse((await t.call<ExportFile>('traces.export', { loginIds: ids })).content) as Trace;
     const original = await t.call<LoginDetail>('logins.get', { id: ids[0]! });
     expect(kept.logins[0]).toEqual(original);
     expect(kept.redaction.signatures).toBe('kept');
-    const unsigned = JSON.parse((await t.call<ExportFile>('export.trace', { loginIds: [ids[0]!], dropSignatures: true })).content) as Trace;
+    const unsigned = JSON.parse((await t.call<ExportFile>('traces.export', { loginIds: [ids[0]!], dropSignatures: true })).content) as Trace;
     expect(unsigned.logins[0]!.xml).not.toContain('Signature');
     expect(unsigned.logins[0]!.xml).toContain('alice@example.com');
     expect(Buffer.from(unsigned.logins[0]!.samlResponse!, 'base64').toString('utf8')).toBe(unsigned.logins[0]!.xml);
@@ -110,18 +110,18 @@ describe('export.trace', () => {
   it('answers not-found for an unknown login id', async () => {
     const t = await startTestLab();
     open.push(t);
-    const r = await t.lab.handle('export.trace', { loginIds: ['nope'] });
+    const r = await t.lab.handle('traces.export', { loginIds: ['nope'] });
     expect(r.ok ? null : r.error.code).toBe('not-found');
   });
 });
 
-describe('import.trace', () => {
+describe('traces.import', () => {
   it('imports a redacted trace into another lab as logins (no accounts)', async () => {
     const { t, ids } = await labWithLogins();
-    const file = await t.call<ExportFile>('export.trace', { loginIds: ids, nameId: 'hash', attributes: 'hash' });
+    const file = await t.call<ExportFile>('traces.export', { loginIds: ids, nameId: 'hash', attributes: 'hash' });
     const b = await startTestLab();
     open.push(b);
-    expect(await b.call('import.trace', { json: file.content })).toEqual({ imported: 3 });
+    expect(await b.call('traces.import', { json: file.content })).toEqual({ imported: 3 });
     const logins = await b.call<LoginSummary[]>('logins.list', {});
     expect(logins).toHaveLength(3);
     expect(logins.every((l) => l.accountId === null)).toBe(true);
@@ -130,7 +130,7 @@ describe('import.trace', () => {
     );
     const detail = await b.call<LoginDetail>('logins.get', { id: logins[0]!.id });
     expect(detail.checks.length).toBeGreaterThan(0);
-    const bad = await b.lab.handle('import.trace', { json: JSON.stringify({ kind: 'saml-jit-lab/trace', traceVersion: 9 }) });
+    const bad = await b.lab.handle('traces.import', { json: JSON.stringify({ kind: 'saml-jit-lab/trace', traceVersion: 9 }) });
     expect(bad.ok ? null : bad.error.message).toMatch(/newer SAML JIT Lab/);
   });
 });

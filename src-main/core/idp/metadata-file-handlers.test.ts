@@ -29,9 +29,9 @@ afterAll(async () => {
 describe('importing a large aggregate from a file', () => {
   it('lists the IdPs streamed, with progress for the caller that asked', async () => {
     expect(generated.bytes).toBeGreaterThan(STREAM_THRESHOLD_BYTES);
-    const events: EventPayload<'import.progress'>[] = [];
-    const off = lab.on('import.progress', (p) => events.push(p));
-    const result = await lab.handle('idp.inspectFile', { path: generated.path, progressId: 'p1' });
+    const events: EventPayload<'idps.importProgress'>[] = [];
+    const off = lab.on('idps.importProgress', (p) => events.push(p));
+    const result = await lab.handle('idps.inspectFile', { path: generated.path, progressId: 'p1' });
     off();
     expect(result.ok).toBe(true);
     const overview = (result as { value: MetadataOverview }).value;
@@ -43,10 +43,10 @@ describe('importing a large aggregate from a file', () => {
   });
 
   it('asks for an entityID when the aggregate lists several, and imports the picked one alone', async () => {
-    const ask = await lab.handle('idp.importFile', { path: generated.path });
+    const ask = await lab.handle('idps.importFile', { path: generated.path });
     expect(ask).toMatchObject({ ok: false, error: { code: 'invalid-metadata', message: expect.stringMatching(/lists 250 IdPs/) } });
     const picked = generated.idps[7]!;
-    const result = await lab.handle('idp.importFile', { path: generated.path, entityId: picked.entityId, progressId: 'p2' });
+    const result = await lab.handle('idps.importFile', { path: generated.path, entityId: picked.entityId, progressId: 'p2' });
     expect(result.ok).toBe(true);
     const profile = (result as { value: IdpProfile }).value;
     expect(profile).toMatchObject({ entityId: picked.entityId, name: picked.displayName, displayName: picked.displayName, validUntil: '2031-01-01T00:00:00Z' });
@@ -59,13 +59,13 @@ describe('importing a large aggregate from a file', () => {
     const path = metadataUploadPath(join(dir, 'data'), token);
     await mkdir(join(dir, 'data', 'uploads'), { recursive: true });
     await copyFile(generated.path, path);
-    const result = await lab.handle('idp.importUpload', { token, entityId: generated.idps[3]!.entityId });
+    const result = await lab.handle('idps.importUpload', { token, entityId: generated.idps[3]!.entityId });
     expect(result).toMatchObject({ ok: true, value: { entityId: generated.idps[3]!.entityId } });
     await expect(stat(path)).rejects.toThrow();
-    expect(await lab.handle('idp.importUpload', { token })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await lab.handle('idps.importUpload', { token })).toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 
   it('names a file it cannot read', async () => {
-    expect(await lab.handle('idp.inspectFile', { path: join(dir, 'missing.xml') })).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/does not exist/) } });
+    expect(await lab.handle('idps.inspectFile', { path: join(dir, 'missing.xml') })).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringMatching(/does not exist/) } });
   });
 });

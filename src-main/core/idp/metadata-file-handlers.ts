@@ -1,7 +1,7 @@
 // The file-based import methods: idp.inspectFile / idp.importFile (a path the host can read: the desktop shell, the
 // CLI) and idp.importUpload (a file uploaded to the browser-mode host). Small files take the whole-document path;
 // large ones (a federation aggregate) are streamed: listed without a DOM, and only the picked EntityDescriptor is
-// parsed and kept. Progress goes out as `import.progress` events when the caller gives a progressId.
+// parsed and kept. Progress goes out as `idps.importProgress` events when the caller gives a progressId.
 import { readFile, rm, stat } from 'node:fs/promises';
 import type { z } from 'zod';
 import type { contract, EventPayload, IdpProfile } from '../../contract/index.ts';
@@ -10,7 +10,7 @@ import type { StoredIdp } from '../store/schema.ts';
 import { STREAM_THRESHOLD_BYTES, metadataUploadPath, scanMetadataFile, type StreamScan } from './aggregate-stream.ts';
 import { decodeMetadataBytes, overviewMetadata, type MetadataOverview } from './metadata.ts';
 
-type FileMethod = 'idp.inspectFile' | 'idp.importFile' | 'idp.importUpload';
+type FileMethod = 'idps.inspectFile' | 'idps.importFile' | 'idps.importUpload';
 export type MetadataFileHandlers = {
   [M in FileMethod]: (input: z.output<(typeof contract)[M]['input']>) => Promise<z.output<(typeof contract)[M]['output']>>;
 };
@@ -21,7 +21,7 @@ export interface MetadataFileDeps {
   importIdp: (xml: string, name: string | undefined, entityId?: string) => StoredIdp;
   profileOf: (idp: StoredIdp) => IdpProfile;
   flush: () => Promise<void>;
-  progress: (payload: EventPayload<'import.progress'>) => void;
+  progress: (payload: EventPayload<'idps.importProgress'>) => void;
 }
 
 export function createMetadataFileHandlers(deps: MetadataFileDeps): MetadataFileHandlers {
@@ -74,9 +74,9 @@ export function createMetadataFileHandlers(deps: MetadataFileDeps): MetadataFile
   };
 
   return {
-    'idp.inspectFile': (input) => overview(input.path, input.progressId),
-    'idp.importFile': (input) => importFile(input.path, input),
-    'idp.importUpload': async (input) => {
+    'idps.inspectFile': (input) => overview(input.path, input.progressId),
+    'idps.importFile': (input) => importFile(input.path, input),
+    'idps.importUpload': async (input) => {
       const path = metadataUploadPath(deps.dataDir, input.token);
       try {
         await stat(path);

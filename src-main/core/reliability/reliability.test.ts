@@ -147,7 +147,7 @@ describe('concurrent posts for the same account', () => {
     const lab = await startLab();
     const responses: string[] = [];
     for (let i = 0; i < 20; i++) {
-      await call(lab, 'demo.users.update', { id: 'alice', attributes: { email: ['alice@example.com'], givenName: ['Alice'], sn: [`Surname${i}`], displayName: ['Alice A'], groups: [`group${i}`] } });
+      await call(lab, 'demoUsers.update', { id: 'alice', attributes: { email: ['alice@example.com'], givenName: ['Alice'], sn: [`Surname${i}`], displayName: ['Alice A'], groups: [`group${i}`] } });
       responses.push(await freshResponse(lab.url));
     }
     const results = await Promise.all(responses.map((r) => postAcs(lab.url, r)));

@@ -96,9 +96,9 @@ if (scenario === 'system-browser') {
   // Packaged layout, desktop.json saying "system browser" and an off-screen window position (see electron.spec.ts).
   assert.equal(menuItem('toggle-devtools'), null, 'no developer tools in a packaged app');
   assert.equal(menuItem('login-in-system-browser').checked, true);
-  assert.ok((await invoke('demo.users.list', {})).value.length > 0, 'demo users load from process.resourcesPath/resources');
+  assert.ok((await invoke('demoUsers.list', {})).value.length > 0, 'demo users load from process.resourcesPath/resources');
   assert.deepEqual([main.options.width, main.options.height, main.options.x, main.options.y], [1000, 700, undefined, undefined], 'off-screen position dropped, size kept');
-  const start = await invoke('login.start', {});
+  const start = await invoke('logins.start', {});
   assert.equal(start.ok, true, JSON.stringify(start));
   assert.equal(fake().windows.length, 1, 'no login window');
   assert.ok(calls('shell.openExternal').some((c) => c[1] === start.value.url), 'the login opened in the system browser');
@@ -124,7 +124,7 @@ for (const id of ['import-metadata', 'export-sp-metadata', 'settings', 'change-p
 assert.equal((await invoke(42, {})).error.code, 'unknown-method');
 assert.equal((await invoke('nope.nope', {})).error.code, 'unknown-method');
 assert.equal((await invoke('app.info', { extra: 1 })).error.code, 'invalid-input');
-assert.equal((await invoke('idp.import', { xml: 42 })).error.code, 'invalid-input');
+assert.equal((await invoke('idps.import', { xml: 42 })).error.code, 'invalid-input');
 const subFrame = { parent: main.webContents.mainFrame, url: main.webContents.url };
 assert.equal((await invokeFrom(main.webContents, subFrame, 'app.info', {})).ok, false, 'sub-frames are refused');
 assert.equal((await invokeFrom(main.webContents, null, 'app.info', {})).ok, false, 'gone frames are refused');
@@ -192,7 +192,7 @@ const demoMetadata = await (await fetch(`${listener}/demo-idp/metadata`)).text()
 writeFileSync(imported, demoMetadata.replace(/entityID="[^"]*"/, 'entityID="https://idp.smoke.example/"'));
 fake().openDialogAnswers.push({ canceled: false, filePaths: [imported] });
 menuItem('import-metadata').click();
-await until(async () => (await invoke('idp.list', {})).value.some((i) => i.entityId === 'https://idp.smoke.example/'), 'the imported IdP');
+await until(async () => (await invoke('idps.list', {})).value.some((i) => i.entityId === 'https://idp.smoke.example/'), 'the imported IdP');
 await until(() => calls('webContents.reload').some((c) => c[1].endsWith('#/idps')), 'the IdP screen reloaded');
 // A file that is not metadata: the core's message in an error box, nothing imported.
 const notMetadata = join(work, 'not.xml');
@@ -203,7 +203,7 @@ menuItem('import-metadata').click();
 await until(() => fake().messageBoxes.length > boxes, 'the import error');
 assert.equal(fake().messageBoxes.at(-1).type, 'error');
 assert.match(fake().messageBoxes.at(-1).message, /not\.xml was not imported/);
-assert.equal((await invoke('idp.list', {})).value.length, 2);
+assert.equal((await invoke('idps.list', {})).value.length, 2);
 rmSync(work, { recursive: true, force: true });
 
 // Menu: About names the data folder and the listener; Open Data Folder opens it.
@@ -214,7 +214,7 @@ assert.match(fake().messageBoxes.at(-1).detail, new RegExp(`Data folder: ${dataD
 assert.equal(calls('shell.openPath')[0][1], dataDir);
 
 // SP-initiated login: the shell opens an isolated login window.
-const start = await invoke('login.start', {});
+const start = await invoke('logins.start', {});
 assert.equal(start.ok, true, JSON.stringify(start));
 assert.equal(start.value.opened, true);
 const login = fake().windows[1];
@@ -238,7 +238,7 @@ assert.deepEqual(login.webContents.openHandler({ url: 'https://idp.example/help'
 
 await signInAs('alice', login.webContents.url);
 await until(() => login.destroyed, 'the login window to close on login.completed');
-const event = main.webContents.sent.find(([channel, name]) => channel === 'lab:event' && name === 'login.completed');
+const event = main.webContents.sent.find(([channel, name]) => channel === 'lab:event' && name === 'logins.completed');
 assert.ok(event, 'login.completed reached the renderer');
 assert.equal(event[2].verdict, 'accepted', JSON.stringify(event[2]));
 assert.ok(main.focusCount > 0, 'main window focused after the login');
