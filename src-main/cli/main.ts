@@ -1,10 +1,10 @@
-// The `saml-jit-lab` command.
+// The `saml-jit-lab` command. Each command is imported only when it runs (and the usage lines come from a module
+// that imports nothing), so `--help` and `metadata` do not pay for loading the verifier, the store and zod.
+// Adding a command: its usage line in usage.ts, a lazy import below.
 import { LabError } from '../core/errors.ts';
 import { UsageError } from './args.ts';
-import { METADATA_USAGE, metadataCommand } from './metadata-command.ts';
-import { REPLAY_USAGE, replayCommand } from './replay-command.ts';
-import { SERVE_USAGE, serve, type Io } from './serve.ts';
-import { VERIFY_USAGE, verifyCommand } from './verify-command.ts';
+import type { Io } from './serve.ts';
+import { METADATA_USAGE, REPLAY_USAGE, SERVE_USAGE, VERIFY_USAGE } from './usage.ts';
 
 const USAGE = `Usage:
   ${SERVE_USAGE}
@@ -17,13 +17,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
   try {
     switch (command) {
       case 'serve':
-        return await serve(rest, io);
+        return await (await import('./serve.ts')).serve(rest, io);
       case 'verify':
-        return await verifyCommand(rest, io);
+        return await (await import('./verify-command.ts')).verifyCommand(rest, io);
       case 'metadata':
-        return await metadataCommand(rest, io);
+        return await (await import('./metadata-command.ts')).metadataCommand(rest, io);
       case 'replay':
-        return await replayCommand(rest, io);
+        return await (await import('./replay-command.ts')).replayCommand(rest, io);
       case undefined:
       case '--help':
       case 'help':

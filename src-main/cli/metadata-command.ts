@@ -5,8 +5,9 @@ import { LabError } from '../core/errors.ts';
 import { decodeMetadataBytes, overviewMetadata, parseIdpMetadata, type MetadataOverview, type ParsedIdpMetadata } from '../core/idp/metadata.ts';
 import { UsageError, parseFlags } from './args.ts';
 import type { Io } from './serve.ts';
+import { METADATA_USAGE } from './usage.ts';
 
-export const METADATA_USAGE = 'saml-jit-lab metadata FILE|- [--entity ID] [--trust-cert PEM] [--json]';
+export { METADATA_USAGE } from './usage.ts';
 
 const BINDING_PREFIX = 'urn:oasis:names:tc:SAML:2.0:bindings:';
 

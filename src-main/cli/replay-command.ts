@@ -9,8 +9,9 @@ import { decodeMetadataBytes } from '../core/idp/metadata.ts';
 import { fetchMetadata } from '../core/net/fetch-metadata.ts';
 import { UsageError, parseFlags } from './args.ts';
 import type { Io } from './serve.ts';
+import { REPLAY_USAGE } from './usage.ts';
 
-export const REPLAY_USAGE = 'saml-jit-lab replay --config BUNDLE [--metadata FILE | --offline] [--rules FILE] [--json]';
+export { REPLAY_USAGE } from './usage.ts';
 
 export async function replayCommand(argv: string[], io: Io): Promise<number> {
   const { flags, positional } = parseFlags(argv, { config: 'string', metadata: 'string', rules: 'string', offline: 'boolean', json: 'boolean', help: 'boolean' });

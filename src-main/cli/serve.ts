@@ -10,8 +10,9 @@ import { DEFAULT_PORT, createLab } from '../core/lab.ts';
 import { createWebHost } from '../web/web-host.ts';
 import { UsageError, parseFlags, portFlag } from './args.ts';
 import { PACKAGE_ROOT, RENDERER_DIR, RESOURCES_DIR, defaultDataDir } from './paths.ts';
+import { SERVE_USAGE } from './usage.ts';
 
-export const SERVE_USAGE = 'saml-jit-lab serve [--port N] [--data DIR] [--idp-metadata FILE] [--sp-entity-id ID]';
+export { SERVE_USAGE } from './usage.ts';
 
 export interface Io {
   out: (line: string) => void;

@@ -10,10 +10,9 @@ import { certBase64, summarizeCert } from '../core/util/cert.ts';
 import { NS, firstChild, parseXml, textOf } from '../core/util/xml.ts';
 import { UsageError, parseFlags } from './args.ts';
 import type { Io } from './serve.ts';
+import { VERIFY_USAGE } from './usage.ts';
 
-export const VERIFY_USAGE =
-  'saml-jit-lab verify (--idp-metadata FILE | --idp-cert PEM) --sp-entity-id ID --acs-url URL --response FILE|- [--in-response-to ID] [--sp-key PEM] [--now ISO-8601] [--skew SECONDS] [--json]\n' +
-  '  saml-jit-lab verify --config BUNDLE --response FILE|- [--idp-metadata FILE] [--in-response-to ID] [--sp-key PEM] [--now ISO-8601] [--skew SECONDS] [--json]';
+export { VERIFY_USAGE } from './usage.ts';
 
 export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   const { flags } = parseFlags(argv, {
