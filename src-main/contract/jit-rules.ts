@@ -74,6 +74,15 @@ export const JitRules = z
      * has already been taken"), link it to that account (GitLab auto_link_saml_user, Keycloak existing-account
      * linking), or create a second account (warned: the classic duplicate-JIT-account bug). */
     emailConflict: z.enum(['refuse', 'link', 'create']).default('refuse'),
+    /** With emailConflict "link": also link into an account that belongs to ANOTHER IdP profile (off: such a
+     * login is refused with jit.duplicate-email naming that IdP). Linking across IdPs lets IdP B sign in as IdP
+     * A's user; turn it on only when both IdPs are authoritative for the same people. */
+    linkAcrossIdps: z.boolean().default(false),
+    /** A principal or email that only LOOKS like an existing account's (same canonical form: Unicode
+     * compatibility, case folding, invisible or space-like characters; see core/jit/identity.ts) is never merged
+     * into it: refuse the login (default; jit.confusable-principal / jit.confusable-email fail) or warn and keep
+     * the accounts apart. */
+    lookalikes: z.enum(['refuse', 'warn']).default('refuse'),
     /** Grafana allow_sign_up; off: logins of unknown users are rejected with `jit.sign-up-disabled`. */
     allowSignUp: z.boolean().default(true),
     /** GitLab block_auto_created_users: new accounts start blocked (pending approval). */

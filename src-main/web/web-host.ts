@@ -62,7 +62,7 @@ export function createWebHost(rendererDir: string): WebHost {
     if (!url.pathname.startsWith('/api/')) return false;
     const refused = sameOrigin(req);
     if (refused) {
-      sendJson(res, 403, { ok: false, error: { code: 'invalid-input', message: `Refused: ${refused}` } });
+      sendJson(res, 403, { ok: false, error: { code: 'forbidden', message: `Refused: ${refused}` } });
       return true;
     }
     if (req.method !== 'POST') {
@@ -84,7 +84,7 @@ export function createWebHost(rendererDir: string): WebHost {
     }
     const method = decodeURIComponent(url.pathname.slice('/api/'.length));
     if (DESKTOP_ONLY.has(method)) {
-      sendJson(res, 403, { ok: false, error: { code: 'invalid-input', message: `${method} reads a file by its path, which only the desktop app may ask for. In the browser, upload the file instead.` } });
+      sendJson(res, 403, { ok: false, error: { code: 'forbidden', message: `${method} reads a file by its path, which only the desktop app may ask for. In the browser, upload the file instead.` } });
       return true;
     }
     const result = await lab!.handle(method, input);
@@ -98,12 +98,12 @@ export function createWebHost(rendererDir: string): WebHost {
   };
 
   /** Streams the body to a file under the data folder while listing its IdPs; answers a token and the overview
-   * (then `idp.importUpload({token, entityId})`). Progress as import.progress events when `?progress=ID` is given. */
+   * (then `idps.importUpload({token, entityId})`). Progress as idps.importProgress events when `?progress=ID` is given. */
   const upload: ExtraRoute = async (req, res, url) => {
     if (url.pathname !== UPLOAD_PATH) return false;
     const refused = sameOrigin(req);
     const fail = (status: number, message: string): true => {
-      sendJson(res, status, { ok: false, error: { code: 'invalid-input', message } });
+      sendJson(res, status, { ok: false, error: { code: status === 403 ? 'forbidden' : 'invalid-input', message } });
       return true;
     };
     if (refused) return fail(403, `Refused: ${refused}`);
@@ -147,7 +147,7 @@ export function createWebHost(rendererDir: string): WebHost {
     if (url.pathname !== '/events') return false;
     const refused = sameOrigin(req);
     if (refused) {
-      sendJson(res, 403, { ok: false, error: { code: 'invalid-input', message: `Refused: ${refused}` } });
+      sendJson(res, 403, { ok: false, error: { code: 'forbidden', message: `Refused: ${refused}` } });
       return true;
     }
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', Connection: 'keep-alive' });

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { Empty, type MethodSpec } from './common.ts';
+
+// The lab's own SP settings, lab-wide settings, and what the app says about itself.
+
+export const SignaturePolicy = z.enum(['either', 'response', 'assertion', 'both']);
+export type SignaturePolicy = z.infer<typeof SignaturePolicy>;
+
+export const SpSettings = z.object({
+  entityId: z.string(),
+  acsUrl: z.string(),
+  metadataUrl: z.string(),
+  loginUrl: z.string(),
+  nameIdFormat: z.string(),
+  clockSkewSeconds: z.number().int(),
+  allowUnsolicited: z.boolean(),
+  /** Where a valid signature must be: on the Response, the Assertion, both, or either (default). */
+  signaturePolicy: SignaturePolicy,
+  /** RSA-SHA1 / SHA-1 digests: warn (default) or reject. */
+  sha1Policy: z.enum(['warn', 'reject']),
+  certificatePem: z.string(),
+  certificateFingerprintSha256: z.string(),
+});
+export type SpSettings = z.infer<typeof SpSettings>;
+
+export const AppInfo = z.object({
+  version: z.string(),
+  mode: z.enum(['electron', 'browser']),
+  dataDir: z.string(),
+  listenerUrl: z.string(),
+  /** Set when the store could not be read at start (moved aside); the UI shows it as a banner. */
+  storeNotice: z.string().nullable(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+export const LabSettings = z.object({ loginRetention: z.number().int().min(100).max(100_000) }).strict();
+export type LabSettings = z.infer<typeof LabSettings>;
+
+export const NAMEID_FORMATS = [
+  'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+  'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
+  'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
+  'urn:oasis:names:tc:SAML:2.0:nameid-format:transient',
+] as const;
+
+export const appMethods = {
+  'app.info': { input: Empty, output: AppInfo },
+} as const satisfies Record<string, MethodSpec>;
+
+export const spMethods = {
+  'sp.get': { input: Empty, output: SpSettings },
+  'sp.update': {
+    input: z
+      .object({
+        entityId: z.string().trim().min(1).max(1024).optional(),
+        nameIdFormat: z.string().trim().min(1).max(256).optional(),
+        clockSkewSeconds: z.number().int().min(0).max(3600).optional(),
+        allowUnsolicited: z.boolean().optional(),
+        signaturePolicy: SignaturePolicy.optional(),
+        sha1Policy: z.enum(['warn', 'reject']).optional(),
+      })
+      .strict(),
+    output: SpSettings,
+  },
+} as const satisfies Record<string, MethodSpec>;
+
+export const settingsMethods = {
+  /** Lab-wide settings: how many logins the store keeps (older ones are dropped). */
+  'settings.get': { input: Empty, output: LabSettings },
+  'settings.update': { input: LabSettings.partial().strict(), output: LabSettings },
+} as const satisfies Record<string, MethodSpec>;
