@@ -1,6 +1,7 @@
 // What every host (Electron shell, browser-mode server, tests) sees of the core.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventName, EventPayload, Result } from '../contract/index.ts';
+import type { MetadataGet } from './net/fetch-metadata.ts';
 
 export interface Logger {
   info(message: string): void;
@@ -32,6 +33,8 @@ export interface LabOptions {
   idpMetadataXml?: string;
   /** Overrides the SP entity ID at start (`serve --sp-entity-id`). */
   spEntityId?: string;
+  /** How a metadata URL import/refresh does its GETs (the desktop shell: Chromium's net). Default node:http(s). */
+  metadataGet?: MetadataGet;
 }
 
 export interface Lab {

@@ -272,7 +272,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       return profileOf(idp);
     },
     'idps.importUrl': async (input) => {
-      const fetched = await fetchMetadata(input.url);
+      const fetched = await fetchMetadata(input.url, undefined, options.metadataGet);
       const idp = importIdp(decodeMetadataBytes(fetched.bytes), input.name, input.entityId, { url: fetched.finalUrl, warnings: fetched.warnings }, input.trustCertPem);
       await store.flush();
       return profileOf(idp);
@@ -281,7 +281,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       const idp = findIdp(input.id);
       if (!idp.sourceUrl) throw new LabError('invalid-input', `${idp.name} was not imported from a URL, so there is nothing to refresh from. Import the new metadata file instead.`);
       const before = metadataOf(idp);
-      const fetched = await fetchMetadata(idp.sourceUrl);
+      const fetched = await fetchMetadata(idp.sourceUrl, undefined, options.metadataGet);
       const xml = decodeMetadataBytes(fetched.bytes);
       const after = parseIdpMetadata(xml, parseOptions(idp));
       if (after.entityId !== before.entityId) {

@@ -19,7 +19,13 @@ export interface FetchedMetadata {
   warnings: string[];
 }
 
-export async function fetchMetadata(rawUrl: string, limits: FetchLimits = DEFAULT_FETCH_LIMITS): Promise<FetchedMetadata> {
+/** What `fetchMetadata` reads of one GET (node's IncomingMessage has it). */
+export type MetadataResponse = Pick<IncomingMessage, 'statusCode' | 'statusMessage' | 'headers' | 'resume' | 'destroy' | 'on'>;
+/** One GET without following redirects (the loop below follows them, counted). Default: node:http(s). The desktop
+ * shell passes one over Chromium's network stack, so a URL import uses the system proxy/PAC like its login window. */
+export type MetadataGet = (url: URL, timeoutMs: number, totalMs: number) => Promise<MetadataResponse>;
+
+export async function fetchMetadata(rawUrl: string, limits: FetchLimits = DEFAULT_FETCH_LIMITS, get: MetadataGet = nodeGet): Promise<FetchedMetadata> {
   let url = parseUrl(rawUrl);
   const warnings: string[] = [];
   const deadline = Date.now() + limits.timeoutMs;
@@ -59,7 +65,7 @@ function parseUrl(raw: string): URL {
   return url;
 }
 
-function get(url: URL, timeoutMs: number, totalMs: number): Promise<IncomingMessage> {
+function nodeGet(url: URL, timeoutMs: number, totalMs: number): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { method: 'GET', headers: { Accept: 'application/samlmetadata+xml, application/xml, text/xml;q=0.9, */*;q=0.1', 'User-Agent': 'saml-jit-lab' } }, resolve);
     const timer = setTimeout(() => req.destroy(fail(`${url.toString()} did not answer within ${Math.round(totalMs / 1000)} s.`)), timeoutMs);
@@ -72,7 +78,7 @@ function get(url: URL, timeoutMs: number, totalMs: number): Promise<IncomingMess
   });
 }
 
-function readCapped(res: IncomingMessage, maxBytes: number, url: string): Promise<Buffer> {
+function readCapped(res: MetadataResponse, maxBytes: number, url: string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     let settled = false;
     const stop = (error: LabError): void => {
