@@ -5,8 +5,13 @@ import type { SpSettings } from '../../contract/index.ts';
 import type { KeyPair } from '../sp/keys.ts';
 import { spMetadataXml } from '../sp/sp-metadata.ts';
 import { signRootEnveloped } from '../util/sign-xml.ts';
+import { xmlText } from './targets/escape.ts';
 
 export function exportSpMetadata(sp: SpSettings, keys: KeyPair, signed: boolean): string {
+  // spMetadataXml escapes markup; values XML cannot carry as themselves (control characters) are refused here.
+  xmlText('SP entity ID', sp.entityId);
+  xmlText('SP ACS URL', sp.acsUrl);
+  xmlText('NameID format', sp.nameIdFormat);
   const xml = spMetadataXml({ ...sp, certificatePem: keys.certificatePem });
   if (!signed) return xml;
   // A signature needs an ID to reference.

@@ -66,14 +66,6 @@ export function transformNote(rule: FieldRule, target: string): string | null {
   return `fields.${rule.field}: ${parts.join(' and ')} — ${target} maps the attribute value as sent; apply them in your application.`;
 }
 
-export function phpString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-export function rubyString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
 /** Rules options that live in the application's user store, not in any SSO library's settings. */
 export function accountStoreNotes(rules: JitRules, target: string): string[] {
   const out: string[] = [];

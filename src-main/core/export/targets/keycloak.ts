@@ -2,6 +2,7 @@
 // ({ identityProviders, identityProviderMappers }); each entry is also the body for the admin REST API
 // (POST /admin/realms/REALM/identity-provider/instances and …/instances/ALIAS/mappers).
 import { accountStoreNotes, file, pickSource, signingCerts, ssoUrl, transformNote, type TargetContext, type TargetExport } from './common.ts';
+import { identifier, jsonText, own, shown } from './escape.ts';
 
 export const KEYCLOAK_ALIAS = 'saml-jit-lab';
 const USER_ATTRIBUTE: Record<string, string> = { email: 'email', firstName: 'firstName', lastName: 'lastName', username: 'username' };
@@ -29,8 +30,8 @@ export function keycloakExport(ctx: TargetContext): TargetExport {
       unsupported.push(`fields.${rule.field}: comes from a template alone — use a "Username Template Importer" for the username; other fields need an attribute.`);
       continue;
     }
-    const userAttribute = USER_ATTRIBUTE[rule.field] ?? rule.field;
-    if (!USER_ATTRIBUTE[rule.field]) unsupported.push(`fields.${rule.field} — imported as user attribute "${rule.field}"; declare it in the realm's user profile (Keycloak 24+ drops undeclared attributes).`);
+    const userAttribute = own(USER_ATTRIBUTE, rule.field) ?? rule.field;
+    if (!own(USER_ATTRIBUTE, rule.field)) unsupported.push(`fields.${rule.field} — imported as user attribute "${rule.field}"; declare it in the realm's user profile (Keycloak 24+ drops undeclared attributes).`);
     mapper(`${rule.field} (tested)`, 'saml-user-attribute-idp-mapper', { 'attribute.name': source, 'user.attribute': userAttribute }, syncMode);
     const note = transformNote(rule, 'Keycloak');
     if (note) unsupported.push(note);
@@ -53,7 +54,10 @@ export function keycloakExport(ctx: TargetContext): TargetExport {
       }
     }
     // One "Advanced Attribute to Group" mapper per group a tested login carried.
-    const seenGroups = [...new Set(bundle.evidence.flatMap((e) => e.account.groups))].sort();
+    // A "/" in a group name would make Keycloak's group path point at a subgroup: such groups get no mapper.
+    const allGroups = [...new Set(bundle.evidence.flatMap((e) => e.account.groups))].sort();
+    const seenGroups = allGroups.filter((g) => !g.includes('/'));
+    for (const g of allGroups.filter((x) => x.includes('/'))) unsupported.push(`groups: group ${shown(g)} holds "/", which Keycloak reads as a group path (a subgroup); no mapper was made for it — create the group and its mapper by hand.`);
     for (const g of seenGroups) {
       mapper(`group ${g}`, 'saml-advanced-group-idp-mapper', { attributes: JSON.stringify([{ key: groupsAttr, value: g }]), 'are.attribute.values.regex': 'false', group: `/${g}` });
     }
@@ -69,7 +73,7 @@ export function keycloakExport(ctx: TargetContext): TargetExport {
   if (rules.emailConflict === 'link') unsupported.push('emailConflict: link — the "first broker login" flow links an existing account after the user confirms (or automatically with "Automatically set existing user").');
   unsupported.push(...accountStoreNotes({ ...rules, emailConflict: 'refuse', syncMode: 'force', fields: rules.fields.map(({ syncMode: _s, ...f }) => f) }, 'Keycloak'));
   if (rules.emailConflict === 'create') unsupported.push('emailConflict: create — Keycloak never creates a second user with the same email.');
-  unsupported.push(`The SP entity ID here is the one tested (${bundle.sp.entityId}); Keycloak's ACS is https://KEYCLOAK/realms/REALM/broker/${KEYCLOAK_ALIAS}/endpoint: register it at the IdP.`);
+  unsupported.push(`The SP entity ID here is the one tested (${shown(bundle.sp.entityId)}); Keycloak's ACS is https://KEYCLOAK/realms/REALM/broker/${KEYCLOAK_ALIAS}/endpoint: register it at the IdP.`);
 
   const principal = rules.principal.source === 'nameId' ? { principalType: 'SUBJECT' } : { principalType: 'ATTRIBUTE', principalAttribute: rules.principal.attribute ?? '' };
   const identityProvider = {
@@ -84,10 +88,10 @@ export function keycloakExport(ctx: TargetContext): TargetExport {
     linkOnly: false,
     firstBrokerLoginFlowAlias: 'first broker login',
     config: {
-      entityId: bundle.sp.entityId,
-      idpEntityId: metadata.entityId,
-      singleSignOnServiceUrl: ssoUrl(metadata),
-      nameIDPolicyFormat: bundle.sp.nameIdFormat,
+      entityId: identifier('SP entity ID', bundle.sp.entityId),
+      idpEntityId: identifier('IdP entity ID', metadata.entityId),
+      singleSignOnServiceUrl: identifier('IdP SSO URL', ssoUrl(metadata)),
+      nameIDPolicyFormat: identifier('NameID format', bundle.sp.nameIdFormat),
       ...principal,
       postBindingResponse: 'true',
       postBindingAuthnRequest: 'false',
@@ -102,5 +106,5 @@ export function keycloakExport(ctx: TargetContext): TargetExport {
     },
   };
   const realm = { identityProviders: [identityProvider], identityProviderMappers: mappers };
-  return { target: 'keycloak', files: [file('keycloak-identity-provider.json', 'json', `${JSON.stringify(realm, null, 2)}\n`)], unsupported };
+  return { target: 'keycloak', files: [file('keycloak-identity-provider.json', 'json', `${jsonText(realm, 2)}\n`)], unsupported };
 }

@@ -3,19 +3,20 @@
 // with the JIT rules embedded (fields, transforms, groups, roles, required attributes and groups).
 import type { JitRules } from '../../../contract/jit-rules.ts';
 import { accountStoreNotes, file, pem, signingCerts, ssoUrl, type TargetContext, type TargetExport } from './common.ts';
+import { commentText, identifier, jsonText } from './escape.ts';
 
 /** The options node-saml's SAML constructor takes (SamlConfig), as tested. */
 export function nodeSamlOptions(ctx: TargetContext): Record<string, unknown> {
   const { bundle, metadata } = ctx;
   const p = bundle.policy;
   return {
-    callbackUrl: bundle.sp.acsUrl,
-    entryPoint: ssoUrl(metadata),
-    issuer: bundle.sp.entityId,
+    callbackUrl: identifier('SP ACS URL', bundle.sp.acsUrl),
+    entryPoint: identifier('IdP SSO URL', ssoUrl(metadata)),
+    issuer: identifier('SP entity ID', bundle.sp.entityId),
     audience: bundle.sp.entityId,
-    idpIssuer: metadata.entityId,
+    idpIssuer: identifier('IdP entity ID', metadata.entityId),
     idpCert: signingCerts(metadata).map(pem),
-    identifierFormat: bundle.sp.nameIdFormat,
+    identifierFormat: identifier('NameID format', bundle.sp.nameIdFormat),
     acceptedClockSkewMs: p.clockSkewSeconds * 1000,
     wantAuthnResponseSigned: p.signaturePolicy === 'response' || p.signaturePolicy === 'both',
     wantAssertionsSigned: p.signaturePolicy === 'assertion' || p.signaturePolicy === 'both',
@@ -88,7 +89,7 @@ export function nodeSamlExport(ctx: TargetContext): TargetExport {
     unsupported.push('Sources matched by FriendlyName: node-saml keys profile.attributes by Name only; add the Names to the rules\' sources.');
   }
   const snippet = `// SAML with @node-saml/node-saml (passport-saml: new Strategy({ ...options, passReqToCallback: false }, verify)).
-// Options and JIT rules exported by SAML JIT Lab ${bundle.exportedBy.replace(/^saml-jit-lab /, '')} from a tested configuration.
+// Options and JIT rules exported by SAML JIT Lab ${commentText(bundle.exportedBy.replace(/^saml-jit-lab /, ''))} from a tested configuration.
 // callbackUrl is the lab's ACS: replace it with your application's (and register that at the IdP).
 'use strict';
 const { SAML } = require('@node-saml/node-saml');
@@ -97,7 +98,7 @@ const options = require('./node-saml-options.json');
 // The SP private key, only if the IdP encrypts assertions (never commit it).
 const saml = new SAML({ ...options, decryptionPvk: process.env.SAML_SP_PRIVATE_KEY || undefined });
 
-const RULES = ${JSON.stringify(rules, null, 2)};
+const RULES = ${jsonText(rules, 2)};
 
 ${MAP_PROFILE_JS}
 
@@ -114,7 +115,7 @@ module.exports = { saml, acs, mapProfile, RULES };
 `;
   return {
     target: 'node-saml',
-    files: [file('node-saml-options.json', 'json', `${JSON.stringify(options, null, 2)}\n`), file('saml.js', 'javascript', snippet)],
+    files: [file('node-saml-options.json', 'json', `${jsonText(options, 2)}\n`), file('saml.js', 'javascript', snippet)],
     unsupported,
   };
 }
