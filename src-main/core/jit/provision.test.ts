@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Attribute } from '../../contract/index.ts';
 import { JitRules, type JitRulesInput } from '../../contract/jit-rules.ts';
 import type { StoredAccount } from '../store/schema.ts';
+import { AccountIndex } from './account-index.ts';
 import { DEFAULT_RULES, PRESETS, presetById } from './presets.ts';
 import { accountKey, planProvision, type AccountLookup } from './provision.ts';
 import { validateRules } from './validate-rules.ts';
@@ -15,10 +16,7 @@ const alice = (overrides: Record<string, string[]> = {}): Attribute[] =>
   Object.entries({ email: ['alice@example.com'], givenName: ['Alice'], sn: ['Anderson'], displayName: ['Alice Anderson'], groups: ['engineering', 'sso-admins'], ...overrides }).map(([n, v]) => attr(n, v));
 
 function store(accounts: StoredAccount[] = []): AccountLookup {
-  return {
-    byKey: (key) => accounts.find((a) => a.key === key || a.linkedKeys?.includes(key)),
-    byEmail: (email) => accounts.filter((a) => a.fields.email?.toLowerCase() === email.toLowerCase()),
-  };
+  return new AccountIndex(accounts);
 }
 
 function rules(patch: Omit<Partial<JitRulesInput>, 'groups'> & { groups?: Partial<JitRulesInput['groups']> } = {}): JitRules {
@@ -76,12 +74,17 @@ describe('create and update', () => {
     expect(changed(plan)).toEqual([['lastName', 'changed', 'Anderson', 'Archer']]);
   });
 
-  it('matches the principal case-insensitively by default, and not when told otherwise', () => {
+  it('matches the principal case-insensitively by default; case-sensitive rules refuse a case variant as a look-alike', () => {
     const created = login(DEFAULT_RULES, alice()).account!;
     expect(login(DEFAULT_RULES, alice(), [created], 'ALICE@example.com').diff.kind).toBe('unchanged');
     const strict = rules({ principal: { source: 'nameId', caseInsensitive: false }, emailConflict: 'create' });
     const strictCreated = login(strict, alice()).account!;
-    expect(login(strict, alice(), [strictCreated], 'ALICE@example.com').diff.kind).toBe('created');
+    const variant = login(strict, alice(), [strictCreated], 'ALICE@example.com');
+    expect(failed(variant)).toEqual(['jit.confusable-principal']);
+    // Told to keep look-alikes apart, it creates a second account and warns.
+    const apart = login(rules({ principal: { source: 'nameId', caseInsensitive: false }, emailConflict: 'create', lookalikes: 'warn' }), alice(), [strictCreated], 'ALICE@example.com');
+    expect(apart.diff.kind).toBe('created');
+    expect(apart.checks.filter((c) => c.status === 'warn').map((c) => c.id)).toEqual(['jit.confusable-principal', 'jit.duplicate-email']);
   });
 
   it('keys the account on an attribute when told (Grafana assertion_attribute_login)', () => {
@@ -251,5 +254,104 @@ describe('validateRules', () => {
   it('rejects a malformed template placeholder', () => {
     const bad = { ...DEFAULT_RULES, fields: [{ field: 'x', sources: [], transforms: [{ op: 'template', template: '${givenName}' }] }] };
     expect(validateRules(bad).problems[0]!.path).toBe('fields.0.transforms.0.template');
+  });
+});
+
+describe('email changes and links across IdPs', () => {
+  const bob = (): StoredAccount => login(DEFAULT_RULES, alice({ email: ['bob@example.com'], givenName: ['Bob'] }), [], 'bob@example.com').account!;
+
+  it.each(['refuse', 'link'] as const)('refuses an existing account changing its email to another account\'s (emailConflict %s)', (emailConflict) => {
+    const a = login(DEFAULT_RULES, alice()).account!;
+    const b = bob();
+    const snapshot = structuredClone([a, b]);
+    const plan = login(rules({ emailConflict }), alice({ email: ['Bob@Example.com'] }), [a, b]);
+    expect(failed(plan)).toEqual(['jit.duplicate-email']);
+    expect(plan.checks.find((c) => c.id === 'jit.duplicate-email')!.received).toContain('account alice@example.com would change its email to bob@example.com, which belongs to account bob@example.com');
+    expect(plan.before?.id).toBe(a.id);
+    expect(plan.account).toBeNull();
+    expect([a, b]).toEqual(snapshot);
+  });
+
+  it('warns when emailConflict is create and two accounts end up sharing an email', () => {
+    const a = login(DEFAULT_RULES, alice()).account!;
+    const plan = login(rules({ emailConflict: 'create' }), alice({ email: ['bob@example.com'] }), [a, bob()]);
+    expect(plan.diff.kind).toBe('updated');
+    expect(plan.checks.find((c) => c.id === 'jit.duplicate-email')?.status).toBe('warn');
+  });
+
+  it('links only within the same IdP unless linkAcrossIdps is on', () => {
+    const other = planProvision({ idpEntityId: 'https://idp-a.example', nameId: 'alice-a', attributes: alice(), now: NOW, rules: DEFAULT_RULES, accounts: store() }).account!;
+    const snapshot = structuredClone(other);
+    const refused = login(rules({ emailConflict: 'link' }), alice(), [other]);
+    expect(failed(refused)).toEqual(['jit.duplicate-email']);
+    expect(refused.checks[0]!.received).toContain('(IdP https://idp-a.example)');
+    expect(refused.checks[0]!.hint).toContain('linkAcrossIdps');
+    expect(other).toEqual(snapshot);
+    const linked = login(rules({ emailConflict: 'link', linkAcrossIdps: true }), alice(), [other]);
+    expect(linked.diff.linkedBy).toBe('email');
+    expect(linked.account!.id).toBe(other.id);
+  });
+});
+
+describe('attribute coverage and cleared fields', () => {
+  it('warns jit.field-cleared naming every non-empty field a force-sync login clears, and counts them in the diff', () => {
+    const plan = twice({ rules: DEFAULT_RULES, attributes: alice() }, { rules: DEFAULT_RULES, attributes: alice().filter((a) => a.name === 'givenName') });
+    expect(plan.diff.kind).toBe('updated');
+    expect(plan.diff.clearedFields).toEqual(['email', 'lastName', 'displayName', 'groups']);
+    const cleared = plan.checks.find((c) => c.id === 'jit.field-cleared')!;
+    expect(cleared.status).toBe('warn');
+    expect(cleared.received).toMatch(/^4 fields cleared: email \(none of email, mail/);
+    expect(cleared.received).toContain('groups (none of groups, group, memberOf');
+    expect(plan.coverage.clearedFields).toEqual(plan.diff.clearedFields);
+  });
+
+  it('clears nothing (and says nothing) in import mode, or when the value only changed', () => {
+    const importRules = rules({ syncMode: 'import' });
+    const kept = twice({ rules: importRules, attributes: alice() }, { rules: importRules, attributes: [] });
+    expect(kept.diff.clearedFields).toEqual([]);
+    expect(kept.checks.map((c) => c.id)).not.toContain('jit.field-cleared');
+    const changedOnly = twice({ rules: DEFAULT_RULES, attributes: alice() }, { rules: DEFAULT_RULES, attributes: alice({ sn: ['Archer'] }) });
+    expect(changedOnly.diff.clearedFields).toEqual([]);
+  });
+
+  it('lists the sources that matched nothing and the attributes nothing maps', () => {
+    const plan = login(DEFAULT_RULES, [...alice(), attr('urn:oid:2.16.840.1.113730.3.1.3', ['E-42'], 'employeeNumber'), attr('department', ['R&D'])]);
+    expect(plan.coverage.unmappedAttributes).toEqual([
+      { name: 'urn:oid:2.16.840.1.113730.3.1.3', friendlyName: 'employeeNumber', sample: ['E-42'], valueCount: 1 },
+      { name: 'department', friendlyName: null, sample: ['R&D'], valueCount: 1 },
+    ]);
+    const email = plan.coverage.fields.find((f) => f.field === 'email')!;
+    expect(email).toMatchObject({ source: 'email', outcome: 'mapped' });
+    expect(email.missingSources).toContain('urn:oid:0.9.2342.19200300.100.1.3');
+    expect(email.missingSources).not.toContain('email');
+    expect(plan.coverage.fields.find((f) => f.field === 'groups')).toMatchObject({ source: 'groups', outcome: 'mapped' });
+  });
+
+  it('reports coverage on a rejected login too, with the groups required next to the groups received', () => {
+    const plan = login(rules({ groups: { required: ['finance'] } }), alice({ department: ['R&D'] }));
+    expect(plan.rejected).toBe(true);
+    expect(plan.groups).toEqual({ received: ['engineering', 'sso-admins'], required: ['finance'] });
+    expect(plan.coverage.unmappedAttributes.map((a) => a.name)).toEqual(['department']);
+  });
+});
+
+describe('rejections say what is missing and keep the matched account', () => {
+  it('jit.required-group names the required groups and the groups received; before is the existing account', () => {
+    const existing = login(DEFAULT_RULES, alice()).account!;
+    const plan = login(rules({ groups: { required: ['finance', 'ops'] } }), alice(), [existing]);
+    expect(plan.checks.find((c) => c.id === 'jit.required-group')).toMatchObject({ status: 'fail', expected: 'member of one of: finance, ops', received: 'groups received: engineering, sso-admins' });
+    expect(plan.before?.id).toBe(existing.id);
+    const none = login(rules({ groups: { required: ['finance'] } }), alice().filter((a) => a.name !== 'groups'));
+    expect(none.checks.find((c) => c.id === 'jit.required-group')!.received).toMatch(/^no groups: none of groups, group, memberOf/);
+  });
+
+  it('jit.required-attribute names each missing field, its sources and what the login carried', () => {
+    const base = JSON.parse(JSON.stringify(DEFAULT_RULES)) as JitRulesInput;
+    base.fields = base.fields.map((f) => (f.field === 'email' || f.field === 'lastName' ? { ...f, required: true } : f));
+    const plan = login(JitRules.parse(base), alice().filter((a) => a.name !== 'email' && a.name !== 'sn'));
+    const c = plan.checks.find((x) => x.id === 'jit.required-attribute')!;
+    expect(c.expected).toMatch(/^a value for: email \(from email \| mail/);
+    expect(c.received).toMatch(/^missing: email, lastName — none of email, mail/);
+    expect(c.received).toContain('The login carried: givenName, displayName, groups');
   });
 });
