@@ -23,8 +23,11 @@ export interface ResponseSpec {
   signing?: SigningMode;
   /** Signature algorithm URI (default RSA-SHA256). */
   signatureAlgorithm?: string;
-  /** Encrypt the assertion for this SP certificate (PEM): sign the assertion, encrypt it, then sign the Response. */
-  encryptFor?: { certificatePem: string; contentAlgorithm?: string; keyAlgorithm?: string };
+  /** Encrypt the assertion for this SP certificate (PEM): sign the assertion, encrypt it, then sign the Response.
+   * `encrypt` replaces the SP module's encryptor (the demo IdP brings its own, see assertion-encrypt.ts). */
+  encryptFor?: { certificatePem: string; contentAlgorithm?: string; keyAlgorithm?: string; encrypt?: (assertionXml: string) => string };
+  /** Attributes appended after `attributes`, in order, names repeated as given (ambiguous-attribute scenarios). */
+  extraAttributes?: { name: string; values: string[] }[];
   /** For tests that need a response that is wrong in one precise way. */
   overrides?: Partial<{
     responseId: string;
@@ -34,6 +37,9 @@ export interface ResponseSpec {
     recipient: string;
     issuer: string;
     statusCode: string;
+    /** A second-level StatusCode inside the top-level one. */
+    statusSubCode: string;
+    statusMessage: string;
     notBefore: Date;
     notOnOrAfter: Date;
   }>;
@@ -52,7 +58,7 @@ export function responseXml(spec: ResponseSpec): string {
   const issuer = escapeXml(o.issuer ?? spec.idpEntityId);
   const irt = spec.inResponseTo ? ` InResponseTo="${escapeXml(spec.inResponseTo)}"` : '';
   const destination = o.destination === null ? '' : ` Destination="${escapeXml(o.destination ?? spec.acsUrl)}"`;
-  const attributes = Object.entries(spec.attributes)
+  const attributes = [...Object.entries(spec.attributes), ...(spec.extraAttributes ?? []).map((a) => [a.name, a.values] as const)]
     .map(
       ([name, values]) =>
         `<saml:Attribute Name="${escapeXml(name)}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:basic">` +
@@ -64,7 +70,10 @@ export function responseXml(spec: ResponseSpec): string {
     `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ` +
     `ID="${o.responseId ?? newSamlId()}" Version="2.0" IssueInstant="${now}"${destination}${irt}>` +
     `<saml:Issuer>${issuer}</saml:Issuer>` +
-    `<samlp:Status><samlp:StatusCode Value="${escapeXml(o.statusCode ?? 'urn:oasis:names:tc:SAML:2.0:status:Success')}"/></samlp:Status>` +
+    `<samlp:Status><samlp:StatusCode Value="${escapeXml(o.statusCode ?? 'urn:oasis:names:tc:SAML:2.0:status:Success')}"` +
+    (o.statusSubCode ? `><samlp:StatusCode Value="${escapeXml(o.statusSubCode)}"/></samlp:StatusCode>` : '/>') +
+    (o.statusMessage ? `<samlp:StatusMessage>${escapeXml(o.statusMessage)}</samlp:StatusMessage>` : '') +
+    `</samlp:Status>` +
     `<saml:Assertion xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ` +
     `ID="${o.assertionId ?? newSamlId()}" Version="2.0" IssueInstant="${now}">` +
     `<saml:Issuer>${issuer}</saml:Issuer>` +
@@ -91,7 +100,8 @@ export async function buildSignedResponse(spec: ResponseSpec): Promise<string> {
   const signAssertion = signing === 'both' || signing === 'assertion';
   let xml = signAssertion ? await sign(responseXml(spec), spec, 'assertion') : responseXml(spec);
   const assertion = xml.match(/<saml:Assertion[\s\S]*<\/saml:Assertion>/)![0];
-  xml = xml.replace(assertion, () => encryptAssertion(assertion, spec.encryptFor!.certificatePem, spec.encryptFor));
+  const encrypt = spec.encryptFor.encrypt ?? ((plain: string) => encryptAssertion(plain, spec.encryptFor!.certificatePem, spec.encryptFor));
+  xml = xml.replace(assertion, () => encrypt(assertion));
   if (signing === 'both' || signing === 'response') {
     xml = samlify.SamlLib.constructSAMLSignature({
       rawSamlMessage: xml,
