@@ -1,4 +1,5 @@
-// The desktop shell's own settings: listener port, where logins open, and the main window's size and position.
+// The desktop shell's own settings: listener port, where logins open, the main window's size and position, and the
+// IdP certificates trusted always.
 // One small JSON file in the data folder, validated field by field on read (a bad field falls back to its default,
 // the others are kept). Pure Node: unit-tested without electron.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
@@ -16,12 +17,26 @@ const WindowState = z.object({
 });
 export type WindowState = z.infer<typeof WindowState>;
 
+const TrustedCertificate = z.object({
+  /** Host name, lowercase, no port. */
+  host: z.string().min(1).max(253),
+  /** SHA-256 of the DER certificate, colon-separated uppercase hex. */
+  sha256: z.string().regex(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/),
+  subject: z.string().max(2000),
+  issuer: z.string().max(2000),
+  trustedAt: z.string().max(40),
+});
+export type TrustedCertificate = z.infer<typeof TrustedCertificate>;
+
 const DesktopSettings = z.object({
   /** The SP listener's port; unset means the default. `--port` overrides it for one run. */
   port: z.number().int().min(1).max(65535).optional().catch(undefined),
   /** Where SP-initiated logins open: an app window with its own session, or the system browser. */
   loginIn: z.enum(['window', 'system-browser']).catch('window'),
   window: WindowState.optional().catch(undefined),
+  /** IdP certificates the person chose to "always trust" for a host (certificate-trust.ts). An invalid entry drops
+   * the list: trust is never widened by a damaged file. */
+  trustedCertificates: z.array(TrustedCertificate).max(200).optional().catch(undefined),
 });
 export type DesktopSettings = z.infer<typeof DesktopSettings>;
 

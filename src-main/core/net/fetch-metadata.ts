@@ -1,6 +1,6 @@
 // Fetches IdP metadata from a URL: a total timeout, a size cap, a redirect limit, http allowed with a warning,
 // and a clear error for anything that is not XML (an HTML login page, a PDF, an error page).
-import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { LabError } from '../errors.ts';
 
@@ -19,8 +19,17 @@ export interface FetchedMetadata {
   warnings: string[];
 }
 
-/** What `fetchMetadata` reads of one GET (node's IncomingMessage has it). */
-export type MetadataResponse = Pick<IncomingMessage, 'statusCode' | 'statusMessage' | 'headers' | 'resume' | 'destroy' | 'on'>;
+/** What `fetchMetadata` reads of one GET: node's IncomingMessage has it, and any Readable with these fields. */
+export interface MetadataResponse {
+  statusCode?: number | undefined;
+  statusMessage?: string | undefined;
+  headers: IncomingHttpHeaders;
+  resume(): unknown;
+  destroy(error?: Error): unknown;
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(event: 'end' | 'aborted', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
 /** One GET without following redirects (the loop below follows them, counted). Default: node:http(s). The desktop
  * shell passes one over Chromium's network stack, so a URL import uses the system proxy/PAC like its login window. */
 export type MetadataGet = (url: URL, timeoutMs: number, totalMs: number) => Promise<MetadataResponse>;
