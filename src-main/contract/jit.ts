@@ -44,6 +44,6 @@ export const DriftId = z.enum(DRIFT_IDS);
 export type DriftId = z.infer<typeof DriftId>;
 
 /** What a drift does to the account, worst first. */
-export const OUTCOME_KINDS = ['locked-out', 'duplicate-account', 'roles-removed', 'fields-cleared', 'linked', 'updated', 'unchanged'] as const;
+export const OUTCOME_KINDS = ['locked-out', 'duplicate-account', 'roles-removed', 'fields-cleared', 'linked', 'created', 'updated', 'unchanged'] as const;
 export const OutcomeKind = z.enum(OUTCOME_KINDS);
 export type OutcomeKind = z.infer<typeof OutcomeKind>;

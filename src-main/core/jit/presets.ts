@@ -54,7 +54,8 @@ const generic: Names = {
   groups: ['groups', 'group', 'memberOf', 'isMemberOf', 'Role', 'roles', `${MS_CLAIMS}groups`, `${MS_CLAIMS}role`, OID.isMemberOf, 'urn:oid:2.5.4.31', 'eduPersonAffiliation', OID.affiliation],
 };
 
-export const PRESETS: readonly Preset[] = [
+/** Attribute-name presets: one per IdP family. */
+const IDP_PRESETS: readonly Preset[] = [
   { id: 'generic', name: 'Any IdP (generic)', description: 'The common names of all the presets below, tried in order.', rules: rules('generic', generic) },
   {
     id: 'entra-id',
@@ -111,6 +112,68 @@ export const PRESETS: readonly Preset[] = [
     rules: rules('simplesamlphp', { email: ['mail', 'email', OID.mail], firstName: ['givenName', OID.givenName], lastName: ['sn', OID.sn], displayName: ['displayName', 'cn', OID.displayName, OID.cn], groups: ['groups', 'eduPersonAffiliation', 'memberOf', OID.affiliation, OID.isMemberOf] }),
   },
 ];
+
+// Service-provider behaviour presets: how GitLab, Keycloak and Grafana key, link, sync and map roles, with the
+// attribute names they expect out of the box. What-if runs every drift under these (issue 16).
+const SP_PRESETS: readonly Preset[] = [
+  {
+    id: 'sp-gitlab',
+    name: 'GitLab-like SP (omniauth-saml)',
+    description: 'Accounts keyed on the NameID; a new NameID with a taken email is refused ("Email has already been taken"); profile synced on every login; omniauth-saml\'s default attribute_statements (email/mail, first_name, last_name, name); admin_groups and external_groups.',
+    rules: JitRules.parse({
+      version: JIT_RULES_VERSION,
+      preset: 'sp-gitlab',
+      principal: { source: 'nameId', caseInsensitive: true },
+      emailConflict: 'refuse',
+      syncMode: 'force',
+      fields: [
+        { field: 'email', sources: ['email', 'mail'], transforms: [{ op: 'trim' }, { op: 'lowercase' }] },
+        { field: 'firstName', sources: ['first_name', 'firstname', 'firstName'] },
+        { field: 'lastName', sources: ['last_name', 'lastname', 'lastName'] },
+        { field: 'displayName', sources: ['name'] },
+      ],
+      groups: { sources: ['groups', 'Groups'], roleMode: 'all', roles: [{ role: 'admin', value: 'sso-admins' }, { role: 'external', value: 'contractors' }] },
+    } satisfies JitRulesInput),
+  },
+  {
+    id: 'sp-keycloak',
+    name: 'Keycloak-like SP (identity brokering)',
+    description: 'Username from the NameID, lower-cased; a new NameID whose email exists is linked to that account (first broker login "handle existing account"); mappers in sync mode "import" (set once); a SAML attribute-to-role mapper.',
+    rules: JitRules.parse({
+      version: JIT_RULES_VERSION,
+      preset: 'sp-keycloak',
+      principal: { source: 'nameId', caseInsensitive: true },
+      emailConflict: 'link',
+      syncMode: 'import',
+      fields: [
+        { field: 'email', sources: generic.email, transforms: [{ op: 'trim' }, { op: 'lowercase' }] },
+        { field: 'firstName', sources: generic.firstName },
+        { field: 'lastName', sources: generic.lastName },
+      ],
+      groups: { sources: generic.groups, roleMode: 'all', roles: [{ role: 'admin', value: 'sso-admins' }] },
+    } satisfies JitRulesInput),
+  },
+  {
+    id: 'sp-grafana',
+    name: 'Grafana-like SP ([auth.saml])',
+    description: 'Login and email from the email attribute (assertion_attribute_login / assertion_attribute_email); users found by email are reused; updated on every login; role_values_admin / role_values_editor with Viewer as auto_assign_org_role.',
+    rules: JitRules.parse({
+      version: JIT_RULES_VERSION,
+      preset: 'sp-grafana',
+      principal: { source: 'attribute', attribute: 'email', caseInsensitive: true },
+      emailConflict: 'link',
+      syncMode: 'force',
+      fields: [
+        { field: 'email', sources: ['email', 'mail'], transforms: [{ op: 'trim' }, { op: 'lowercase' }] },
+        { field: 'displayName', sources: ['displayName'] },
+      ],
+      groups: { sources: ['groups'], roleMode: 'highest', roles: [{ role: 'Admin', value: 'sso-admins' }, { role: 'Editor', value: 'engineering' }], defaultRole: 'Viewer' },
+    } satisfies JitRulesInput),
+  },
+];
+
+/** Every preset: the IdP attribute-name presets, then the SP behaviour presets. */
+export const PRESETS: readonly Preset[] = [...IDP_PRESETS, ...SP_PRESETS];
 
 export const DEFAULT_RULES: JitRules = PRESETS[0]!.rules;
 
