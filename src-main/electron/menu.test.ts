@@ -1,10 +1,10 @@
 import type { MenuItemConstructorOptions } from 'electron';
 import { describe, expect, it, vi } from 'vitest';
-import { menuTemplate } from './menu.ts';
+import { contextMenuTemplate, menuTemplate } from './menu.ts';
 import type { MenuActions } from './menu.ts';
 
 function actions(): MenuActions & Record<string, ReturnType<typeof vi.fn>> {
-  const names = ['importMetadata', 'exportSpMetadata', 'openSettings', 'changePort', 'openDataFolder', 'signIn', 'signInAsDifferentUser', 'setLoginInSystemBrowser', 'about'];
+  const names = ['importMetadata', 'exportSpMetadata', 'openSettings', 'changePort', 'openDataFolder', 'signIn', 'signInAsDifferentUser', 'setLoginInSystemBrowser', 'trustedCertificates', 'about'];
   return Object.fromEntries(names.map((n) => [n, vi.fn()])) as unknown as MenuActions & Record<string, ReturnType<typeof vi.fn>>;
 }
 function flatten(items: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
@@ -25,6 +25,7 @@ describe('application menu', () => {
       ['open-data-folder', 'openDataFolder'],
       ['sign-in', 'signIn'],
       ['sign-in-different-user', 'signInAsDifferentUser'],
+      ['trusted-certificates', 'trustedCertificates'],
       ['about', 'about'],
     ];
     for (const [id, action] of wiring) {
@@ -59,5 +60,32 @@ describe('application menu', () => {
 
   it('reflects the saved system-browser choice', () => {
     expect(byId(menuTemplate(actions(), { ...options, loginInSystemBrowser: true }), 'login-in-system-browser')?.checked).toBe(true);
+  });
+});
+
+describe('context menu', () => {
+  const flags = { canCut: true, canCopy: true, canPaste: true, canSelectAll: true, canUndo: false, canRedo: false };
+  const inField = { isEditable: true, selectionText: '', x: 10, y: 20, editFlags: flags };
+  const roles = (items: MenuItemConstructorOptions[]) => items.filter((i) => i.type !== 'separator').map((i) => i.role ?? i.label);
+
+  it('offers the standard edit items in a text field (paste into the metadata box or an IdP password field)', () => {
+    const items = contextMenuTemplate(inField, { dev: false, inspect: vi.fn() });
+    expect(roles(items)).toEqual(['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll']);
+    expect(items.find((i) => i.role === 'undo')?.enabled).toBe(false);
+    expect(items.find((i) => i.role === 'paste')?.enabled).toBe(true);
+  });
+
+  it('offers Copy on selected text, and nothing on a plain click outside fields', () => {
+    expect(roles(contextMenuTemplate({ ...inField, isEditable: false, selectionText: 'urn:idp' }, { dev: false, inspect: vi.fn() }))).toEqual(['copy']);
+    expect(contextMenuTemplate({ ...inField, isEditable: false, selectionText: ' ' }, { dev: false, inspect: vi.fn() })).toEqual([]);
+  });
+
+  it('adds Inspect (at the clicked point) only in development', () => {
+    expect(roles(contextMenuTemplate(inField, { dev: false, inspect: vi.fn() }))).not.toContain('Inspect');
+    const inspect = vi.fn();
+    const items = contextMenuTemplate({ ...inField, isEditable: false }, { dev: true, inspect });
+    expect(roles(items)).toEqual(['Inspect']);
+    (items[0]?.click as () => void)();
+    expect(inspect).toHaveBeenCalledWith(10, 20);
   });
 });

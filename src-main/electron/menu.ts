@@ -1,5 +1,6 @@
-// The application menu as data. Pure (electron types only): unit-tested under plain Node; main.ts builds it.
-import type { MenuItemConstructorOptions } from 'electron';
+// The application menu and the context menu as data. Pure (electron types only): unit-tested under plain Node;
+// main.ts builds them.
+import type { ContextMenuParams, MenuItemConstructorOptions } from 'electron';
 
 export interface MenuActions {
   importMetadata(): void;
@@ -10,6 +11,7 @@ export interface MenuActions {
   signIn(): void;
   signInAsDifferentUser(): void;
   setLoginInSystemBrowser(on: boolean): void;
+  trustedCertificates(): void;
   about(): void;
 }
 
@@ -51,6 +53,7 @@ export function menuTemplate(actions: MenuActions, options: MenuOptions): MenuIt
       checked: options.loginInSystemBrowser,
       click: (item) => actions.setLoginInSystemBrowser(item.checked),
     },
+    { id: 'trusted-certificates', label: 'Trusted IdP Certificates…', click: () => actions.trustedCertificates() },
   ];
   const view: MenuItemConstructorOptions[] = [
     { id: 'reload', role: 'reload' },
@@ -73,4 +76,36 @@ export function menuTemplate(actions: MenuActions, options: MenuOptions): MenuIt
     { role: 'windowMenu' },
     ...(mac ? [] : [{ role: 'help', submenu: [about] } satisfies MenuItemConstructorOptions]),
   ];
+}
+
+/** What the context menu needs of Electron's `context-menu` event. */
+export type ContextMenuFacts = Pick<ContextMenuParams, 'isEditable' | 'selectionText' | 'x' | 'y'> & {
+  editFlags: Pick<ContextMenuParams['editFlags'], 'canCut' | 'canCopy' | 'canPaste' | 'canSelectAll' | 'canUndo' | 'canRedo'>;
+};
+
+/** The standard edit menu for a right-click (Electron shows none by default: docs/api/web-contents.md, event
+ * 'context-menu', leaves it to the app). In a text field: undo/redo, cut, copy, paste, select all; on selected text:
+ * copy; "Inspect" only in development. Empty: show nothing. */
+export function contextMenuTemplate(params: ContextMenuFacts, options: { dev: boolean; inspect(x: number, y: number): void }): MenuItemConstructorOptions[] {
+  const flags = params.editFlags;
+  const items: MenuItemConstructorOptions[] = [];
+  if (params.isEditable) {
+    items.push(
+      { id: 'context-undo', role: 'undo', enabled: flags.canUndo },
+      { id: 'context-redo', role: 'redo', enabled: flags.canRedo },
+      { type: 'separator' },
+      { id: 'context-cut', role: 'cut', enabled: flags.canCut },
+      { id: 'context-copy', role: 'copy', enabled: flags.canCopy },
+      { id: 'context-paste', role: 'paste', enabled: flags.canPaste },
+      { type: 'separator' },
+      { id: 'context-select-all', role: 'selectAll', enabled: flags.canSelectAll },
+    );
+  } else if (params.selectionText.trim() !== '') {
+    items.push({ id: 'context-copy', role: 'copy', enabled: flags.canCopy });
+  }
+  if (options.dev) {
+    if (items.length > 0) items.push({ type: 'separator' });
+    items.push({ id: 'context-inspect', label: 'Inspect', click: () => options.inspect(params.x, params.y) });
+  }
+  return items;
 }

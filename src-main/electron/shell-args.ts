@@ -51,3 +51,20 @@ export function withoutPortArg(args: readonly string[]): string[] {
   }
   return out;
 }
+
+/** What `app.relaunch()` gets after a port change: the same arguments minus `--port`, and inside an AppImage the
+ * AppImage file itself. The running binary lives under the AppImage's FUSE mount (/tmp/.mount_…/saml-jit-lab), which
+ * disappears when this process exits, so relaunching `process.execPath` starts nothing (electron-builder sets no
+ * execPath; the AppImage runtime exports APPIMAGE = the .AppImage file and APPDIR = the mount, see AppImageKit's
+ * runtime). APPIMAGE alone is not trusted: a terminal opened from another AppImage (an editor) inherits it, so it is
+ * used only when this executable is inside APPDIR. */
+export function relaunchOptions(
+  argv: readonly string[],
+  execPath: string,
+  env: Readonly<Record<string, string | undefined>>,
+): { args: string[]; execPath?: string } {
+  const args = withoutPortArg(argv.slice(1));
+  const { APPIMAGE: appImage, APPDIR: appDir } = env;
+  const insideMount = appDir !== undefined && appDir !== '' && (execPath === appDir || execPath.startsWith(appDir.endsWith('/') ? appDir : `${appDir}/`));
+  return appImage && insideMount ? { args, execPath: appImage } : { args };
+}

@@ -1,0 +1,22 @@
+// Showing the main window without a blank flash. Electron's advice is `show: false` and showing on `ready-to-show`
+// (docs/api/browser-window.md, "Showing the window gracefully"). But `maximize()` also shows a hidden window, at once
+// and before the page has painted (electron/electron#2262 "expected behavior"; on macOS too since #32949; documented
+// after #8861, which adds that `ready-to-show` is then not emitted at all): a restored maximized window flashed
+// blank. So it is maximized in the same tick it is shown, once the page is ready.
+// Electron types only: unit-tested under plain Node.
+
+/** The part of BrowserWindow this needs. */
+export interface RevealableWindow {
+  once(event: 'ready-to-show', listener: () => void): unknown;
+  maximize(): void;
+  show(): void;
+  isDestroyed(): boolean;
+}
+
+export function revealWhenReady(win: RevealableWindow, maximized: boolean): void {
+  win.once('ready-to-show', () => {
+    if (win.isDestroyed()) return;
+    if (maximized) win.maximize();
+    win.show();
+  });
+}
