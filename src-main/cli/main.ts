@@ -4,13 +4,15 @@
 import { LabError } from '../core/errors.ts';
 import { UsageError } from './args.ts';
 import type { Io } from './serve.ts';
-import { METADATA_USAGE, REPLAY_USAGE, SERVE_USAGE, VERIFY_USAGE } from './usage.ts';
+import { METADATA_USAGE, REPLAY_USAGE, SERVE_USAGE, TEST_SP_USAGE, VERIFY_USAGE, WHATIF_USAGE } from './usage.ts';
 
 const USAGE = `Usage:
   ${SERVE_USAGE}
   ${VERIFY_USAGE}
   ${METADATA_USAGE}
-  ${REPLAY_USAGE}`;
+  ${REPLAY_USAGE}
+  ${TEST_SP_USAGE}
+  ${WHATIF_USAGE}`;
 
 export async function main(argv: string[], io: Io): Promise<number> {
   const [command, ...rest] = argv;
@@ -24,6 +26,10 @@ export async function main(argv: string[], io: Io): Promise<number> {
         return await (await import('./metadata-command.ts')).metadataCommand(rest, io);
       case 'replay':
         return await (await import('./replay-command.ts')).replayCommand(rest, io);
+      case 'test-sp':
+        return await (await import('./test-sp-command.ts')).testSpCommand(rest, io);
+      case 'whatif':
+        return await (await import('./whatif-command.ts')).whatifCommand(rest, io);
       case undefined:
       case '--help':
       case 'help':

@@ -9,3 +9,9 @@ export const VERIFY_USAGE =
 export const METADATA_USAGE = 'saml-jit-lab metadata FILE|- [--entity ID] [--trust-cert PEM] [--json]';
 
 export const REPLAY_USAGE = 'saml-jit-lab replay --config BUNDLE [--metadata FILE | --offline] [--rules FILE] [--json]';
+
+export const TEST_SP_USAGE =
+  'saml-jit-lab test-sp --sp-metadata FILE|URL [--acs-url URL] [--start-url URL] [--whoami URL | --success RULE] [--cases LIST] [--data DIR] [--idp-metadata-out FILE] [--json]\n' +
+  '  saml-jit-lab test-sp --data DIR --idp-metadata-out FILE';
+
+export const WHATIF_USAGE = 'saml-jit-lab whatif --config BUNDLE [--user NAMEID] [--drift LIST] [--json]';
