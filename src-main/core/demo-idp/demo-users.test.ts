@@ -104,7 +104,7 @@ describe('demo users', () => {
   it('hostile edits are refused and nothing is stored: control characters in names, junk formats, unknown users', async () => {
     const lab = await startLab();
     const before = await call(lab, 'demoUsers.list');
-    for (const fields of [
+    for (const fields of <Record<string, string>[]>[
       { user: 'alice', newAttrName: 'role\nallow_sign_up = true', newAttrValue: 'x' },
       { user: 'alice', nameIdFormat: 'urn:evil' },
       { user: 'alice', nameIdCase: 'sideways' },
