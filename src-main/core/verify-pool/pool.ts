@@ -1,0 +1,309 @@
+// The verification pool: posted responses are verified (decode, parse, schema, signatures, every check) in worker
+// threads, one per core, so a heavy or hostile post never blocks the thread that serves the UI, the API, SSE and
+// /saml/metadata. Provisioning and the store stay on the main thread, single writer.
+//
+// Results are handed back in the order the posts arrived (FIFO), one per event-loop turn, and each is checked just
+// before it is handed back: every store lookup the worker made (outstanding AuthnRequest, replayed assertion ID) is
+// asked again and must get the same answer, else the response is verified again. So the caller, provisioning
+// synchronously after its `await`, sees exactly what `verifyResponse` would have returned at that moment, in the
+// order of arrival: two concurrent posts of one assertion cannot both pass the replay check, and logins for one
+// account are applied in the order they were posted.
+//
+// Where no worker can start (the worker file is missing, e.g. an unusual bundle), the pool verifies in-process, at
+// the same point of the same FIFO, and says so once.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { TrustedIdp, VerifyInput } from '../saml/context.ts';
+import { verifyResponse, type VerifyResult } from '../saml/verify.ts';
+import {
+  ANSWER_CAPACITY,
+  ANSWER_HEADER_BYTES,
+  STATE_ANSWERED,
+  STATE_TOO_LARGE,
+  answerLookup,
+  plainInput,
+  sameAnswer,
+  type AskedLookup,
+  type FromWorker,
+  type ToWorker,
+} from './protocol.ts';
+
+export interface VerifyPool {
+  /** Resolves with what `verifyResponse(input)` returns at the moment of resolution; in order of the calls. */
+  verify(input: VerifyInput): Promise<VerifyResult>;
+  /** Worker threads (0 when verifying in-process). */
+  readonly size: number;
+  /** Resolves once every worker has loaded and warmed up (immediately when in-process). */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface VerifyPoolOptions {
+  /** Worker threads; default: one per core (os.availableParallelism()). 0 verifies in-process. */
+  size?: number;
+  /** Told once when the pool falls back to verifying in-process. */
+  warn?: (message: string) => void;
+}
+
+/** A verification is tried this many times in a worker before the pool gives up on workers for it. */
+const MAX_ATTEMPTS = 3;
+
+interface Job {
+  input: VerifyInput;
+  resolve: (result: VerifyResult) => void;
+  reject: (error: Error) => void;
+  attempts: number;
+  done: { result: VerifyResult; asked: AskedLookup[] } | null;
+  error: Error | null;
+  running: boolean;
+}
+
+interface Slot {
+  worker: Worker;
+  header: Int32Array;
+  bytes: Uint8Array;
+  job: Job | null;
+  jobId: number;
+  ready: Promise<void>;
+}
+
+/** How to start a worker from where this module runs: compiled JavaScript, or the TypeScript sources via tsx. */
+function workerEntry(): { file: string; eval: boolean } | null {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) {
+    // Sources (vitest, tsx): a bootstrap registers tsx in the worker, then loads worker.ts.
+    const requireCjs = createRequire(import.meta.url);
+    let tsxApi: string;
+    try {
+      const pkgFile = requireCjs.resolve('tsx/package.json');
+      const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+      tsxApi = pathToFileURL(join(dirname(pkgFile), pkg.exports['./esm/api']!.import.default)).href;
+    } catch {
+      return null;
+    }
+    const entry = pathToFileURL(join(dirname(here), 'worker.ts')).href;
+    return { file: `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`, eval: true };
+  }
+  // Compiled: out/cli/verify-worker.js beside the CLI chunks, out/main/verify-worker.js beside (or above) the shell's.
+  for (const candidate of [join(dirname(here), 'verify-worker.js'), join(dirname(here), '..', 'verify-worker.js')]) {
+    if (existsSync(candidate)) return { file: candidate, eval: false };
+  }
+  return null;
+}
+
+export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
+  const wanted = options.size ?? Math.max(1, availableParallelism());
+  const entry = wanted > 0 ? workerEntry() : null;
+  let inProcess = entry === null;
+  if (inProcess && wanted > 0) options.warn?.('No verification worker could be found: responses are verified on the main thread.');
+
+  const slots: Slot[] = [];
+  /** Every job not yet handed back, in order of arrival. */
+  const order: Job[] = [];
+  /** Jobs waiting for a free worker; a job verified again goes first. */
+  const waiting: Job[] = [];
+  let nextJobId = 1;
+  let drainScheduled = false;
+  let closed = false;
+
+  const fallBack = (why: string): void => {
+    if (inProcess) return;
+    inProcess = true;
+    options.warn?.(`Verification workers unavailable (${why}): responses are verified on the main thread.`);
+    for (const job of waiting.splice(0)) job.running = false;
+    scheduleDrain();
+  };
+
+  function startSlot(): Slot {
+    const shared = new SharedArrayBuffer(ANSWER_HEADER_BYTES + ANSWER_CAPACITY);
+    const worker = new Worker(entry!.file, { eval: entry!.eval, workerData: { answers: shared } });
+    worker.unref();
+    let markReady!: () => void;
+    const slot: Slot = {
+      worker,
+      header: new Int32Array(shared, 0, 2),
+      bytes: new Uint8Array(shared, ANSWER_HEADER_BYTES, ANSWER_CAPACITY),
+      job: null,
+      jobId: 0,
+      ready: new Promise<void>((r) => (markReady = r)),
+    };
+    let started = false;
+    worker.on('message', (message: FromWorker) => {
+      if (message.type === 'ready') {
+        started = true;
+        markReady();
+        dispatch();
+      } else if (message.type === 'lookup') {
+        answer(slot, message.jobId, message.lookup);
+      } else if (slot.job && message.jobId === slot.jobId) {
+        const job = slot.job;
+        slot.job = null;
+        worker.unref();
+        job.running = false;
+        if (message.type === 'done') job.done = { result: message.result, asked: message.asked };
+        else retry(job, new Error(`Verification failed in a worker: ${message.message}`));
+        dispatch();
+        scheduleDrain();
+      }
+    });
+    const lost = (error: Error): void => {
+      const index = slots.indexOf(slot);
+      if (index < 0) return;
+      slots.splice(index, 1);
+      markReady();
+      const job = slot.job;
+      slot.job = null;
+      if (job) {
+        job.running = false;
+        retry(job, error);
+      }
+      if (closed) return;
+      if (!started) {
+        // Never came up: workers cannot run here.
+        if (slots.length === 0) fallBack(error.message);
+        return;
+      }
+      slots.push(startSlot());
+      dispatch();
+      scheduleDrain();
+    };
+    worker.on('error', lost);
+    worker.on('exit', (code) => lost(new Error(`a verification worker exited (code ${code})`)));
+    return slot;
+  }
+
+  function answer(slot: Slot, jobId: number, lookup: Parameters<typeof answerLookup>[1]): void {
+    const job = slot.job && slot.jobId === jobId ? slot.job : null;
+    // A stale question (its job was given up) still gets an answer, so the worker never waits for nothing.
+    const value = job ? answerLookup(job.input, lookup) : null;
+    const encoded = new TextEncoder().encode(JSON.stringify(value));
+    if (encoded.length > ANSWER_CAPACITY) {
+      Atomics.store(slot.header, 0, STATE_TOO_LARGE);
+    } else {
+      slot.bytes.set(encoded);
+      Atomics.store(slot.header, 1, encoded.length);
+      Atomics.store(slot.header, 0, STATE_ANSWERED);
+    }
+    Atomics.notify(slot.header, 0);
+  }
+
+  function retry(job: Job, error: Error): void {
+    if (job.attempts >= MAX_ATTEMPTS) job.error = error;
+    else waiting.unshift(job);
+  }
+
+  function dispatch(): void {
+    if (inProcess) return;
+    for (const slot of slots) {
+      if (slot.job) continue;
+      const job = waiting.shift();
+      if (!job) return;
+      job.attempts += 1;
+      job.running = true;
+      slot.job = job;
+      slot.jobId = nextJobId++;
+      slot.worker.ref();
+      const message: ToWorker = { type: 'job', jobId: slot.jobId, input: plainInput(job.input) };
+      slot.worker.postMessage(message);
+    }
+  }
+
+  function scheduleDrain(): void {
+    if (drainScheduled) return;
+    drainScheduled = true;
+    // One result per event-loop turn: the caller of the previous one has provisioned (synchronously after its
+    // await, in the microtasks of that turn) before the next is checked against the store.
+    setImmediate(drain);
+  }
+
+  function drain(): void {
+    drainScheduled = false;
+    const head = order[0];
+    if (!head) return;
+    if (head.error) {
+      order.shift();
+      head.reject(head.error);
+      scheduleDrain();
+      return;
+    }
+    let result: VerifyResult;
+    if (head.done) {
+      const { asked } = head.done;
+      if (!asked.every((a) => sameAnswer(a.answer, answerLookup(head.input, a.lookup)))) {
+        // The store changed since the worker asked (an earlier login used the assertion or the request): again.
+        head.done = null;
+        if (inProcess || head.attempts >= MAX_ATTEMPTS) {
+          result = verifyResponse(head.input);
+        } else {
+          waiting.unshift(head);
+          dispatch();
+          return;
+        }
+      } else {
+        result = withIdpIdentity(head.done.result, head.input.idps);
+      }
+    } else if (inProcess && !head.running) {
+      result = verifyResponse(head.input);
+    } else {
+      return;
+    }
+    order.shift();
+    head.resolve(result);
+    scheduleDrain();
+  }
+
+  if (!inProcess) for (let i = 0; i < wanted; i++) slots.push(startSlot());
+
+  return {
+    get size() {
+      return inProcess ? 0 : slots.length;
+    },
+    verify(input) {
+      if (closed) return Promise.reject(new Error('The verification pool is closed.'));
+      return new Promise<VerifyResult>((resolve, reject) => {
+        const job: Job = { input, resolve, reject, attempts: 0, done: null, error: null, running: false };
+        order.push(job);
+        if (inProcess) {
+          scheduleDrain();
+        } else {
+          waiting.push(job);
+          dispatch();
+        }
+      });
+    },
+    async ready() {
+      await Promise.all(slots.map((s) => s.ready));
+    },
+    async close() {
+      closed = true;
+      const workers = slots.splice(0).map((s) => s.worker);
+      await Promise.all(workers.map((w) => w.terminate()));
+      for (const job of order.splice(0)) job.reject(new Error('The verification pool was closed.'));
+      waiting.length = 0;
+    },
+  };
+}
+
+/** The worker's result carries a copy of the trusted IdP; hand back the caller's own object, as verifyResponse does. */
+function withIdpIdentity(result: VerifyResult, idps: TrustedIdp[]): VerifyResult {
+  if (!result.idp) return result;
+  const own = idps.find((i) => i.id === result.idp!.id && i.entityId === result.idp!.entityId);
+  return own ? { ...result, idp: own } : result;
+}
+
+let shared: VerifyPool | null = null;
+
+/** The process-wide pool (workers idle unreferenced: an idle pool never keeps the process alive). */
+export function sharedVerifyPool(options?: VerifyPoolOptions): VerifyPool {
+  shared ??= createVerifyPool(options);
+  return shared;
+}
+
+/** verifyResponse in the process-wide pool: resolves in order of the calls; provision synchronously after the await. */
+export function verifyPooled(input: VerifyInput): Promise<VerifyResult> {
+  return sharedVerifyPool().verify(input);
+}
