@@ -3,7 +3,7 @@
 // account under the bundle's rules and under each preset: duplicate account, lock-out, roles removed, fields
 // cleared. Reads the bundle, writes nothing. Exit 0 when it ran, 2 on unusable input.
 import { readFile } from 'node:fs/promises';
-import { DRIFT_IDS, DriftId } from '../contract/jit.ts';
+import { DRIFT_IDS, DriftId } from '../contract/jit-coverage.ts';
 import { readBundle } from '../core/export/bundle.ts';
 import { PRESETS } from '../core/jit/presets.ts';
 import { accountKey } from '../core/jit/provision.ts';

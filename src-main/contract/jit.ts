@@ -1,49 +1,46 @@
-// Contract pieces of the JIT planner that the UI shows beside a login, a dry run and a what-if: the attribute
-// coverage of a login (which rule sources matched nothing, which attributes nothing maps, which fields a login
-// clears) and the what-if drifts. No Node, no electron: the renderer imports it too.
+// The JIT planner's own methods: what-if drifts on a stored login (issue 16). Writes nothing.
 import { z } from 'zod';
+import { AccountDiff, type MethodSpec } from './common.ts';
+import { DriftId, OutcomeKind } from './jit-coverage.ts';
+import { Account } from './logins.ts';
 
-/** How one mapped field (or "groups") got its value in one login. */
-export const FieldCoverage = z.object({
-  field: z.string(),
-  /** The source (attribute Name or FriendlyName) that supplied the value; null when none did. */
-  source: z.string().nullable(),
-  /** mapped: from a source; template: rendered from a template; default: the rule's default; empty: no value. */
-  outcome: z.enum(['mapped', 'template', 'default', 'empty']),
-  /** The rule's sources that matched no attribute of this login. */
-  missingSources: z.array(z.string()),
+export * from './jit-coverage.ts';
+
+/** A plan's diff as what-if shows it: with the fields the drifted login would clear. */
+export const WhatIfDiff = AccountDiff.extend({ clearedFields: z.array(z.string()) });
+
+export const WhatIfResult = z.object({
+  /** "current" (the IdP profile's rules, or the edited rules given) or a preset id. */
+  rulesId: z.string(),
+  rulesName: z.string(),
+  /** Whether the login itself (without the drift) is accepted under these rules. */
+  baseline: z.enum(['accepted', 'rejected']),
+  verdict: z.enum(['accepted', 'rejected']),
+  outcome: z.object({ kinds: z.array(OutcomeKind), label: z.string(), severity: z.enum(['ok', 'notice', 'danger']) }),
+  failedChecks: z.array(z.object({ id: z.string(), received: z.string().nullable() })),
+  warnings: z.array(z.object({ id: z.string(), received: z.string().nullable() })),
+  before: Account.nullable(),
+  after: Account.nullable(),
+  diff: WhatIfDiff,
 });
-export type FieldCoverage = z.infer<typeof FieldCoverage>;
+export type WhatIfResult = z.infer<typeof WhatIfResult>;
 
-/** An attribute of the login that no rule source, group source, principal or template names. */
-export const UnmappedAttribute = z.object({
-  name: z.string(),
-  friendlyName: z.string().nullable(),
-  /** Up to three of its values, for the "map this attribute to field…" prompt. */
-  sample: z.array(z.string()),
-  valueCount: z.number().int(),
+export const WhatIfScenario = z.object({
+  drift: DriftId,
+  title: z.string(),
+  /** What exactly the drift changed in this login, e.g. "NameID alice@example.com → ALICE@EXAMPLE.COM". */
+  change: z.string(),
+  applicable: z.boolean(),
+  results: z.array(WhatIfResult),
 });
-export type UnmappedAttribute = z.infer<typeof UnmappedAttribute>;
+export type WhatIfScenario = z.infer<typeof WhatIfScenario>;
 
-export const JitCoverage = z.object({
-  fields: z.array(FieldCoverage),
-  unmappedAttributes: z.array(UnmappedAttribute),
-  /** Non-empty fields of the existing account that this login clears because none of their sources was present
-   * ("groups" included); the same list as check jit.field-cleared and the diff's clearedFields. */
-  clearedFields: z.array(z.string()),
-});
-export type JitCoverage = z.infer<typeof JitCoverage>;
-
-/** Groups as the dry run shows them: what the login carried (after transforms) and what the rules require. */
-export const GroupsSeen = z.object({ received: z.array(z.string()), required: z.array(z.string()) });
-export type GroupsSeen = z.infer<typeof GroupsSeen>;
-
-/** Drifts a what-if can apply to a stored login (issue 16): what changes at the IdP between two logins. */
-export const DRIFT_IDS = ['nameid-format', 'nameid-case', 'email-changed', 'group-removed', 'group-overage', 'attribute-renamed', 'scim-precreated'] as const;
-export const DriftId = z.enum(DRIFT_IDS);
-export type DriftId = z.infer<typeof DriftId>;
-
-/** What a drift does to the account, worst first. */
-export const OUTCOME_KINDS = ['locked-out', 'duplicate-account', 'roles-removed', 'fields-cleared', 'linked', 'created', 'updated', 'unchanged'] as const;
-export const OutcomeKind = z.enum(OUTCOME_KINDS);
-export type OutcomeKind = z.infer<typeof OutcomeKind>;
+export const jitMethods = {
+  /** What each drift at the IdP would do to the account this accepted login produced, under the IdP profile's
+   * rules (or the edited `rules` given) and under every preset: duplicate account, lock-out, roles removed, fields
+   * cleared. Writes nothing. A rejected login is refused with invalid-input (there is no account to start from). */
+  'logins.whatIf': {
+    input: z.object({ id: z.string().min(1), drifts: z.array(DriftId).min(1).max(16).optional(), rules: z.unknown().optional() }).strict(),
+    output: z.object({ loginId: z.string(), nameId: z.string(), scenarios: z.array(WhatIfScenario) }),
+  },
+} as const satisfies Record<string, MethodSpec>;

@@ -3,7 +3,7 @@
 // same code runs for real logins and for dry runs.
 import { randomUUID } from 'node:crypto';
 import type { AccountDiff, Attribute, Check, FieldChange, FieldValue } from '../../contract/index.ts';
-import type { FieldCoverage, GroupsSeen, JitCoverage, UnmappedAttribute } from '../../contract/jit.ts';
+import type { FieldCoverage, GroupsSeen, JitCoverage, UnmappedAttribute } from '../../contract/jit-coverage.ts';
 import type { JitRules, Transform } from '../../contract/jit-rules.ts';
 import type { StoredAccount } from '../store/schema.ts';
 import { canonicalIdentity, describeLookalike, identityKey, isLookalike, safeLowerCase, safeUpperCase, trimXmlWhitespace, visible } from './identity.ts';

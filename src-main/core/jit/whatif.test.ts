@@ -2,7 +2,7 @@
 // computed by the planner without writing anything.
 import { describe, expect, it } from 'vitest';
 import type { Attribute } from '../../contract/index.ts';
-import type { DriftId, OutcomeKind } from '../../contract/jit.ts';
+import type { DriftId, OutcomeKind } from '../../contract/jit-coverage.ts';
 import { JitRules, type JitRulesInput } from '../../contract/jit-rules.ts';
 import { AccountIndex } from './account-index.ts';
 import { DEFAULT_RULES, PRESETS, presetById } from './presets.ts';

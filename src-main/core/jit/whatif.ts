@@ -3,7 +3,7 @@
 // before it), the planner computes the plan, nothing is written. The same functions serve the login's "What if"
 // tab and `saml-jit-lab whatif` over a bundle.
 import type { Attribute } from '../../contract/index.ts';
-import { DRIFT_IDS, type DriftId, type OutcomeKind } from '../../contract/jit.ts';
+import { DRIFT_IDS, type DriftId, type OutcomeKind } from '../../contract/jit-coverage.ts';
 import type { JitRules } from '../../contract/jit-rules.ts';
 import type { StoredAccount } from '../store/schema.ts';
 import { AccountIndex } from './account-index.ts';
