@@ -45,7 +45,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve('src-main/electron/main.ts') } },
+      // The verification pool's worker (src-main/core/verify-pool) next to the shell's entry.
+      rollupOptions: { input: { index: resolve('src-main/electron/main.ts'), 'verify-worker': resolve('src-main/core/verify-pool/worker.ts') } },
     },
     plugins: [cliBuild()],
   },
