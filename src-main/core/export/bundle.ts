@@ -3,9 +3,10 @@
 import type { Account, SpSettings } from '../../contract/index.ts';
 import type { JitRules } from '../../contract/jit-rules.ts';
 import { LabError } from '../errors.ts';
-import { parseIdpMetadata, type ParsedIdpMetadata } from '../idp/metadata.ts';
+import { parseIdpMetadata, type IdpMetadata, type ParsedIdpMetadata } from '../idp/metadata.ts';
 import type { StoredLogin } from '../store/schema.ts';
 import { BUNDLE_KIND, BUNDLE_VERSION, SECRET_WARNING, TestedConfigBundle, type BundleEvidence } from './bundle-schema.ts';
+import { replayBundle } from './replay.ts';
 
 export interface BundleSource {
   now: Date;
@@ -75,6 +76,28 @@ function evidenceOf(src: BundleSource): BundleEvidence[] {
     });
   }
   return [...byPrincipal.values()];
+}
+
+/** A tested login that export left out of the bundle, and why: it would not replay as recorded with the settings
+ * being exported (e.g. it was accepted under an SP entity ID that has since changed). */
+export interface LeftOutLogin {
+  principal: string;
+  loginId: string;
+  receivedAt: string;
+  /** Each difference replay would report, as a sentence. */
+  reasons: string[];
+}
+
+/** An exported bundle must pass its own replay: every evidence login is verified and provisioned again exactly as
+ * `saml-jit-lab replay --config` will (at its recorded time, with the bundle's SP settings, policy, rules and
+ * metadata), and each one that would not behave as recorded is left out, with the reasons. */
+export function keepReplayableEvidence(bundle: TestedConfigBundle, metadata: IdpMetadata): { bundle: TestedConfigBundle; leftOut: LeftOutLogin[] } {
+  if (bundle.evidence.length === 0) return { bundle, leftOut: [] };
+  const report = replayBundle({ bundle, recordedMetadata: metadata, currentMetadata: metadata, metadataSource: 'the bundle' });
+  const failing = new Map(report.items.filter((i) => !i.asRecorded).map((i) => [i.loginId, i]));
+  if (failing.size === 0) return { bundle, leftOut: [] };
+  const leftOut = [...failing.values()].map((i) => ({ principal: i.principal, loginId: i.loginId, receivedAt: i.receivedAt, reasons: i.differences.map((d) => d.message) }));
+  return { bundle: { ...bundle, evidence: bundle.evidence.filter((e) => !failing.has(e.loginId)) }, leftOut };
 }
 
 export function bundleJson(bundle: TestedConfigBundle): string {
