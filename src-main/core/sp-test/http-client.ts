@@ -2,7 +2,7 @@
 // size cap, redirects followed by hand (bounded) so that the hop to the lab IdP is caught and answered in-process.
 import { LabError } from '../errors.ts';
 
-export const REQUEST_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
 export const MAX_PAGE_BYTES = 1024 * 1024;
 export const MAX_REDIRECTS = 8;
 
