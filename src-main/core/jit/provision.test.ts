@@ -4,6 +4,7 @@ import type { Attribute } from '../../contract/index.ts';
 import { JitRules, type JitRulesInput } from '../../contract/jit-rules.ts';
 import type { StoredAccount } from '../store/schema.ts';
 import { AccountIndex } from './account-index.ts';
+import { loginCoverage } from './coverage.ts';
 import { DEFAULT_RULES, PRESETS, presetById } from './presets.ts';
 import { accountKey, planProvision, type AccountLookup } from './provision.ts';
 import { validateRules } from './validate-rules.ts';
@@ -353,5 +354,15 @@ describe('rejections say what is missing and keep the matched account', () => {
     expect(c.expected).toMatch(/^a value for: email \(from email \| mail/);
     expect(c.received).toMatch(/^missing: email, lastName — none of email, mail/);
     expect(c.received).toContain('The login carried: givenName, displayName, groups');
+  });
+});
+
+describe('loginCoverage (a stored login, under the rules as they are now)', () => {
+  it('reports the sources and unmapped attributes, and the cleared fields recorded in the diff', () => {
+    const cleared = twice({ rules: DEFAULT_RULES, attributes: alice() }, { rules: DEFAULT_RULES, attributes: [attr('givenName', ['Alice']), attr('department', ['R&D'])] });
+    const coverage = loginCoverage({ idpEntityId: IDP, nameId: 'alice@example.com', nameIdFormat: null, attributes: [attr('givenName', ['Alice']), attr('department', ['R&D'])], diff: cleared.diff }, DEFAULT_RULES, NOW);
+    expect(coverage.clearedFields).toEqual(['email', 'lastName', 'displayName', 'groups']);
+    expect(coverage.unmappedAttributes.map((a) => a.name)).toEqual(['department']);
+    expect(coverage.fields.filter((f) => f.outcome === 'empty').map((f) => f.field)).toEqual(['email', 'lastName', 'displayName', 'groups']);
   });
 });
