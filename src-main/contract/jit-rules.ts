@@ -63,7 +63,8 @@ export const JitRules = z
       .object({
         source: z.enum(['nameId', 'attribute']),
         attribute: z.string().min(1).max(512).optional(),
-        /** Match principals case-insensitively (Keycloak usernames are lower-cased). */
+        /** Match principals case-insensitively (Keycloak usernames are lower-cased). Only characters without a
+         * Unicode compatibility form are lower-cased: U+212A KELVIN SIGN is not "k" (core/jit/identity.ts). */
         caseInsensitive: z.boolean().default(true),
       })
       .strict()
