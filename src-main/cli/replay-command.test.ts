@@ -1,22 +1,27 @@
 // `replay` and `verify --config` on a bundle exported from a real lab: as recorded (exit 0), a rotated IdP
-// certificate, a moved endpoint and changed rules (exit 1, each named), unusable input (exit 2).
+// certificate, a moved endpoint and changed rules (exit 1, each named), unusable input (exit 2); the certificate gate
+// (--fail-on-expiry); and a bundle exported right after an SP setting change passes its own replay.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportFile } from '../contract/index.ts';
 import type { TestedConfigBundle } from '../core/export/bundle-schema.ts';
+import type { LeftOutLogin } from '../core/export/bundle.ts';
 import { startTestLab } from '../core/export/export-test-support.ts';
 import type { ReplayReport } from '../core/export/replay.ts';
 import { makeKeyPair } from '../core/testing/test-idp.ts';
-import { certBase64 } from '../core/util/cert.ts';
+import { certBase64, summarizeCert } from '../core/util/cert.ts';
 import { main } from './main.ts';
 
 let dir: string;
 let bundle: TestedConfigBundle;
 const files: Record<string, string> = {};
+/** A signing certificate that expires 10 days from now (real time: the gate reads the clock). */
+let expiringCert = '';
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'jitlab-replay-'));
@@ -45,7 +50,13 @@ beforeAll(async () => {
   await write('rules.json', JSON.stringify(rules));
   await write('newer.json', JSON.stringify({ ...bundle, bundleVersion: 2 }));
   await write('alice.b64', bundle.evidence.find((e) => e.principal === 'alice@example.com')!.samlResponse);
-});
+  // The IdP publishes a second signing certificate that expires in 10 days: in the bundle, or only in the current metadata.
+  const soon = await generate([{ name: 'commonName', value: 'Expiring IdP key' }], { keySize: 2048, algorithm: 'sha256', notAfterDate: new Date(Date.now() + 10 * 86_400_000) });
+  expiringCert = soon.cert;
+  const withExpiring = md.replace(/(<md:KeyDescriptor[^>]*use="signing"[^>]*>[\s\S]*?<\/md:KeyDescriptor>)/, (kd) => `${kd}${kd.split(oldCert).join(certBase64(soon.cert))}`);
+  await write('expiring.xml', withExpiring);
+  await write('expiring-bundle.json', JSON.stringify({ ...bundle, idp: { ...bundle.idp, metadataXml: withExpiring } }));
+}, 60_000);
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
@@ -138,6 +149,67 @@ describe('saml-jit-lab replay', () => {
     expect(newer.code).toBe(2);
     expect(newer.err).toMatch(/newer SAML JIT Lab/);
     expect((await run(['replay', '--config', files['bundle.json']!, '--metadata', files['alice.b64']!])).code).toBe(2);
+  });
+});
+
+describe('saml-jit-lab replay --fail-on-expiry DAYS', () => {
+  const notAfter = (): string => summarizeCert(expiringCert)!.notAfter.slice(0, 10);
+
+  it('exits 1 when a signing certificate in the bundle expires within DAYS, listing it with its date', async () => {
+    const r = await run(['replay', '--config', files['expiring-bundle.json']!, '--fail-on-expiry', '30']);
+    expect(r.err).toBe('');
+    expect(r.out).toContain('AS RECORDED: 2 of 2');
+    expect(r.out).toMatch(new RegExp(`EXPIRES ${notAfter()} \\(in (9|10) days\\): signing certificate CN=Expiring IdP key, SHA-256 ${summarizeCert(expiringCert)!.fingerprintSha256}`));
+    expect(r.out).toContain('CERTIFICATE GATE: 1 trusted signing certificate expires within 30 days');
+    expect(r.code).toBe(1);
+    const json = JSON.parse((await run(['replay', '--config', files['expiring-bundle.json']!, '--fail-on-expiry', '30', '--json'])).out) as { certificateGate: { days: number; expiring: { notAfter: string }[] } };
+    expect(json.certificateGate.days).toBe(30);
+    expect(json.certificateGate.expiring.map((c) => c.notAfter.slice(0, 10))).toEqual([notAfter()]);
+  });
+
+  it('exits 0 when none expires within DAYS, and without the flag an expiring certificate changes nothing', async () => {
+    const r = await run(['replay', '--config', files['expiring-bundle.json']!, '--fail-on-expiry', '5']);
+    expect(r.out).toContain('CERTIFICATES OK: no trusted signing certificate expires within 5 days.');
+    expect(r.code).toBe(0);
+    expect((await run(['replay', '--config', files['expiring-bundle.json']!])).code).toBe(0);
+  });
+
+  it('also gates on the current metadata (a certificate the bundle does not have yet)', async () => {
+    expect((await run(['replay', '--config', files['bundle.json']!, '--fail-on-expiry', '30'])).code).toBe(0);
+    const r = await run(['replay', '--config', files['bundle.json']!, '--metadata', files['expiring.xml']!, '--fail-on-expiry', '30']);
+    expect(r.out).toContain(`EXPIRES ${notAfter()}`);
+    expect(r.code).toBe(1);
+  });
+
+  it('exits 2 when DAYS is not a whole number', async () => {
+    const r = await run(['replay', '--config', files['bundle.json']!, '--fail-on-expiry', 'soon']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('--fail-on-expiry takes a whole number of days');
+  });
+});
+
+describe('a bundle exported after an SP setting change', () => {
+  it('leaves out the login accepted under the old SP entity ID (listed with the reason) and passes its own replay', async () => {
+    const t = await startTestLab();
+    let exported: ExportFile & { leftOut: LeftOutLogin[] };
+    try {
+      expect(await t.login('alice')).toBe(200);
+      await t.call('sp.update', { entityId: 'urn:example:new-sp' });
+      expect(await t.login('bob')).toBe(200);
+      exported = await t.call<ExportFile & { leftOut: LeftOutLogin[] }>('bundles.export', {});
+    } finally {
+      await t.close();
+    }
+    expect(exported.leftOut.map((l) => l.principal)).toEqual(['alice@example.com']);
+    expect(exported.leftOut[0]!.reasons.join('\n')).toMatch(/audience: was pass, now fail/);
+    const fresh = JSON.parse(exported.content) as TestedConfigBundle;
+    expect(fresh.sp.entityId).toBe('urn:example:new-sp');
+    expect(fresh.evidence.map((e) => e.principal)).toEqual(['bob@example.com']);
+    const path = join(dir, 'fresh.json');
+    await writeFile(path, exported.content);
+    const r = await run(['replay', '--config', path]);
+    expect(r.out).toContain('AS RECORDED: 1 of 1');
+    expect(r.code).toBe(0);
   });
 });
 

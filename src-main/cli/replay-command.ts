@@ -1,11 +1,13 @@
 // `saml-jit-lab replay`: re-verifies every login recorded in a tested-config bundle at its recorded time, with the
 // bundle's settings and the current IdP metadata, and says what would now differ. For CI: exit 0 all as recorded,
-// 1 any difference, 2 unusable input.
+// 1 any difference (or, with --fail-on-expiry DAYS, a trusted signing certificate expiring within DAYS), 2 unusable
+// input.
 import { readFile } from 'node:fs/promises';
 import { JitRules } from '../contract/jit-rules.ts';
 import { readBundle } from '../core/export/bundle.ts';
 import { parseCurrentMetadata, replayBundle, type ReplayReport } from '../core/export/replay.ts';
 import { decodeMetadataBytes } from '../core/idp/metadata.ts';
+import { expiringWithin, type CertExpiry } from '../core/idp/rollover.ts';
 import { fetchMetadata } from '../core/net/fetch-metadata.ts';
 import { UsageError, parseFlags } from './args.ts';
 import type { Io } from './serve.ts';
@@ -14,13 +16,14 @@ import { REPLAY_USAGE } from './usage.ts';
 export { REPLAY_USAGE } from './usage.ts';
 
 export async function replayCommand(argv: string[], io: Io): Promise<number> {
-  const { flags, positional } = parseFlags(argv, { config: 'string', metadata: 'string', rules: 'string', offline: 'boolean', json: 'boolean', help: 'boolean' });
+  const { flags, positional } = parseFlags(argv, { config: 'string', metadata: 'string', rules: 'string', offline: 'boolean', json: 'boolean', help: 'boolean', 'fail-on-expiry': 'string' });
   if (flags.help) {
     io.out(`Usage: ${REPLAY_USAGE}`);
     return 0;
   }
   if (positional.length > 0) throw new UsageError(`Unexpected argument "${positional[0]}".\nUsage: ${REPLAY_USAGE}`);
   if (typeof flags.config !== 'string') throw new UsageError(`--config BUNDLE is required.\nUsage: ${REPLAY_USAGE}`);
+  const expiryDays = daysFlag(flags['fail-on-expiry']);
   const { bundle, metadata: recorded } = readBundle(await readText(flags.config, '--config'));
   // The current metadata: a file given, else the bundle's source URL (fetched now), else the bundle's own copy.
   const metadataFile = typeof flags.metadata === 'string' ? flags.metadata : null;
@@ -50,9 +53,29 @@ export async function replayCommand(argv: string[], io: Io): Promise<number> {
     rules = parsed.data;
   }
   const report = replayBundle({ bundle, recordedMetadata: recorded, currentMetadata: current, metadataSource: metadataFile ?? metadataUrl ?? 'the bundle', rules });
-  if (flags.json === true) io.out(JSON.stringify(report, null, 2));
-  else printReport(report, io);
-  return report.asRecorded ? 0 : 1;
+  // The certificate gate: every signing certificate trusted by the bundle's metadata or the current one.
+  const expiring = expiryDays === null ? null : expiringWithin([recorded, current], new Date(), expiryDays);
+  if (flags.json === true) io.out(JSON.stringify(expiring === null ? report : { ...report, certificateGate: { days: expiryDays, expiring } }, null, 2));
+  else {
+    printReport(report, io);
+    if (expiring !== null) printGate(expiryDays!, expiring, io);
+  }
+  return report.asRecorded && (expiring === null || expiring.length === 0) ? 0 : 1;
+}
+
+function daysFlag(value: string | boolean | undefined): number | null {
+  if (value === undefined) return null;
+  const days = Number(value);
+  if (typeof value !== 'string' || !/^\d+$/.test(value) || !Number.isSafeInteger(days)) throw new UsageError(`--fail-on-expiry takes a whole number of days (got "${String(value)}").`);
+  return days;
+}
+
+function printGate(days: number, expiring: CertExpiry[], io: Io): void {
+  for (const c of expiring) {
+    io.out(`  ${c.expired ? 'EXPIRED' : 'EXPIRES'} ${c.notAfter.slice(0, 10)} (${c.expired ? `${-c.daysLeft} days ago` : `in ${c.daysLeft} day${c.daysLeft === 1 ? '' : 's'}`}): signing certificate ${c.subject}, SHA-256 ${c.fingerprintSha256}`);
+  }
+  if (expiring.length === 0) io.out(`CERTIFICATES OK: no trusted signing certificate expires within ${days} day${days === 1 ? '' : 's'}.`);
+  else io.out(`CERTIFICATE GATE: ${expiring.length} trusted signing certificate${expiring.length === 1 ? '' : 's'} expire${expiring.length === 1 ? 's' : ''} within ${days} day${days === 1 ? '' : 's'}: import the IdP's new certificate before then.`);
 }
 
 function printReport(report: ReplayReport, io: Io): void {
