@@ -14,8 +14,9 @@ import type { StoreService } from '../store/store-service.ts';
 import { certBase64, summarizeCert } from '../util/cert.ts';
 import { DemoUsers } from './demo-users.ts';
 import { hostRefusal, signInRefusal } from './front-door.ts';
-import { buildSignedResponse, type ResponseSpec } from './response-builder.ts';
+import { buildSignedResponse, newSamlId, type ResponseSpec } from './response-builder.ts';
 import { SCENARIO_TABLE, applyScenario, findScenario, makeUntrustedKey, scenarioValue } from './scenarios.ts';
+import { DemoSlo, LOGOUT_PATH, SLO_PATH } from './slo.ts';
 
 export { loadDemoUsers } from './demo-users.ts';
 
@@ -26,8 +27,8 @@ export interface DemoIdpDeps {
   store: StoreService;
   clock: () => Date;
   resourcesDir: string;
-  /** The SP this IdP answers: entity ID and ACS URL. */
-  sp: () => { entityId: string; acsUrl: string; nameIdFormat: string; certificatePem: string };
+  /** The SP this IdP answers: entity ID and ACS URL; its SLO URL (default `<listener>/saml/slo`). */
+  sp: () => { entityId: string; acsUrl: string; nameIdFormat: string; certificatePem: string; sloUrl?: string };
   baseUrl: () => string;
 }
 
@@ -42,21 +43,42 @@ const FORM_LIMIT = 256 * 1024;
 export class DemoIdpService {
   private readonly deps: DemoIdpDeps;
   readonly users: DemoUsers;
+  readonly slo: DemoSlo;
   private untrustedKey: Promise<KeyPair> | null = null;
 
   constructor(deps: DemoIdpDeps, defaults: DemoUser[]) {
     this.deps = deps;
     this.users = new DemoUsers(deps.store, defaults, deps.keys.privateKeyPem);
+    this.slo = new DemoSlo({
+      keys: deps.keys,
+      clock: deps.clock,
+      idpEntityId: DEMO_IDP_ENTITY_ID,
+      baseUrl: deps.baseUrl,
+      sp: () => {
+        const sp = deps.sp();
+        return { entityId: sp.entityId, certificatePem: sp.certificatePem, sloUrl: sp.sloUrl ?? `${deps.baseUrl()}/saml/slo` };
+      },
+      otherKey: () => this.otherKey(),
+    });
   }
 
-  metadata(): IdpMetadata {
+  private otherKey(): Promise<KeyPair> {
+    return (this.untrustedKey ??= makeUntrustedKey());
+  }
+
+  metadata(): IdpMetadata & { sloServices: { binding: string; location: string; responseLocation: string | null }[] } {
     const base64 = certBase64(this.deps.keys.certificatePem);
     const summary = summarizeCert(base64)!;
+    const slo = this.slo.sloUrl();
     return {
       entityId: DEMO_IDP_ENTITY_ID,
       ssoServices: [
         { binding: BINDING.redirect, location: `${this.deps.baseUrl()}/demo-idp/sso` },
         { binding: BINDING.post, location: `${this.deps.baseUrl()}/demo-idp/sso` },
+      ],
+      sloServices: [
+        { binding: BINDING.redirect, location: slo, responseLocation: null },
+        { binding: BINDING.post, location: slo, responseLocation: null },
       ],
       certificates: [{ base64, use: 'signing', ...summary }],
       nameIdFormats: Object.values(DEMO_NAMEID_FORMATS),
@@ -71,6 +93,7 @@ export class DemoIdpService {
       `<?xml version="1.0" encoding="UTF-8"?>\n<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${h(md.entityId)}">` +
       `<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol" WantAuthnRequestsSigned="false">` +
       `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${md.certificates[0]!.base64}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>` +
+      md.sloServices.map((s) => `<md:SingleLogoutService Binding="${s.binding}" Location="${h(s.location)}"/>`).join('') +
       md.nameIdFormats.map((f) => `<md:NameIDFormat>${h(f)}</md:NameIDFormat>`).join('') +
       md.ssoServices.map((s) => `<md:SingleSignOnService Binding="${s.binding}" Location="${h(s.location)}"/>`).join('') +
       `</md:IDPSSODescriptor></md:EntityDescriptor>\n`
@@ -111,7 +134,9 @@ export class DemoIdpService {
     const user = this.getUser(userId);
     const sp = this.deps.sp();
     const nameId = this.users.nameIdFor(user, sp.entityId);
+    const sessionIndex = newSamlId();
     let spec: ResponseSpec = {
+      sessionIndex,
       idpEntityId: DEMO_IDP_ENTITY_ID,
       idpKeys: this.deps.keys,
       spEntityId: sp.entityId,
@@ -127,10 +152,11 @@ export class DemoIdpService {
         spec,
         value: scenario.value,
         spCertificatePem: sp.certificatePem,
-        otherKey: () => (this.untrustedKey ??= makeUntrustedKey()),
+        otherKey: () => this.otherKey(),
       });
     }
     const xml = await buildSignedResponse(spec);
+    this.slo.record({ sessionIndex, userId: user.id, nameId: spec.nameId, nameIdFormat: spec.nameIdFormat, spEntityId: sp.entityId, createdAt: spec.now.toISOString() });
     return Buffer.from(xml, 'utf8').toString('base64');
   }
 
@@ -146,7 +172,8 @@ export class DemoIdpService {
       this.refuse(res, wrongHost, false);
       return true;
     }
-    const signIn = path === '/demo-idp/login' || path === '/demo-idp/initiate' || path === '/demo-idp/reset';
+    // A sign-in, a saved edit or a logout the IdP starts: only from its own pages or a script.
+    const signIn = path === '/demo-idp/login' || path === '/demo-idp/initiate' || path === '/demo-idp/reset' || path === LOGOUT_PATH;
     const foreign = signIn ? signInRefusal(req, own) : null;
     if (foreign) {
       req.resume();
@@ -158,6 +185,11 @@ export class DemoIdpService {
     } else if (req.method === 'GET' && (path === '/demo-idp' || path === '/demo-idp/')) {
       const pick = { user: url.searchParams.get('user'), scenario: url.searchParams.get('scenario'), n: url.searchParams.get('n') ?? url.searchParams.get('seconds') ?? url.searchParams.get('count') ?? url.searchParams.get('kb') };
       sendHtml(res, 200, this.loginPage({ requestId: null, relayState: null, intro: 'IdP-initiated login: pick a user (and a scenario) to send an unsolicited response to the SP.', pick }));
+    } else if (path === SLO_PATH) {
+      // Logout messages are checked by their signature (the SP's certificate), not by where the browser was.
+      await this.slo.handleSlo(req, res, url);
+    } else if (req.method === 'GET' && path === LOGOUT_PATH) {
+      await this.slo.startLogout(res, url.searchParams, (id) => this.users.nameIdFor(this.getUser(id), this.deps.sp().entityId));
     } else if (path === '/demo-idp/sso' && (req.method === 'GET' || req.method === 'POST')) {
       await this.handleSso(req, res, url);
     } else if (req.method === 'POST' && path === '/demo-idp/login') {

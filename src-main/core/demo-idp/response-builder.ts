@@ -20,6 +20,8 @@ export interface ResponseSpec {
   inResponseTo?: string | null;
   now: Date;
   lifetimeSeconds?: number;
+  /** The AuthnStatement's SessionIndex (default: a new ID); the demo IdP remembers it for Single Logout. */
+  sessionIndex?: string;
   signing?: SigningMode;
   /** Signature algorithm URI (default RSA-SHA256). */
   signatureAlgorithm?: string;
@@ -84,7 +86,7 @@ export function responseXml(spec: ResponseSpec): string {
     `<saml:Conditions NotBefore="${notBefore}" NotOnOrAfter="${notOnOrAfter}">` +
     `<saml:AudienceRestriction><saml:Audience>${escapeXml(o.audience ?? spec.spEntityId)}</saml:Audience></saml:AudienceRestriction>` +
     `</saml:Conditions>` +
-    `<saml:AuthnStatement AuthnInstant="${now}" SessionIndex="${newSamlId()}">` +
+    `<saml:AuthnStatement AuthnInstant="${now}" SessionIndex="${escapeXml(spec.sessionIndex ?? newSamlId())}">` +
     `<saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext>` +
     `</saml:AuthnStatement>` +
     (attributes ? `<saml:AttributeStatement>${attributes}</saml:AttributeStatement>` : '') +
