@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { revealWhenReady } from './main-window.ts';
+import { loginWindowTitle, revealWhenReady } from './main-window.ts';
 
 /** Behaves like BrowserWindow on Windows and Linux: maximize() also shows a hidden window. */
 class FakeWindow extends EventEmitter {
@@ -47,5 +47,13 @@ describe('revealWhenReady', () => {
     closed.destroyed = true;
     closed.paint();
     expect(closed.visible).toBe(false);
+  });
+});
+
+describe('loginWindowTitle', () => {
+  it('on macOS points passkey / Touch ID sign-ins to the system browser (no platform authenticator in an unsigned app)', () => {
+    expect(loginWindowTitle('SAML JIT Lab', 'darwin')).toMatch(/Passkey or Touch ID\? Use Login › Sign In in the System Browser/);
+    expect(loginWindowTitle('SAML JIT Lab', 'win32')).toBe('Sign in — SAML JIT Lab');
+    expect(loginWindowTitle('SAML JIT Lab', 'linux')).toBe('Sign in — SAML JIT Lab');
   });
 });

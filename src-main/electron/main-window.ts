@@ -20,3 +20,13 @@ export function revealWhenReady(win: RevealableWindow, maximized: boolean): void
     win.show();
   });
 }
+
+/** The login window's title. On macOS it also says where passkeys work: `app.configureWebAuthn` (Touch ID, platform
+ * passkeys) needs a code-signed app with keychain-access-groups / associated-domains entitlements (electron.d.ts,
+ * app.configureWebAuthn), which this unsigned app does not have, so Chromium inside it offers no platform
+ * authenticator; the system browser does. Windows Hello and USB security keys work in the window as they are. */
+export function loginWindowTitle(appName: string, platform: NodeJS.Platform): string {
+  return platform === 'darwin'
+    ? `Sign in — ${appName} · Passkey or Touch ID? Use Login › Sign In in the System Browser`
+    : `Sign in — ${appName}`;
+}

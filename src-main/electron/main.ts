@@ -1,6 +1,6 @@
 // The thin desktop shell: lifecycle, windows, menu, and the contract bound to IPC. All logic lives in core.
-import { app, BrowserWindow, dialog, ipcMain, Menu, screen, session, shell } from 'electron';
-import type { IpcMainInvokeEvent, MessageBoxOptions } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, screen, session, shell } from 'electron';
+import type { IpcMainInvokeEvent, MessageBoxOptions, WebContents } from 'electron';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -11,12 +11,17 @@ import type { Lab, Logger } from '../core/host.ts';
 import { STREAM_THRESHOLD_BYTES } from '../core/idp/aggregate-stream.ts';
 import { createLab } from '../core/lab.ts';
 import { LAB_EVENT, LAB_INVOKE } from '../preload/channels.ts';
-import { appContentSecurityPolicy, isAppResource, isAppUrl } from './app-url.ts';
+import { appContentSecurityPolicy, isAppResource, isAppUrl, routeUrl } from './app-url.ts';
+import { authPromptUrl, readAuthSubmission } from './auth-prompt.ts';
+import type { AuthChallenge } from './auth-prompt.ts';
+import { certificateQuestion, createCertificateTrust, trustedCertificatesDialog } from './certificate-trust.ts';
 import { DEFAULT_DESKTOP_SETTINGS, desktopSettingsPath, readDesktopSettings, restoreBounds, writeDesktopSettings } from './desktop-settings.ts';
 import type { DesktopSettings } from './desktop-settings.ts';
 import { nextFreePort } from './free-port.ts';
-import { menuTemplate } from './menu.ts';
-import { DEFAULT_PORT, parseShellArgs, withoutPortArg } from './shell-args.ts';
+import { loginWindowTitle, revealWhenReady } from './main-window.ts';
+import { contextMenuTemplate, menuTemplate } from './menu.ts';
+import { createNetMetadataGet } from './net-metadata.ts';
+import { DEFAULT_PORT, parseShellArgs, relaunchOptions } from './shell-args.ts';
 import type { ShellArgs } from './shell-args.ts';
 
 const APP_NAME = 'SAML JIT Lab';
@@ -24,6 +29,10 @@ const APP_NAME = 'SAML JIT Lab';
 const DATA_FOLDER_NAME = 'saml-jit-lab';
 /** Cookies of IdP sessions live here, apart from the app's own session. */
 const LOGIN_PARTITION = 'persist:saml-login';
+/** Metadata URL imports (Chromium's net: system proxy, PAC): in memory, no cookies kept. */
+const METADATA_PARTITION = 'saml-jit-lab-metadata';
+/** The HTTP-authentication prompt page: in memory, it never loads anything from the network. */
+const AUTH_PROMPT_PARTITION = 'saml-jit-lab-auth-prompt';
 
 const here = dirname(fileURLToPath(import.meta.url)); // out/main
 const rendererIndex = join(here, '../renderer/index.html');
@@ -85,6 +94,77 @@ function showError(message: string, detail: string): void {
   void messageBox({ type: 'error', title: APP_NAME, message, detail, buttons: ['OK'] });
 }
 
+const isLoginWindow = (contents: WebContents | null): boolean =>
+  contents !== null && loginWindow !== null && !loginWindow.isDestroyed() && contents === loginWindow.webContents;
+
+/** IdP certificates Chromium cannot verify: asked about in the login window only (certificate-trust.ts). */
+const certificateTrust = createCertificateTrust({
+  stored: () => settings.trustedCertificates ?? [],
+  save: (list) => saveSettings({ trustedCertificates: list }),
+  ask: async (facts) => {
+    const question = certificateQuestion(facts);
+    const parent = loginWindow && !loginWindow.isDestroyed() ? loginWindow : mainWindow;
+    const options: MessageBoxOptions = { type: 'warning', title: APP_NAME, noLink: true, ...question };
+    const { response } = await (parent && !parent.isDestroyed() ? dialog.showMessageBox(parent, options) : dialog.showMessageBox(options));
+    return question.choices[response] ?? 'refuse';
+  },
+});
+
+async function manageTrustedCertificates(): Promise<void> {
+  const list = certificateTrust.list();
+  const view = trustedCertificatesDialog(list);
+  const { response } = await messageBox({ type: 'info', title: APP_NAME, message: view.message, detail: view.detail, buttons: view.buttons, cancelId: view.cancelId, defaultId: view.cancelId, noLink: true });
+  const action = view.actions[response];
+  if (!action || action === 'close') return;
+  const removed = action === 'remove-all' ? list : [action.remove];
+  for (const entry of removed) await certificateTrust.remove(entry.host, entry.sha256);
+  logger.info(`No longer trusted: ${removed.map((c) => `${c.host} (${c.sha256})`).join(', ')}.`);
+}
+
+/** Asks for HTTP credentials in a small window of ours (auth-prompt.ts); null when the person cancels or closes it. */
+function promptForCredentials(challenge: AuthChallenge, url: string, parent: BrowserWindow | null): Promise<{ username: string; password: string } | null> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const owner = parent && !parent.isDestroyed() ? parent : undefined;
+    const prompt = new BrowserWindow({
+      width: 440,
+      height: 340,
+      resizable: false,
+      minimizable: false,
+      autoHideMenuBar: true,
+      title: `Sign in to ${challenge.host} — ${APP_NAME}`,
+      ...(owner ? { parent: owner, modal: true } : {}),
+      webPreferences: {
+        partition: AUTH_PROMPT_PARTITION,
+        javascript: false,
+        sandbox: true,
+        contextIsolation: true,
+        nodeIntegration: false,
+        webSecurity: true,
+        disableBlinkFeatures: 'Auxclick',
+      },
+    });
+    const finish = (credentials: { username: string; password: string } | null): void => {
+      if (settled) return;
+      settled = true;
+      resolve(credentials);
+      if (!prompt.isDestroyed()) prompt.close();
+    };
+    prompt.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+    // The form's "submission" is a navigation to AUTH_PROMPT_ACTION: read it here and cancel it, so it never loads.
+    prompt.webContents.on('will-navigate', (event) => {
+      event.preventDefault();
+      const submitted = readAuthSubmission(event.url);
+      if (submitted) finish(submitted === 'cancel' ? null : submitted);
+    });
+    prompt.on('closed', () => finish(null));
+    prompt.loadURL(authPromptUrl(challenge, url)).catch((error: unknown) => {
+      logger.warn(`The sign-in prompt did not load: ${String(error)}`);
+      finish(null);
+    });
+  });
+}
+
 function hardenSessions(): void {
   const csp = appContentSecurityPolicy({ dev: devUrl !== undefined });
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
@@ -106,7 +186,33 @@ function hardenSessions(): void {
   );
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.on('context-menu', (_menuEvent, params) => {
+      const template = contextMenuTemplate(params, { dev: !app.isPackaged, inspect: (x, y) => contents.inspectElement(x, y) });
+      if (template.length > 0) Menu.buildFromTemplate(template).popup();
+    });
   });
+  // Electron refuses a certificate Chromium cannot verify unless this handler says otherwise (docs/api/app.md,
+  // 'certificate-error'). Only the login window may ask; the app page is local, so anything else is refused.
+  app.on('certificate-error', (event, contents, url, error, certificate, callback) => { // eng-disable CERTIFICATE_ERROR_EVENT_JS_CHECK (trusts only what the person accepted for that host, login window only)
+    event.preventDefault();
+    certificateTrust
+      .decide({ url, error, certificate, fromLoginWindow: isLoginWindow(contents) })
+      .then(callback, () => callback(false));
+  });
+  // Electron cancels HTTP authentication (Basic, Digest, NTLM, Negotiate; IdP or proxy) unless 'login' is handled
+  // (docs/api/app.md, 'login'): the login window asks; anything else keeps the default (cancel).
+  app.on('login', (event, contents, details, authInfo, callback) => {
+    if (!isLoginWindow(contents)) return;
+    event.preventDefault();
+    void promptForCredentials(authInfo, details.url, loginWindow).then((credentials) =>
+      credentials ? callback(credentials.username, credentials.password) : callback(),
+    );
+  });
+  // Metadata imports go through Chromium too: a certificate trusted in the login window holds there as well.
+  // (Chromium caches verify results per session: a certificate trusted after a failed import is used from restart on.)
+  session.fromPartition(METADATA_PARTITION).setCertificateVerifyProc((request, callback) => // eng-disable CERTIFICATE_VERIFY_PROC_JS_CHECK (0 only for a certificate the person trusted for this host; else Chromium's verdict)
+    callback(certificateTrust.isTrusted(request.hostname, request.certificate.data) ? 0 : -3),
+  );
 }
 
 /** Only our main window's top frame, showing our own page, may call the lab. */
@@ -166,7 +272,7 @@ function openLoginWindow(url: string): void {
     const win = new BrowserWindow({
       width: 960,
       height: 780,
-      title: `Sign in — ${APP_NAME}`,
+      title: loginWindowTitle(APP_NAME, process.platform),
       autoHideMenuBar: true,
       webPreferences: {
         partition: LOGIN_PARTITION,
@@ -190,6 +296,8 @@ function openLoginWindow(url: string): void {
     win.on('closed', () => {
       if (loginWindow === win) loginWindow = null;
     });
+    // The page title would replace ours (and its passkey hint on macOS).
+    win.on('page-title-updated', (event) => event.preventDefault());
     loginWindow = win;
   }
   loginWindow.loadURL(url).catch((error: unknown) => logger.warn(`Login window: ${String(error)}`));
@@ -198,6 +306,7 @@ function openLoginWindow(url: string): void {
 
 async function startLogin(asDifferentUser: boolean): Promise<void> {
   if (!lab) return;
+  certificateTrust.forgetRefusals();
   if (asDifferentUser) {
     // Forget every IdP session: cookies, storage and cache of the login partition.
     if (loginWindow && !loginWindow.isDestroyed()) loginWindow.close();
@@ -209,12 +318,14 @@ async function startLogin(asDifferentUser: boolean): Promise<void> {
   if (!result.ok) showError('The login could not start.', result.error.message);
 }
 
-/** Switches the app page to a hash route (#/sp, #/idps); `reload` re-reads all data afterwards. */
+/** Shows a screen of the app page by loading its hash route (#/sp, #/idps): a navigation of our own page, no
+ * script run in it. Only the hash differs, so Chromium navigates within the document (the router follows
+ * `hashchange`); `reload` then re-reads all data. */
 async function showRoute(route: string, reload: boolean): Promise<void> {
   const win = mainWindow;
   if (!win || win.isDestroyed()) return;
-  await win.webContents.executeJavaScript(`location.hash = ${JSON.stringify(`#/${route}`)};`);
-  if (reload) win.webContents.reload();
+  await win.loadURL(routeUrl(appEntry, route)).catch((error: unknown) => logger.warn(`Could not show #/${route}: ${String(error)}`));
+  if (reload && !win.isDestroyed()) win.webContents.reload();
   focusMainWindow();
 }
 
@@ -254,18 +365,23 @@ async function importMetadata(): Promise<void> {
   await showRoute('idps', true);
 }
 
+/** The same contract call as the Export screen (`spMetadata.export`), written where the person says. */
 async function exportSpMetadata(): Promise<void> {
   if (!lab || !mainWindow) return;
+  const result = await lab.handle('spMetadata.export', { signed: false });
+  if (!result.ok) {
+    showError('The SP metadata was not exported.', result.error.message);
+    return;
+  }
+  const file = contract['spMetadata.export'].output.parse(result.value);
   const picked = await dialog.showSaveDialog(mainWindow, {
     title: 'Export SP metadata',
-    defaultPath: 'saml-jit-lab-sp-metadata.xml',
+    defaultPath: file.fileName,
     filters: [{ name: 'SAML metadata', extensions: ['xml'] }],
   });
   if (picked.canceled || !picked.filePath) return;
   try {
-    const response = await fetch(new URL('/saml/metadata', lab.url));
-    if (!response.ok) throw new Error(`The SP listener answered HTTP ${response.status}.`);
-    await writeFile(picked.filePath, await response.text());
+    await writeFile(picked.filePath, file.content);
   } catch (error) {
     showError('The SP metadata was not exported.', error instanceof Error ? error.message : String(error));
   }
@@ -290,7 +406,7 @@ async function changePort(args: ShellArgs): Promise<void> {
   const port = choices[response];
   if (port === undefined) return;
   await saveSettings({ port });
-  app.relaunch({ args: withoutPortArg(process.argv.slice(1)) });
+  app.relaunch(relaunchOptions(process.argv, process.execPath, process.env));
   app.quit();
 }
 
@@ -329,6 +445,7 @@ function installMenu(args: ShellArgs): void {
       signIn: () => void startLogin(false),
       signInAsDifferentUser: () => void startLogin(true),
       setLoginInSystemBrowser: (on) => void saveSettings({ loginIn: on ? 'system-browser' : 'window' }),
+      trustedCertificates: () => void manageTrustedCertificates(),
       about: () => void showAbout(),
     },
     { appName: APP_NAME, platform: process.platform, dev: !app.isPackaged, loginInSystemBrowser: settings.loginIn === 'system-browser' },
@@ -362,8 +479,7 @@ function createMainWindow(): void {
       disableBlinkFeatures: 'Auxclick',
     },
   });
-  if (bounds.maximized) win.maximize();
-  win.once('ready-to-show', () => win.show());
+  revealWhenReady(win, bounds.maximized);
   win.webContents.setWindowOpenHandler(({ url }) => {
     openExternal(url);
     return { action: 'deny' };
@@ -402,6 +518,10 @@ async function createLabOnFreePort(args: ShellArgs): Promise<Lab | null> {
         logger,
         openLoginWindow,
         appUrl: () => null,
+        metadataGet: createNetMetadataGet({
+          request: (options) => net.request({ ...options, session: session.fromPartition(METADATA_PARTITION) }),
+          login: (challenge, url) => promptForCredentials(challenge, url, mainWindow),
+        }),
       });
     } catch (error) {
       if (!(error instanceof LabError && error.code === 'port-in-use') || port === 0) throw error;

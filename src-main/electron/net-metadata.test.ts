@@ -40,7 +40,10 @@ function fakeNet(routes: Record<string, Route>) {
       const res = Object.assign(new EventEmitter(), { statusCode: status, statusMessage: status === 200 ? 'OK' : 'Error', headers });
       req.emit('response', res);
       setImmediate(() => {
-        if (record.aborted) return res.emit('aborted');
+        if (record.aborted) {
+          res.emit('aborted');
+          return;
+        }
         if (body) res.emit('data', Buffer.from(body));
         res.emit('end');
       });
@@ -50,9 +53,15 @@ function fakeNet(routes: Record<string, Route>) {
     req.end = () =>
       setImmediate(() => {
         const route = routes[String(options.url)];
-        if (!route) return req.emit('error', new Error('net::ERR_NAME_NOT_RESOLVED'));
+        if (!route) {
+          req.emit('error', new Error('net::ERR_NAME_NOT_RESOLVED'));
+          return;
+        }
         if ('hang' in route) return;
-        if ('error' in route) return req.emit('error', new Error(route.error));
+        if ('error' in route) {
+          req.emit('error', new Error(route.error));
+          return;
+        }
         if ('redirect' in route) {
           req.emit('redirect', route.status ?? 302, 'GET', route.redirect, {});
           if (!record.aborted) req.emit('error', new Error('Redirect was cancelled'));

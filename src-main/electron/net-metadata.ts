@@ -46,7 +46,6 @@ export function createNetMetadataGet(options: NetMetadataOptions): MetadataGet {
         redirect: 'manual',
         // A metadata document needs no cookies; none are sent or stored.
         useSessionCookies: false,
-        credentials: 'omit',
         cache: 'no-store',
       });
       const abort = (): void => {

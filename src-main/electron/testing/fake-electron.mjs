@@ -2,6 +2,7 @@
 // under plain Node where Electron's binary is unavailable. Windows load nothing; the smoke test plays the browser.
 // Everything the shell does is recorded in `globalThis.__fakeElectron`.
 import { EventEmitter } from 'node:events';
+import { setImmediate } from 'node:timers';
 
 const state = {
   calls: [],
@@ -18,6 +19,9 @@ const state = {
   openDialogAnswers: [],
   saveDialogAnswers: [],
   displays: [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
+  /** `net.request` answers by URL: { status, body, headers } or { redirect }; anything else fails like Chromium. */
+  netRoutes: new Map(),
+  popups: [],
 };
 globalThis.__fakeElectron = state;
 const record = (...call) => state.calls.push(call);
@@ -87,13 +91,12 @@ class FakeWebContents extends EventEmitter {
   setWindowOpenHandler(handler) {
     this.openHandler = handler;
   }
-  async executeJavaScript(code) {
-    record('webContents.executeJavaScript', code);
-    const hash = /^location\.hash = "([^"]*)";$/.exec(code);
-    if (hash) this.url = `${this.url.replace(/#.*$/, '')}${hash[1]}`;
-  }
+  // No executeJavaScript: the shell must not run script in its pages (a call would throw here).
   reload() {
     record('webContents.reload', this.url);
+  }
+  inspectElement(x, y) {
+    record('webContents.inspectElement', x, y);
   }
 }
 
@@ -104,16 +107,25 @@ export class BrowserWindow extends EventEmitter {
   constructor(options) {
     super();
     this.options = options;
+    // Electron shows a window at once unless `show: false`.
+    this.shown = options.show !== false;
     this.webContents = new FakeWebContents();
     state.windows.push(this);
   }
   async loadFile(path) {
     this.webContents.url = new URL(`file://${path}`).href;
-    this.emit('ready-to-show');
+    this.#painted();
   }
   async loadURL(url) {
+    record('window.loadURL', url);
     this.webContents.url = url;
-    this.emit('ready-to-show');
+    this.#painted();
+  }
+  /** Like Electron: 'ready-to-show' once, after the first paint, and only for a window not shown yet. */
+  #painted() {
+    if (this.painted) return;
+    this.painted = true;
+    if (!this.shown) this.emit('ready-to-show');
   }
   getNormalBounds() {
     const { x = 100, y = 80, width, height } = this.options;
@@ -122,10 +134,13 @@ export class BrowserWindow extends EventEmitter {
   isMaximized() {
     return this.maximized === true;
   }
+  /** Like Electron on Windows and Linux (and macOS since #32949): maximizing a hidden window shows it. */
   maximize() {
     this.maximized = true;
+    this.show();
   }
   show() {
+    if (!this.shown && !this.painted) record('window.shownBeforePaint', this.options.title);
     this.shown = true;
   }
   focus() {
@@ -165,6 +180,9 @@ function fakeSession(name) {
     },
     setPermissionRequestHandler(handler) {
       this.permissionHandler = handler;
+    },
+    setCertificateVerifyProc(proc) {
+      this.certificateVerifyProc = proc;
     },
     async clearStorageData() {
       record('session.clearStorageData', name);
@@ -216,6 +234,36 @@ export const shell = {
   },
 };
 
+/** net.request: a ClientRequest-like emitter in redirect: 'manual' mode, answered from state.netRoutes. */
+export const net = {
+  request(options) {
+    record('net.request', options.url, options.session?.name ?? null, options.redirect);
+    const req = new EventEmitter();
+    let aborted = false;
+    req.setHeader = () => undefined;
+    req.abort = () => {
+      aborted = true;
+    };
+    req.end = () =>
+      setImmediate(() => {
+        const route = state.netRoutes.get(options.url);
+        if (!route) return req.emit('error', new Error('net::ERR_NAME_NOT_RESOLVED'));
+        if (route.redirect) {
+          req.emit('redirect', 302, 'GET', route.redirect, {});
+          if (!aborted) req.emit('error', new Error('Redirect was cancelled'));
+          return;
+        }
+        const res = Object.assign(new EventEmitter(), { statusCode: route.status ?? 200, statusMessage: 'OK', headers: route.headers ?? {} });
+        req.emit('response', res);
+        setImmediate(() => {
+          res.emit('data', Buffer.from(route.body ?? ''));
+          res.emit('end');
+        });
+      });
+    return req;
+  },
+};
+
 export const screen = {
   getAllDisplays: () => state.displays,
 };
@@ -241,7 +289,7 @@ export const Menu = {
       }
       return null;
     };
-    return { items, getMenuItemById: (id) => find(items, id) };
+    return { items, getMenuItemById: (id) => find(items, id), popup: (options) => state.popups.push({ items, options }) };
   },
   setApplicationMenu(menu) {
     state.menu = menu;
@@ -249,4 +297,4 @@ export const Menu = {
   getApplicationMenu: () => state.menu,
 };
 
-export default { app, BrowserWindow, ipcMain, session, dialog, shell, screen, Menu };
+export default { app, BrowserWindow, ipcMain, session, dialog, shell, screen, Menu, net };

@@ -6,7 +6,7 @@
 //   login (default) | system-browser | port-in-use | lock-taken
 // Prints one JSON line `{"ok":true,...}` on success; exits non-zero with the failed assertion otherwise.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { URLSearchParams, fileURLToPath, pathToFileURL } from 'node:url';
@@ -27,6 +27,12 @@ const done = (result) => {
 };
 
 process.env.FAKE_ELECTRON_APP_PATH ??= root;
+// A first "login" run restores a maximized window: it must not be shown (blank) before its page painted.
+const dataArg = process.argv.indexOf('--data');
+const restoreMaximized = scenario === 'login' && !process.env.SHELL_SMOKE_EXPECT_PORT && dataArg > 0;
+if (restoreMaximized) {
+  writeFileSync(join(process.argv[dataArg + 1], 'desktop.json'), JSON.stringify({ loginIn: 'window', window: { x: 100, y: 80, width: 1280, height: 820, maximized: true } }));
+}
 await import(pathToFileURL(mainJs).href);
 
 if (scenario === 'lock-taken' || scenario === 'port-in-use') {
@@ -59,6 +65,8 @@ assert.deepEqual(
 assert.match(prefs.preload, /out[\\/]preload[\\/]index\.cjs$/);
 assert.match(main.webContents.url, /^file:.*out\/renderer\/index\.html$/);
 assert.ok(main.shown, 'main window shown');
+assert.deepEqual(calls('window.shownBeforePaint'), [], 'no window shown blank before its page painted');
+if (restoreMaximized) assert.equal(main.maximized, true, 'the saved maximized state is restored');
 assert.ok(calls('app.setPath').some((c) => c[1] === 'userData' && c[2] === dataDir), 'the data folder is the profile');
 
 /** Plays the browser from `url` (demo IdP page) through "Sign in as <user>" to the ACS; returns the ACS answer. */
@@ -106,7 +114,15 @@ if (scenario === 'system-browser') {
   await until(() => calls('app.focus').length > 0, 'the app to come to the front');
   assert.deepEqual(calls('app.focus')[0][1], { steal: true });
   assert.ok(main.focusCount > 0, 'main window focused');
-  main.close();
+  // File › Listener Port… inside an AppImage: the restart runs the .AppImage file, not the binary in its mount
+  // (APPDIR is where this "binary" lives; see shell-args.ts relaunchOptions).
+  process.env.APPDIR = dirname(process.execPath);
+  process.env.APPIMAGE = '/home/ana/Apps/saml-jit-lab-0.1.0-linux-x86_64.AppImage';
+  fake().messageBoxAnswers.push({ response: 0 });
+  menuItem('change-port').click();
+  await until(() => calls('app.relaunch').length > 0, 'the relaunch');
+  assert.equal(calls('app.relaunch')[0][1].execPath, process.env.APPIMAGE);
+  assert.ok(!calls('app.relaunch')[0][1].args.includes('--port'), 'the relaunch drops --port');
   await until(() => fake().quitted, 'the app to quit');
   done({ listener });
 }
@@ -167,6 +183,33 @@ assert.ok(!calls('shell.openExternal').some((c) => c[1].startsWith('file:')), 'f
 const focusBefore = main.focusCount;
 (await import('electron')).app.emit('second-instance', {}, ['electron', '.'], process.cwd());
 assert.ok(main.focusCount > focusBefore, 'second-instance focuses the main window');
+
+// Right-click: the standard edit menu in a text field; Inspect (development) at the clicked point.
+const clickedContents = new (await import('node:events')).EventEmitter();
+const inspected = [];
+clickedContents.inspectElement = (x, y) => inspected.push([x, y]);
+(await import('electron')).app.emit('web-contents-created', {}, clickedContents);
+const editFlags = { canUndo: true, canRedo: false, canCut: true, canCopy: true, canPaste: true, canSelectAll: true };
+clickedContents.emit('context-menu', {}, { isEditable: true, selectionText: '', x: 5, y: 6, editFlags });
+const popup = fake().popups.at(-1);
+assert.deepEqual(popup.items.filter((i) => i.type !== 'separator').map((i) => i.role ?? i.label), ['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll', 'Inspect']);
+popup.items.at(-1).click();
+assert.deepEqual(inspected, [[5, 6]], 'Inspect opens at the clicked point');
+
+// Metadata URL import goes through Chromium's net (proxy, PAC), in its own session; redirects counted by the core.
+const corpMetadata = (await (await fetch(`${listener}/demo-idp/metadata`)).text()).replace(/entityID="[^"]*"/, 'entityID="https://idp.corp.smoke.example/"');
+fake().netRoutes.set('https://idp.corp.smoke.example/metadata', { redirect: 'https://idp.corp.smoke.example/federation.xml' });
+fake().netRoutes.set('https://idp.corp.smoke.example/federation.xml', { status: 200, body: corpMetadata, headers: { 'content-type': 'application/xml' } });
+const fromUrl = await invoke('idps.importUrl', { url: 'https://idp.corp.smoke.example/metadata' });
+assert.equal(fromUrl.ok, true, JSON.stringify(fromUrl));
+assert.equal(fromUrl.value.entityId, 'https://idp.corp.smoke.example/');
+assert.deepEqual(calls('net.request').map((c) => c.slice(1)), [
+  ['https://idp.corp.smoke.example/metadata', 'saml-jit-lab-metadata', 'manual'],
+  ['https://idp.corp.smoke.example/federation.xml', 'saml-jit-lab-metadata', 'manual'],
+]);
+const unreachable = await invoke('idps.importUrl', { url: 'https://nowhere.smoke.example/md' });
+assert.match(unreachable.error.message, /net::ERR_NAME_NOT_RESOLVED/, 'the error is Chromium\'s');
+assert.equal((await invoke('idps.remove', { id: fromUrl.value.id })).ok, true);
 
 // Menu: Settings shows the SP screen.
 menuItem('settings').click();
@@ -236,6 +279,54 @@ for (const [url, blocked] of [['file:///etc/passwd', true], ['ms-settings:privac
 }
 assert.deepEqual(login.webContents.openHandler({ url: 'https://idp.example/help' }), { action: 'deny' });
 
+// An IdP with a self-signed certificate: the login window asks (subject, issuer, SHA-256); "Always Trust" is stored
+// and listed; the main window never asks.
+const { app: fakeApp } = await import('electron');
+const certificate = { data: readFileSync(join(dataDir, 'keys', readdirSync(join(dataDir, 'keys')).find((f) => f.endsWith('-cert.pem'))), 'utf8') };
+const certificateError = (contents, url) =>
+  new Promise((resolve) => {
+    let prevented = false;
+    fakeApp.emit('certificate-error', { preventDefault: () => (prevented = true) }, contents, url, 'net::ERR_CERT_AUTHORITY_INVALID', certificate, (trusted) => resolve({ trusted, prevented }), true);
+  });
+let asked = fake().messageBoxes.length;
+assert.deepEqual(await certificateError(main.webContents, 'https://idp.corp.example/'), { trusted: false, prevented: true });
+assert.equal(fake().messageBoxes.length, asked, 'no question for the main window');
+fake().messageBoxAnswers.push({ response: 2 });
+assert.deepEqual(await certificateError(login.webContents, 'https://idp.corp.example/sso'), { trusted: true, prevented: true });
+const question = fake().messageBoxes.at(-1);
+assert.match(question.detail, /SHA-256: ([0-9A-F]{2}:){31}[0-9A-F]{2}/);
+assert.match(question.detail, /Subject: .*CN=/);
+assert.deepEqual(question.buttons, ['Do Not Trust', 'Trust for This Session', 'Always Trust for idp.corp.example']);
+await until(() => desktopJson().trustedCertificates?.length === 1, 'the trusted certificate to be saved');
+assert.equal(desktopJson().trustedCertificates[0].host, 'idp.corp.example');
+asked = fake().messageBoxes.length;
+assert.deepEqual(await certificateError(login.webContents, 'https://idp.corp.example/next'), { trusted: true, prevented: true });
+assert.equal(fake().messageBoxes.length, asked, 'trusted: not asked again');
+// The metadata session trusts it too (Chromium's net: 0 = trusted, -3 = Chromium's own verdict).
+const verify = (hostname) => new Promise((resolve) => fake().sessions.get('saml-jit-lab-metadata').certificateVerifyProc({ hostname, certificate }, resolve));
+assert.deepEqual([await verify('idp.corp.example'), await verify('other.example')], [0, -3]);
+// Login › Trusted IdP Certificates… lists it; "Remove 1" forgets it.
+fake().messageBoxAnswers.push({ response: 0 });
+menuItem('trusted-certificates').click();
+await until(() => desktopJson().trustedCertificates?.length === 0, 'the certificate to be removed');
+assert.match(fake().messageBoxes.at(-1).detail, /idp\.corp\.example — .*CN=/);
+
+// HTTP authentication (Basic/NTLM at the IdP or a proxy): the login window gets a prompt of ours.
+const credentials = new Promise((resolve) => {
+  fakeApp.emit('login', { preventDefault() {} }, login.webContents, { url: 'https://idp.corp.example/sso' }, { isProxy: false, scheme: 'basic', host: 'idp.corp.example', port: 443, realm: 'Corp' }, (...args) => resolve(args));
+});
+await until(() => fake().windows.length === 3, 'the sign-in prompt');
+const promptWindow = fake().windows[2];
+assert.deepEqual([promptWindow.options.webPreferences.javascript, promptWindow.options.webPreferences.sandbox, promptWindow.options.webPreferences.preload, promptWindow.options.parent], [false, true, undefined, login]);
+assert.match(decodeURIComponent(promptWindow.webContents.url), /idp\.corp\.example asks for a user name and password/);
+let submitPrevented = false;
+promptWindow.webContents.emit('will-navigate', { url: 'https://auth-prompt.saml-jit-lab.invalid/submit?username=ana&password=p%40ss&action=sign-in', preventDefault: () => (submitPrevented = true) });
+assert.deepEqual(await credentials, ['ana', 'p@ss']);
+assert.ok(submitPrevented && promptWindow.destroyed, 'the submission never loads; the prompt closes');
+let ignored = true;
+fakeApp.emit('login', { preventDefault: () => (ignored = false) }, main.webContents, { url: 'https://x.example/' }, { isProxy: false, scheme: 'basic', host: 'x.example', port: 443, realm: '' }, () => undefined);
+assert.ok(ignored, 'the main window gets no prompt (Electron cancels)');
+
 await signInAs('alice', login.webContents.url);
 await until(() => login.destroyed, 'the login window to close on login.completed');
 const event = main.webContents.sent.find(([channel, name]) => channel === 'lab:event' && name === 'logins.completed');
@@ -249,10 +340,10 @@ assert.ok(accounts.value.some((a) => /alice/i.test(a.principal)), JSON.stringify
 
 // Menu: Sign In as a Different User forgets the IdP session, then opens a fresh login window.
 menuItem('sign-in-different-user').click();
-await until(() => fake().windows.length === 3, 'a new login window');
+await until(() => fake().windows.length === 4, 'a new login window');
 assert.deepEqual(calls('session.clearStorageData').map((c) => c[1]), ['persist:saml-login']);
 assert.deepEqual(calls('session.clearCache').map((c) => c[1]), ['persist:saml-login']);
-const secondLogin = fake().windows[2];
+const secondLogin = fake().windows[3];
 assert.equal(secondLogin.options.webPreferences.partition, 'persist:saml-login');
 secondLogin.close();
 
@@ -269,5 +360,5 @@ await until(() => {
 // Closing the last window saves its bounds, closes the lab (flushing the store), then quits.
 main.close();
 await until(() => fake().quitted, 'the app to quit after closing the lab');
-assert.deepEqual(desktopJson().window, { x: 100, y: 80, width: 1280, height: 820, maximized: false });
+assert.deepEqual(desktopJson().window, { x: 100, y: 80, width: 1280, height: 820, maximized: restoreMaximized });
 done({ listener, principal: accounts.value[0].principal, port: process.env.SHELL_SMOKE_EXPECT_PORT ? desktopJson().port : undefined });
