@@ -1,0 +1,95 @@
+// judgeWithTargets as a user of the panel or of `verify --targets` meets it: the clock given is the clock each
+// library uses, a missing or broken runner is `unavailable` with the reason (never an exception), and the
+// disagreement sentences say which way a library differs from the lab and why.
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TargetVerdict } from '../../contract/targets.ts';
+import type { KeyPair } from '../sp/keys.ts';
+import { ACS_URL, IDP_ENTITY_ID, NOW, SP_ENTITY_ID, b64, makeKeyPair, signResponse } from '../testing/test-idp.ts';
+import { describeDisagreements, type LabView } from './disagreements.ts';
+import { judgeWithTargets, parseTargetList, type TargetInput } from './index.ts';
+
+const RUNNERS_DIR = resolve(import.meta.dirname, '../../../resources/runners');
+let keys: KeyPair;
+let input: TargetInput;
+let dir: string;
+
+beforeAll(async () => {
+  keys = await makeKeyPair();
+  const xml = await signResponse(keys, { inResponseTo: '_req1' });
+  input = { samlResponse: b64(xml), idpCertificatesPem: [keys.certificatePem], idpEntityId: IDP_ENTITY_ID, spEntityId: SP_ENTITY_ID, acsUrl: ACS_URL, now: NOW, inResponseTo: '_req1', spPrivateKeyPem: null };
+  dir = await mkdtemp(join(tmpdir(), 'jitlab-targets-'));
+});
+
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('judgeWithTargets', () => {
+  it('gives node-saml the case\'s clock: accepted at the response\'s time, expired a day later, not yet valid a day before', async () => {
+    const at = async (now: Date): Promise<TargetVerdict> => (await judgeWithTargets({ ...input, now }, ['node-saml'], { runnersDir: RUNNERS_DIR }))[0]!;
+    expect(await at(NOW)).toMatchObject({ name: 'node-saml', version: '5.1.0', verdict: 'accepted', nameId: 'alice@example.com', error: null });
+    expect((await at(new Date(NOW.getTime() + 86_400_000))).verdict).toBe('rejected');
+    expect(await at(new Date(NOW.getTime() - 86_400_000))).toMatchObject({ verdict: 'rejected', error: 'SAML assertion not yet valid' });
+  }, 60_000);
+
+  it('a missing interpreter makes a library unavailable with the reason and how to install it', async () => {
+    const [ruby] = await judgeWithTargets(input, ['ruby-saml'], { runnersDir: RUNNERS_DIR, interpreters: { 'ruby-saml': join(dir, 'no-such-ruby') } });
+    expect(ruby).toEqual({ name: 'ruby-saml', version: null, verdict: 'unavailable', error: `${join(dir, 'no-such-ruby')} is not installed (apt-get install ruby ruby-saml)`, nameId: null });
+  });
+
+  it('a runner that hangs is killed after the time limit, one that prints garbage is unavailable; the others still answer', async () => {
+    const fake = join(dir, 'fake-runners');
+    await rm(fake, { recursive: true, force: true });
+    await mkdir(fake);
+    await writeFile(join(fake, 'ruby-saml.rb'), 'exec sleep 20\n');
+    await writeFile(join(fake, 'python3-saml.py'), 'echo "not json"\n');
+    await chmod(join(fake, 'ruby-saml.rb'), 0o755);
+    const started = Date.now();
+    const results = await judgeWithTargets(input, ['ruby-saml', 'python3-saml'], { runnersDir: fake, timeoutMs: 1_500, interpreters: { 'ruby-saml': '/bin/sh', 'python3-saml': '/bin/sh' } });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(results.map((r) => [r.name, r.verdict])).toEqual([['ruby-saml', 'unavailable'], ['python3-saml', 'unavailable']]);
+    expect(results[0]!.error).toBe('ruby-saml: no answer within 2 s (killed)');
+    expect(results[1]!.error).toMatch(/^python3-saml: the runner exited \(0\) without a JSON answer/);
+  });
+
+  it('reads --targets lists', () => {
+    expect(parseTargetList('all')).toEqual(['node-saml', 'samlify', 'ruby-saml', 'python3-saml', 'simplesamlphp']);
+    expect(parseTargetList('ruby-saml, node-saml,ruby-saml')).toEqual(['ruby-saml', 'node-saml']);
+    expect(() => parseTargetList('node-saml,shibboleth')).toThrow('Unknown target shibboleth: use node-saml,samlify,ruby-saml,python3-saml,simplesamlphp or all.');
+    expect(() => parseTargetList(',')).toThrow(/Unknown target \(none given\)/);
+  });
+});
+
+describe('describeDisagreements', () => {
+  const check = (id: string, status: 'pass' | 'warn' | 'fail', received: string | null = null) => ({ id, status, title: `title of ${id}`, received });
+  const target = (name: TargetVerdict['name'], verdict: TargetVerdict['verdict'], extra: Partial<TargetVerdict> = {}): TargetVerdict => ({ name, version: '1', verdict, error: null, nameId: null, ...extra });
+
+  it('calls a response the lab refuses for a security reason FORGED (or misdirected, replayed...) when a library accepts it', () => {
+    const lab: LabView = { verdict: 'rejected', nameId: null, checks: [check('xml.schema', 'fail', 'bad'), check('signature.valid', 'fail', 'digest mismatch')] };
+    expect(describeDisagreements(lab, [target('samlify', 'accepted', { nameId: 'admin@example.com' }), target('ruby-saml', 'rejected', { error: 'Digest mismatch' })])).toEqual([
+      'samlify would accept this FORGED response and log the user in as "admin@example.com": your SP would be exposed (the lab rejects it: xml.schema: title of xml.schema — bad; signature.valid: title of signature.valid — digest mismatch).',
+    ]);
+    const replay: LabView = { verdict: 'rejected', nameId: 'alice@example.com', checks: [check('replay', 'fail')] };
+    expect(describeDisagreements(replay, [target('python3-saml', 'accepted', { nameId: 'alice@example.com' })])[0]).toMatch(/^python3-saml would accept this REPLAYED response .*: your SP would be exposed/);
+  });
+
+  it('names a non-security refusal plainly, and a library that refuses what the lab accepts with its own error', () => {
+    const noAuthn: LabView = { verdict: 'rejected', nameId: 'kc-user', checks: [check('authn.statement', 'fail', 'absent')] };
+    expect(describeDisagreements(noAuthn, [target('node-saml', 'accepted', { nameId: 'kc-user' })])).toEqual([
+      'node-saml would accept this response that the lab rejects and log the user in as "kc-user" (authn.statement: title of authn.statement — absent).',
+    ]);
+    const ok: LabView = { verdict: 'accepted', nameId: 'kc-user', checks: [check('authn.statement', 'pass')] };
+    expect(describeDisagreements(ok, [target('ruby-saml', 'rejected', { error: 'The Assertion must include one AuthnStatement element' }), target('samlify', 'unavailable', { error: 'not installed' })])).toEqual([
+      'ruby-saml would reject this response that the lab accepts: "The Assertion must include one AuthnStatement element".',
+    ]);
+  });
+
+  it('flags a library that would log in another user than the signed NameID, and says nothing where all agree', () => {
+    const lab: LabView = { verdict: 'accepted', nameId: 'alice@example.com.evil.example', checks: [] };
+    expect(describeDisagreements(lab, [target('node-saml', 'accepted', { nameId: 'alice@example.com' })])).toEqual([
+      'node-saml would log the user in as "alice@example.com" where the lab reads "alice@example.com.evil.example" from the signed assertion: an SP built on it would give this login to another account.',
+    ]);
+    expect(describeDisagreements(lab, [target('ruby-saml', 'accepted', { nameId: 'alice@example.com.evil.example' })])).toEqual([]);
+  });
+});
