@@ -4,6 +4,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExportFile, IdpProfile } from '../../contract/index.ts';
+import { idpMetadataXml, makeKeyPair } from '../testing/test-idp.ts';
+import { fingerprintSha256 } from '../util/cert.ts';
+import { signRootEnveloped } from '../util/sign-xml.ts';
 import { bundleJsonSchema, TestedConfigBundle, type TestedConfigBundle as Bundle } from './bundle-schema.ts';
 import { startTestLab, type TestLab } from './export-test-support.ts';
 
@@ -114,5 +117,61 @@ describe('bundles.import', () => {
       }
     }
     expect(JSON.stringify(await t.call('idps.list'))).toBe(before);
+  });
+});
+
+describe('bundles.import over a configured IdP: trusted keys never change silently', () => {
+  const PARTNER = 'https://idp.partner.example';
+  /** A bundle for PARTNER signed with lab a's demo key, and that key's fingerprint. */
+  async function partnerBundle(): Promise<{ json: string; bundleCert: string }> {
+    const a = await lab();
+    expect(await a.login('alice')).toBe(200);
+    const file = await a.call<ExportFile>('bundles.export', {});
+    const bundleCert = (await a.call<IdpProfile[]>('idps.list')).find((p) => p.kind === 'demo')!.certificates[0]!.fingerprintSha256;
+    return { json: file.content.replaceAll('urn:saml-jit-lab:demo-idp', PARTNER), bundleCert };
+  }
+  const certsOf = async (t: TestLab): Promise<string[]> => (await t.call<IdpProfile[]>('idps.list')).find((p) => p.entityId === PARTNER)!.certificates.map((c) => c.fingerprintSha256);
+
+  it('a bundle with other signing certificates answers trust-change with the added and removed fingerprints; only replace: true applies it, and a restart trusts the same', async () => {
+    const { json, bundleCert } = await partnerBundle();
+    const b = await lab();
+    const current = await makeKeyPair('Partner IdP');
+    await b.call('idps.import', { xml: idpMetadataXml(current, PARTNER) });
+    const currentCert = fingerprintSha256(current.certificatePem);
+    expect(await certsOf(b)).toEqual([currentCert]);
+
+    const refused = await b.lab.handle('bundles.import', { json });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) {
+      expect(refused.error.code).toBe('trust-change');
+      expect(refused.error.details).toMatchObject({ entityId: PARTNER, added: [{ fingerprintSha256: bundleCert }], removed: [{ fingerprintSha256: currentCert }], signatureRequired: false });
+      expect(refused.error.message).toContain(bundleCert);
+    }
+    expect(await certsOf(b)).toEqual([currentCert]);
+    await b.restart();
+    expect(await certsOf(b)).toEqual([currentCert]);
+
+    const applied = await b.call<IdpProfile>('bundles.import', { json, replace: true });
+    expect(applied.certificates.map((c) => c.fingerprintSha256)).toEqual([bundleCert]);
+    await b.restart();
+    expect(await certsOf(b)).toEqual([bundleCert]);
+  });
+
+  it('a profile imported with a trust certificate refuses an unsigned bundle even with replace: true, and still lists after a restart', async () => {
+    const { json } = await partnerBundle();
+    const b = await lab();
+    const [idpKey, metadataSigner] = await Promise.all([makeKeyPair('Partner IdP'), makeKeyPair('Partner metadata signer')]);
+    const signed = signRootEnveloped(idpMetadataXml(idpKey, PARTNER).replace('<md:EntityDescriptor ', '<md:EntityDescriptor ID="_md1" '), metadataSigner);
+    const profile = await b.call<IdpProfile>('idps.import', { xml: signed, trustCertPem: metadataSigner.certificatePem });
+    expect(profile.metadataSignature.status).toBe('verified');
+    const before = await certsOf(b);
+
+    const refused = await b.lab.handle('bundles.import', { json, replace: true });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.message).toMatch(/not signed/);
+    expect(await certsOf(b)).toEqual(before);
+    await b.restart();
+    expect(await certsOf(b)).toEqual(before);
+    expect((await b.call<IdpProfile[]>('idps.list')).find((p) => p.entityId === PARTNER)?.metadataSignature.status).toBe('verified');
   });
 });

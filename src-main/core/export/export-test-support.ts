@@ -15,20 +15,25 @@ export interface TestLab {
   call<T>(method: string, input?: unknown): Promise<T>;
   /** An IdP-initiated login of a demo user through the ACS; resolves with the HTTP status. */
   login(user: string): Promise<number>;
+  /** Closes the lab and starts it again on the same data folder (what a restart of the app does). */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startTestLab(): Promise<TestLab> {
   const dir = await mkdtemp(join(tmpdir(), 'jitlab-export-'));
   const clock = { now: LAB_NOW };
-  const lab = await createLab({ mode: 'browser', dataDir: dir, resourcesDir: RESOURCES, port: 0, clock: () => clock.now, version: '9.9.9-test' });
+  const start = (): Promise<Lab> => createLab({ mode: 'browser', dataDir: dir, resourcesDir: RESOURCES, port: 0, clock: () => clock.now, version: '9.9.9-test' });
+  let lab = await start();
   const call = async <T>(method: string, input: unknown = {}): Promise<T> => {
     const result = await lab.handle(method, input);
     if (!result.ok) throw Object.assign(new Error(`${method}: ${result.error.message}`), { code: result.error.code });
     return result.value as T;
   };
   return {
-    lab,
+    get lab() {
+      return lab;
+    },
     dir,
     clock,
     call,
@@ -42,6 +47,10 @@ export async function startTestLab(): Promise<TestLab> {
         body: new URLSearchParams({ SAMLResponse: m[1]!.replace(/&amp;/g, '&').replace(/&#x2F;/g, '/') }).toString(),
       });
       return res.status;
+    },
+    async restart() {
+      await lab.close();
+      lab = await start();
     },
     async close() {
       await lab.close();
