@@ -6,20 +6,29 @@ import { SignedXml } from 'xml-crypto';
 import { X509Certificate } from 'node:crypto';
 import { fingerprintSha256, summarizeCert, toPem } from '../util/cert.ts';
 import { NS, XmlParseError, allElements, attr, childElements, descendants, firstChild, hasDoctype, parseXml, textOf } from '../util/xml.ts';
-import type { ResponseContext, SignatureReport, Stage, TrustedIdp, VerifyInput } from './context.ts';
+import type { DecryptionFailure, ResponseContext, SignatureReport, Stage, TrustedIdp, VerifyInput } from './context.ts';
+import { scanXml } from './limits.ts';
+import { resolvePolicy } from './policy.ts';
+import { readAttributes } from './read-attributes.ts';
 import { schemaProblem } from './schema.ts';
 import { DecryptError, decryptEncryptedAssertion } from './xmlenc.ts';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 export function analyzeResponse(input: VerifyInput): ResponseContext {
+  const policy = resolvePolicy(input.policy);
+  const { decoded, bytes } = decode(input, policy.limits.responseBytes);
   const ctx: ResponseContext = {
     input,
+    policy,
     skewMs: input.policy.clockSkewSeconds * 1000,
-    decoded: decode(input),
+    decoded,
+    decodedBytes: bytes,
+    scan: null,
     doctype: null,
     parsed: null,
     schema: null,
+    schemaLexicalOnly: false,
     root: null,
     assertionCount: 0,
     encryptedAssertionCount: 0,
@@ -33,11 +42,15 @@ export function analyzeResponse(input: VerifyInput): ResponseContext {
     postedAssertion: null,
     decryption: null,
     decryptedXml: null,
+    attributes: [],
   };
   if (!ctx.decoded.ok) return ctx;
   const xml = ctx.decoded.value;
   ctx.doctype = hasDoctype(xml);
   if (ctx.doctype) return ctx;
+  // Counted before parsing: a document over a hard limit never reaches the parser, the schema or xml-crypto.
+  ctx.scan = scanXml(xml, policy.limits);
+  if (ctx.scan.exceeded) return ctx;
   ctx.parsed = parse(xml);
   if (!ctx.parsed.ok) return ctx;
   const doc = ctx.parsed.value;
@@ -46,7 +59,18 @@ export function analyzeResponse(input: VerifyInput): ResponseContext {
   if (root.namespaceURI !== NS.samlp || root.localName !== 'Response') return ctx;
 
   const problem = schemaProblem(xml);
-  ctx.schema = problem === null ? { ok: true, value: true } : { ok: false, reason: problem };
+  if (problem === null) {
+    ctx.schema = { ok: true, value: true };
+  } else {
+    // An ID that is not an xs:NCName (e.g. starts with a digit) is the only schema problem some real IdPs have; SPs
+    // that do not validate the schema accept it. Validate again with such values made lexically valid: if that
+    // passes, it is the only problem (schema.ts keeps libxml2's first message, so a real structural violation
+    // behind it would otherwise be hidden).
+    const lexical = LEXICAL_ID.test(problem);
+    const again = lexical ? schemaProblem(withLexicallyValidIds(xml)) : problem;
+    ctx.schemaLexicalOnly = lexical && again === null;
+    ctx.schema = { ok: false, reason: ctx.schemaLexicalOnly ? problem : (again ?? problem) };
+  }
   ctx.assertionCount = descendants(doc, NS.saml, 'Assertion').length;
   const encrypted = descendants(doc, NS.saml, 'EncryptedAssertion');
   ctx.encryptedAssertionCount = encrypted.length;
@@ -131,6 +155,7 @@ export function analyzeResponse(input: VerifyInput): ResponseContext {
       ctx.assertion = again?.ok ? again.value.assertion : null;
     }
   }
+  if (ctx.assertion) ctx.attributes = readAttributes(ctx.assertion);
   return ctx;
 }
 
@@ -141,8 +166,8 @@ interface DecryptedAssertion {
   algorithms: { contentAlgorithm: string; keyAlgorithm: string };
 }
 
-function decryptInPlace(encryptedAssertion: Element, input: VerifyInput): Stage<DecryptedAssertion> {
-  if (!input.spPrivateKeyPem) return { ok: false, reason: 'The assertion is encrypted and no SP private key is available to decrypt it.' };
+function decryptInPlace(encryptedAssertion: Element, input: VerifyInput): { ok: true; value: DecryptedAssertion } | DecryptionFailure {
+  if (!input.spPrivateKeyPem) return { ok: false, reason: 'The assertion is encrypted and no SP private key is available to decrypt it.', kind: 'no-key' };
   try {
     const d = decryptEncryptedAssertion(encryptedAssertion, input.spPrivateKeyPem);
     // The plaintext may use prefixes declared on the Response: re-declare the namespaces in scope around it.
@@ -152,12 +177,13 @@ function decryptInPlace(encryptedAssertion: Element, input: VerifyInput): Stage<
     const children = childElements(wrapper);
     const assertion = children[0];
     if (children.length !== 1 || !assertion || assertion.namespaceURI !== NS.saml || assertion.localName !== 'Assertion') {
-      return { ok: false, reason: 'The decrypted content is not a single saml:Assertion.' };
+      return { ok: false, reason: 'The decrypted content is not a single saml:Assertion.', kind: 'structure' };
     }
     return { ok: true, value: { assertion, xml: wrapped, algorithms: { contentAlgorithm: d.contentAlgorithm, keyAlgorithm: d.keyAlgorithm } } };
   } catch (error) {
-    if (error instanceof DecryptError || error instanceof XmlParseError) return { ok: false, reason: error.message };
-    return { ok: false, reason: `Decryption failed: ${error instanceof Error ? error.message : String(error)}` };
+    if (error instanceof DecryptError) return { ok: false, reason: error.message, kind: error.kind };
+    if (error instanceof XmlParseError) return { ok: false, reason: error.message, kind: 'structure' };
+    return { ok: false, reason: `Decryption failed: ${error instanceof Error ? error.message : String(error)}`, kind: 'corrupt' };
   }
 }
 
@@ -186,24 +212,27 @@ function inlineDecrypted(xml: string, assertion: Element): string | null {
   }
 }
 
-function decode(input: VerifyInput): Stage<string> {
+/** The size limit is its own check (limits.response-bytes): `decoded` then fails with `tooLarge`, and decodes nothing. */
+function decode(input: VerifyInput, maxBytes: number): { decoded: Stage<string> & { tooLarge?: boolean }; bytes: number | null } {
   const raw = input.samlResponse;
   if (input.isXml) {
     const xml = raw.replace(/^\uFEFF/, '');
-    if (Buffer.byteLength(xml) > input.policy.maxResponseBytes) {
-      return { ok: false, reason: `The response is ${Buffer.byteLength(xml)} bytes; the limit is ${input.policy.maxResponseBytes}.` };
-    }
-    return { ok: true, value: xml };
+    const size = Buffer.byteLength(xml);
+    if (size > maxBytes) return { decoded: { ok: false, reason: `The response is ${size} bytes; the limit is ${maxBytes}.`, tooLarge: true }, bytes: size };
+    return { decoded: { ok: true, value: xml }, bytes: size };
   }
   const compact = raw.replace(/[\r\n\t ]+/g, '');
-  if (compact.length === 0) return { ok: false, reason: 'The SAMLResponse field is empty.' };
+  if (compact.length === 0) return { decoded: { ok: false, reason: 'The SAMLResponse field is empty.' }, bytes: null };
   if (compact.length % 4 !== 0 || !BASE64.test(compact)) {
-    return { ok: false, reason: 'The SAMLResponse field is not valid base64 (truncated or altered in transit?).' };
+    return { decoded: { ok: false, reason: 'The SAMLResponse field is not valid base64 (truncated or altered in transit?).' }, bytes: null };
   }
-  const bytes = Buffer.from(compact, 'base64');
-  if (bytes.length > input.policy.maxResponseBytes) {
-    return { ok: false, reason: `The decoded response is ${bytes.length} bytes; the limit is ${input.policy.maxResponseBytes}.` };
-  }
+  // The decoded size is known from the base64 length: an oversized post is refused before decoding it.
+  const size = (compact.length / 4) * 3 - (compact.endsWith('==') ? 2 : compact.endsWith('=') ? 1 : 0);
+  if (size > maxBytes) return { decoded: { ok: false, reason: `The decoded response is ${size} bytes; the limit is ${maxBytes}.`, tooLarge: true }, bytes: size };
+  return { decoded: decodeBytes(Buffer.from(compact, 'base64')), bytes: size };
+}
+
+function decodeBytes(bytes: Buffer): Stage<string> {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -213,6 +242,16 @@ function decode(input: VerifyInput): Stage<string> {
   text = text.replace(/^\uFEFF/, '');
   if (!text.trimStart().startsWith('<')) return { ok: false, reason: 'The decoded response is not XML.' };
   return { ok: true, value: text };
+}
+
+/** libxml2's message for an ID / InResponseTo value that is not an xs:NCName. */
+const LEXICAL_ID = /is not a valid value of the atomic type 'xs:(ID|NCName)'/;
+
+/** The document with every ID / InResponseTo value that is not an NCName prefixed and sanitised (schema re-check only). */
+function withLexicallyValidIds(xml: string): string {
+  return xml.replace(/(\s(?:ID|InResponseTo)\s*=\s*)(["'])([^"'<]*)\2/g, (whole, pre: string, q: string, value: string) =>
+    /^[A-Za-z_][\w.-]*$/.test(value) ? whole : `${pre}${q}_${value.replace(/[^\w.-]/g, '_')}${q}`,
+  );
 }
 
 function parse(xml: string): Stage<Document> {
@@ -304,14 +343,8 @@ function checkSignature(sigEl: Element, xml: string, idp: TrustedIdp | null): { 
     report.problem = 'No configured IdP matches the Issuer, so there is no certificate to check the signature with.';
     return { report, signedXml: null };
   }
-  if (keyInfoUnreadable) {
-    report.problem = 'The X509Certificate in KeyInfo is not a readable X.509 certificate (base64 of a PEM text, double-encoded?).';
-    return { report, signedXml: null };
-  }
-  if (report.keyInfoTrusted === false) {
-    report.problem = 'The certificate in KeyInfo is not one of the IdP metadata certificates.';
-    return { report, signedXml: null };
-  }
+  // KeyInfo is only a hint: the signature is checked with EVERY signing key of the metadata whatever KeyInfo says (an
+  // unrelated or unreadable KeyInfo certificate is reported by signature.cert-in-metadata, never trusted).
   let lastProblem = 'No signing certificate in the IdP metadata.';
   // The certificate KeyInfo names (when it is a metadata one) is tried first; the others only after it.
   const ordered = keyInfoCert ? [...trusted].sort((a, b) => Number(b.fingerprintSha256 === keyInfoCert) - Number(a.fingerprintSha256 === keyInfoCert)) : trusted;

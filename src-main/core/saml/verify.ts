@@ -1,6 +1,6 @@
 // The verification engine: a verdict and a list of checks, as data. Never throws on bad input.
 import type { Attribute, Check, Verdict } from '../../contract/index.ts';
-import { NS, attr, childElements, descendants, firstChild, textOf } from '../util/xml.ts';
+import { NS, attr, descendants, firstChild, textOf } from '../util/xml.ts';
 import { analyzeResponse } from './analyze-response.ts';
 import { parseInstant, runChecks } from './checks/check.ts';
 import { CHECKS } from './checks/index.ts';
@@ -55,21 +55,6 @@ export function verifyResponse(input: VerifyInput): VerifyResult {
     assertionId: attr(a, 'ID'),
     assertionExpiresAt: limits.length ? new Date(Math.max(...limits.map((d) => d.getTime()))) : null,
     inResponseTo: ctx.response ? attr(ctx.response, 'InResponseTo') : null,
-    attributes: a ? readAttributes(a) : [],
+    attributes: ctx.attributes,
   };
-}
-
-function readAttributes(assertion: Element): Attribute[] {
-  const out: Attribute[] = [];
-  for (const statement of childElements(assertion, NS.saml, 'AttributeStatement')) {
-    for (const el of childElements(statement, NS.saml, 'Attribute')) {
-      out.push({
-        name: attr(el, 'Name') ?? '',
-        friendlyName: attr(el, 'FriendlyName'),
-        nameFormat: attr(el, 'NameFormat'),
-        values: childElements(el, NS.saml, 'AttributeValue').map((v) => textOf(v) ?? ''),
-      });
-    }
-  }
-  return out;
 }

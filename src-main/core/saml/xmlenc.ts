@@ -1,5 +1,6 @@
-// XML Encryption for SAML assertions, with node:crypto only. Decrypts what IdPs send (AES-CBC and AES-GCM content,
-// RSA-OAEP key transport). RSA PKCS#1 v1.5 key transport is always refused: it is open to padding-oracle attacks,
+// XML Encryption for SAML assertions, with node:crypto only. Decrypts what IdPs send (AES-GCM, AES-CBC and
+// Triple-DES-CBC content — tripledes-cbc is "required to implement" in XML Encryption 1.1 §5.1 and pysaml2-based IdPs
+// such as SATOSA use it by default — and RSA-OAEP key transport). RSA PKCS#1 v1.5 key transport is always refused: it is open to padding-oracle attacks,
 // and Node.js itself no longer decrypts it (CVE-2023-46809). Encrypts for the demo IdP and the tests.
 import { constants, createCipheriv, createDecipheriv, privateDecrypt, publicEncrypt, randomBytes } from 'node:crypto';
 import { certBase64 } from '../util/cert.ts';
@@ -10,6 +11,7 @@ export const ENC = {
   aes256cbc: 'http://www.w3.org/2001/04/xmlenc#aes256-cbc',
   aes128gcm: 'http://www.w3.org/2009/xmlenc11#aes128-gcm',
   aes256gcm: 'http://www.w3.org/2009/xmlenc11#aes256-gcm',
+  tripledesCbc: 'http://www.w3.org/2001/04/xmlenc#tripledes-cbc',
   rsaOaepMgf1p: 'http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p',
   rsaOaep11: 'http://www.w3.org/2009/xmlenc11#rsa-oaep',
   rsa15: 'http://www.w3.org/2001/04/xmlenc#rsa-1_5',
@@ -20,6 +22,8 @@ const CONTENT: Record<string, { cipher: string; keyBytes: number; ivBytes: numbe
   [ENC.aes256cbc]: { cipher: 'aes-256-cbc', keyBytes: 32, ivBytes: 16, gcm: false },
   [ENC.aes128gcm]: { cipher: 'aes-128-gcm', keyBytes: 16, ivBytes: 12, gcm: true },
   [ENC.aes256gcm]: { cipher: 'aes-256-gcm', keyBytes: 32, ivBytes: 12, gcm: true },
+  // Block size 8: the IV and the padding are 8 bytes (XML Encryption 1.1 §5.2.1).
+  [ENC.tripledesCbc]: { cipher: 'des-ede3-cbc', keyBytes: 24, ivBytes: 8, gcm: false },
 };
 
 const DIGESTS: Record<string, string> = {
@@ -28,7 +32,15 @@ const DIGESTS: Record<string, string> = {
   'http://www.w3.org/2001/04/xmlenc#sha512': 'sha512',
 };
 
-export class DecryptError extends Error {}
+/** `kind` says what went wrong, so the hint can fit it (an unsupported algorithm is not a certificate problem). */
+export class DecryptError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'structure' | 'unsupported-algorithm' | 'refused-algorithm' | 'wrong-key' | 'corrupt' = 'structure',
+  ) {
+    super(message);
+  }
+}
 
 export interface Decrypted {
   /** The decrypted plaintext (the serialized Assertion). */
@@ -43,7 +55,7 @@ export function decryptEncryptedAssertion(encryptedAssertion: Element, privateKe
   if (!data) throw new DecryptError('The EncryptedAssertion holds no xenc:EncryptedData.');
   const contentAlgorithm = attr(firstChild(data, NS.xenc, 'EncryptionMethod'), 'Algorithm') ?? '';
   const content = CONTENT[contentAlgorithm];
-  if (!content) throw new DecryptError(`Unsupported content encryption algorithm ${contentAlgorithm || '(none)'}.`);
+  if (!content) throw new DecryptError(`Unsupported content encryption algorithm ${contentAlgorithm || '(none)'}.`, 'unsupported-algorithm');
   const encryptedKey = findEncryptedKey(encryptedAssertion, data);
   const keyMethod = firstChild(encryptedKey, NS.xenc, 'EncryptionMethod');
   const keyAlgorithm = attr(keyMethod, 'Algorithm') ?? '';
@@ -54,15 +66,15 @@ export function decryptEncryptedAssertion(encryptedAssertion: Element, privateKe
       const digest = DIGESTS[attr(keyMethod ? firstChild(keyMethod, NS.ds, 'DigestMethod') : null, 'Algorithm') ?? 'http://www.w3.org/2000/09/xmldsig#sha1'] ?? 'sha1';
       key = privateDecrypt({ key: privateKeyPem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: digest }, wrapped);
     } else if (keyAlgorithm === ENC.rsa15) {
-      throw new DecryptError('The key is wrapped with RSA PKCS#1 v1.5 (rsa-1_5), which is refused: it is open to padding-oracle attacks.');
+      throw new DecryptError('The key is wrapped with RSA PKCS#1 v1.5 (rsa-1_5), which is refused: it is open to padding-oracle attacks.', 'refused-algorithm');
     } else {
-      throw new DecryptError(`Unsupported key transport algorithm ${keyAlgorithm || '(none)'}.`);
+      throw new DecryptError(`Unsupported key transport algorithm ${keyAlgorithm || '(none)'}.`, 'unsupported-algorithm');
     }
   } catch (error) {
     if (error instanceof DecryptError) throw error;
-    throw new DecryptError('The symmetric key cannot be unwrapped with this SP\'s private key (encrypted for another SP certificate?).');
+    throw new DecryptError('The symmetric key cannot be unwrapped with this SP\'s private key (encrypted for another SP certificate?).', 'wrong-key');
   }
-  if (key.length !== content.keyBytes) throw new DecryptError(`The unwrapped key is ${key.length} bytes; ${contentAlgorithm} needs ${content.keyBytes}.`);
+  if (key.length !== content.keyBytes) throw new DecryptError(`The unwrapped key is ${key.length} bytes; ${contentAlgorithm} needs ${content.keyBytes}.`, 'corrupt');
   const cipherValue = Buffer.from((textOf(firstChild(firstChild(data, NS.xenc, 'CipherData') ?? data, NS.xenc, 'CipherValue')) ?? '').replace(/\s+/g, ''), 'base64');
   try {
     const iv = cipherValue.subarray(0, content.ivBytes);
@@ -78,13 +90,13 @@ export function decryptEncryptedAssertion(encryptedAssertion: Element, privateKe
     if (!content.gcm) {
       // XML Encryption padding: the last byte says how many bytes to drop (the others are arbitrary).
       const pad = plain[plain.length - 1] ?? 0;
-      if (pad < 1 || pad > content.ivBytes) throw new DecryptError('The decrypted content has invalid padding.');
+      if (pad < 1 || pad > content.ivBytes) throw new DecryptError('The decrypted content has invalid padding.', 'corrupt');
       plain = plain.subarray(0, plain.length - pad);
     }
     return { xml: new TextDecoder('utf-8', { fatal: true }).decode(plain), contentAlgorithm, keyAlgorithm };
   } catch (error) {
     if (error instanceof DecryptError) throw error;
-    throw new DecryptError('The assertion cannot be decrypted (corrupted ciphertext or authentication tag mismatch).');
+    throw new DecryptError('The assertion cannot be decrypted (corrupted ciphertext or authentication tag mismatch).', 'corrupt');
   }
 }
 

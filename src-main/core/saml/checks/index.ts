@@ -1,4 +1,5 @@
 // The check catalogue, in the order the inspector shows it. Adding a check = one module + one line here.
+import { attributesUniqueCheck, groupsCountCheck, groupsOverageCheck } from './attributes.ts';
 import type { CheckModule } from './check.ts';
 import { decodeCheck, decryptCheck, doctypeCheck, rootCheck, schemaCheck, singleAssertionCheck, uniqueIdsCheck, wellFormedCheck } from './document.ts';
 import {
@@ -21,11 +22,17 @@ import {
   statusCheck,
   timeWindowCheck,
 } from './protocol.ts';
+import { attributesLimitCheck, depthLimitCheck, elementsLimitCheck, responseBytesLimitCheck, responseSizeCheck, xmlAttributesLimitCheck } from './limits.ts';
 import { algorithmCheck, keyInfoTrustedCheck, keyStrengthCheck, signatureCoversAssertionCheck, signaturePolicyCheck, signaturesValidCheck } from './signature.ts';
 
 export const CHECKS: readonly CheckModule[] = [
   decodeCheck,
+  responseBytesLimitCheck,
   doctypeCheck,
+  elementsLimitCheck,
+  depthLimitCheck,
+  attributesLimitCheck,
+  xmlAttributesLimitCheck,
   wellFormedCheck,
   rootCheck,
   schemaCheck,
@@ -56,4 +63,8 @@ export const CHECKS: readonly CheckModule[] = [
   nameIdCheck,
   nameIdFormatCheck,
   commentInValueCheck,
+  attributesUniqueCheck,
+  groupsCountCheck,
+  groupsOverageCheck,
+  responseSizeCheck,
 ];

@@ -70,14 +70,20 @@ export const destinationCheck: CheckModule = {
     if (!ctx.response || !ctx.idp) return null;
     const dest = attr(ctx.response, 'Destination');
     const acs = ctx.input.sp.acsUrl;
+    const mode = ctx.policy.destination;
     if (dest === null) {
-      return ctx.responseSigned
-        ? fail(acs, 'absent', 'A signed Response must carry Destination (SAML core 3.2.2). Configure the ACS URL in the IdP.')
-        : warn(acs, 'absent', 'The Response has no Destination; the Recipient in the assertion is checked instead.');
+      if (!ctx.responseSigned) return warn(acs, 'absent', 'The Response has no Destination; the Recipient in the assertion is checked instead.');
+      // SAML bindings 3.5.5.2: a signed Response sent over HTTP-POST MUST carry Destination. The Recipient (checked
+      // separately) still binds the assertion to this ACS, and ruby-saml, node-saml and python3-saml accept it.
+      return mode === 'strict'
+        ? fail(acs, 'absent on a signed Response', 'A signed Response must carry Destination (SAML bindings 3.5.5.2); the policy requires it. Configure the ACS URL in the IdP.')
+        : warn(acs, 'absent on a signed Response', 'A signed Response should carry Destination (SAML bindings 3.5.5.2). ruby-saml, node-saml and python3-saml accept it without one (the Recipient is checked instead); SPs that enforce the binding rule refuse it. Configure the ACS URL in the IdP.');
     }
-    return dest === acs
-      ? pass(acs, dest)
-      : fail(acs, dest, `The IdP sends this response to ${dest}. Set the IdP's ACS / Reply URL to ${acs}.`);
+    if (dest === acs) return pass(acs, dest);
+    if (mode === 'off') {
+      return warn(acs, dest, `The IdP addressed this response to ${dest}. The SP this policy mirrors does not compare Destination (node-saml does not); ruby-saml and python3-saml refuse it. Set the IdP's ACS / Reply URL to ${acs}.`);
+    }
+    return fail(acs, dest, `The IdP sends this response to ${dest}. Set the IdP's ACS / Reply URL to ${acs}.`);
   },
 };
 
@@ -90,7 +96,10 @@ export const audienceCheck: CheckModule = {
     const restrictions = conditions ? childElements(conditions, NS.saml, 'AudienceRestriction') : [];
     const sp = ctx.input.sp.entityId;
     if (restrictions.length === 0) {
-      return fail(sp, 'no AudienceRestriction', 'The assertion is not restricted to any audience, so it could be replayed to another SP. Set the SP entity ID (Audience URI) in the IdP.');
+      const hint = 'The assertion is not restricted to any audience, so it could be replayed to another SP that trusts this IdP. Set the SP entity ID (Audience URI) in the IdP.';
+      return ctx.policy.audience === 'if-present'
+        ? warn(sp, 'no AudienceRestriction', `${hint} The SP this policy mirrors accepts it (ruby-saml and python3-saml skip the check when no Audience is present); node-saml refuses it.`)
+        : fail(sp, 'no AudienceRestriction', hint);
     }
     // Each AudienceRestriction must include us (SAML core 2.5.1.4).
     const lists = restrictions.map((r) => childElements(r, NS.saml, 'Audience').map((a) => (textOf(a) ?? '').trim()));
@@ -176,11 +185,14 @@ export const inResponseToCheck: CheckModule = {
       return fail(onResponse, onConfirmation, 'The Response and the SubjectConfirmationData answer different requests.');
     }
     if (id === null) {
-      return ctx.input.policy.allowUnsolicited
+      return ctx.policy.allowUnsolicited
         ? warn('an outstanding AuthnRequest ID (or unsolicited allowed)', 'unsolicited (IdP-initiated)', 'IdP-initiated logins are allowed by the current policy. Require SP-initiated logins to refuse them.')
         : fail('an outstanding AuthnRequest ID', 'unsolicited (IdP-initiated)', 'This SP requires SP-initiated logins. Start the login from the app, or allow unsolicited responses.');
     }
     const req = ctx.input.outstanding.find(id);
+    if (!req && ctx.policy.inResponseTo === 'off') {
+      return warn('an outstanding AuthnRequest ID', id, 'This response answers a request this SP did not send (or already used). The SP this policy mirrors keeps no request state and accepts it (node-saml validateInResponseTo "never", omniauth-saml); an SP that tracks its requests refuses it, and tracking them is what stops login CSRF. Start a new login.');
+    }
     if (!req) return fail('an outstanding AuthnRequest ID', id, 'This response answers a request this SP did not send (or already used). Start a new login.');
     if (req.idpEntityId !== ctx.idp.entityId) return fail(`a request sent to ${req.idpEntityId}`, `answered by ${ctx.idp.entityId}`, 'Another IdP answered this request.');
     if (req.expiresAt.getTime() <= ctx.input.now.getTime()) return fail(`request ${id} still open`, `expired at ${req.expiresAt.toISOString()}`, 'The login took too long; start it again.');
@@ -221,7 +233,7 @@ export const nameIdFormatCheck: CheckModule = {
     if (!ctx.assertion) return null;
     const subject = firstChild(ctx.assertion, NS.saml, 'Subject');
     const format = attr(subject ? firstChild(subject, NS.saml, 'NameID') : null, 'Format') ?? 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified';
-    const wanted = ctx.input.policy.nameIdFormat;
+    const wanted = ctx.policy.nameIdFormat;
     if (!wanted || wanted.endsWith(':unspecified') || wanted === format) return pass(wanted ?? 'any', format);
     return warn(wanted, format, format.endsWith(':transient')
       ? 'A transient NameID changes at every login: each login would create a new account. Ask the IdP for a persistent or email NameID.'
@@ -236,9 +248,9 @@ export const authnStatementCheck: CheckModule = {
     if (!ctx.assertion) return null;
     const authn = firstChild(ctx.assertion, NS.saml, 'AuthnStatement');
     const classRef = textOf(authn ? descendants(authn, NS.saml, 'AuthnContextClassRef')[0] ?? null : null)?.trim();
-    return authn
-      ? pass('an AuthnStatement', classRef ?? 'present')
-      : fail('an AuthnStatement', 'absent', 'An assertion for web SSO must say how the user authenticated (AuthnStatement). Check that the IdP sends an authentication assertion, not an attribute query answer.');
+    if (authn) return pass('an AuthnStatement', classRef ?? 'present');
+    const hint = 'The SAML Web SSO profile (4.1.4.2) requires an AuthnStatement saying how the user authenticated. ruby-saml (GitLab, omniauth-saml) and python3-saml refuse this response ("The Assertion must include one AuthnStatement element"); node-saml and samlify accept it. Make the IdP send an authentication statement (Keycloak: a client without "Include AuthnStatement" turned off).';
+    return ctx.policy.requireAuthnStatement ? fail('an AuthnStatement (required by policy)', 'absent', hint) : warn('an AuthnStatement', 'absent', hint);
   },
 };
 

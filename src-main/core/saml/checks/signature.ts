@@ -25,7 +25,7 @@ export const signaturesValidCheck: CheckModule = {
         `signature on <${bad.element}> valid with ${trustedList(ctx)}`,
         bad.problem ?? 'invalid',
         bad.keyInfoTrusted === false
-          ? 'The IdP signed with a certificate the metadata does not list. If the IdP rotated its key, reload its metadata; otherwise this response was forged.'
+          ? `No metadata key verifies this signature, and its KeyInfo names another certificate. ${TWO_POSSIBILITIES}`
           : 'A signature does not verify: the response was modified after signing, or signed with a key this metadata does not list.',
       );
     }
@@ -48,22 +48,35 @@ export const signatureCoversAssertionCheck: CheckModule = {
   },
 };
 
+/** Said whenever a signature names a certificate the metadata does not list: never nudge toward trusting it. */
+const TWO_POSSIBILITIES =
+  'Either the IdP rolled over to a new signing key and the metadata loaded here is stale, or the response was forged by someone else\'s key. ' +
+  'To tell them apart, get the IdP\'s current metadata from the IdP itself (its metadata URL over HTTPS, or its admin console) — never from this response — and compare fingerprints: ' +
+  're-import it only if it lists this fingerprint. Never add a certificate to the trust because a response carried it.';
+
 export const keyInfoTrustedCheck: CheckModule = {
   id: 'signature.cert-in-metadata',
   title: 'Signing certificate is in the IdP metadata',
   run: (ctx) => {
     if (!applies(ctx) || ctx.signatures.length === 0 || !ctx.idp) return null;
+    const strict = ctx.policy.keyInfo === 'reject';
     const unreadable = ctx.signatures.find((s) => s.keyInfoUnreadable);
-    if (unreadable) {
-      return fail(trustedList(ctx), 'KeyInfo holds no readable X.509 certificate', 'The certificate in the signature\'s KeyInfo is not valid base64 DER (often a PEM text base64-encoded again). Fix the IdP\'s signing certificate configuration; the metadata certificate is what is trusted.');
-    }
     const untrusted = ctx.signatures.find((s) => s.keyInfoTrusted === false);
-    if (untrusted) {
-      return fail(
-        trustedList(ctx),
-        `SHA-256 ${untrusted.keyInfoCert ?? '?'}`,
-        `The IdP signed with certificate SHA-256 ${shortFingerprint(untrusted.keyInfoCert ?? '')}; the loaded metadata lists ${trustedList(ctx)}. The IdP probably rotated its key: reload its metadata.`,
-      );
+    const odd = unreadable ?? untrusted;
+    if (odd) {
+      const received = odd.keyInfoUnreadable ? 'KeyInfo holds no readable X.509 certificate' : `KeyInfo: SHA-256 ${odd.keyInfoCert ?? '?'}`;
+      if (!odd.valid) {
+        // The signature does not verify with any metadata key (signature.valid fails): a rollover or a forgery.
+        return fail(trustedList(ctx), received, odd.keyInfoUnreadable
+          ? 'The signature verifies with no metadata key, and its KeyInfo certificate is unreadable (often a PEM text base64-encoded again). The metadata certificate is what is trusted: check that the IdP signs with the key its metadata publishes.'
+          : `The signature names certificate SHA-256 ${shortFingerprint(odd.keyInfoCert ?? '')}, which the loaded metadata (${trustedList(ctx)}) does not list, and no metadata key verifies it. ${TWO_POSSIBILITIES}`);
+      }
+      // The signature verifies with a metadata key: KeyInfo is only a hint, and this one is wrong.
+      const by = `verified by metadata certificate ${shortFingerprint(odd.verifiedBy ?? '')}`;
+      const hint = odd.keyInfoUnreadable
+        ? `The signature verifies with ${by.replace('verified by ', '')}, but its KeyInfo holds no readable X.509 certificate (often a PEM text base64-encoded again). node-saml and pysaml2 ignore KeyInfo and accept this; ruby-saml (GitLab) reads KeyInfo and refuses it ("Document Certificate Error"). Fix the IdP's signing certificate configuration.`
+        : `The signature verifies with ${by.replace('verified by ', '')}, but its KeyInfo carries another certificate (SHA-256 ${shortFingerprint(odd.keyInfoCert ?? '')}), e.g. a chain or a stale copy. KeyInfo is never trusted here. node-saml and pysaml2 ignore KeyInfo and accept this; ruby-saml (GitLab) compares the KeyInfo certificate with its configured one and refuses it ("Fingerprint mismatch" / "Certificate of the Signature element does not match"). Make the IdP put its signing certificate in KeyInfo (or none).`;
+      return strict ? fail(`${trustedList(ctx)} (KeyInfo must name it: policy)`, `${received}; ${by}`, hint) : warn(trustedList(ctx), `${received}; ${by}`, hint);
     }
     const used = ctx.signatures.find((s) => s.verifiedBy)?.verifiedBy;
     return pass(trustedList(ctx), used ? `verified by ${shortFingerprint(used)}` : 'no certificate in KeyInfo');
@@ -92,7 +105,7 @@ export const algorithmCheck: CheckModule = {
     const weak = algs.filter((a) => WEAK.has(a));
     if (weak.length === 0) return pass('RSA-SHA256 or stronger', algs.join(', '));
     const hint = 'SHA-1 is deprecated for signatures. Switch the IdP to RSA-SHA256 (e.g. ADFS relying-party "Secure hash algorithm").';
-    return ctx.input.policy.sha1 === 'reject' ? fail('RSA-SHA256 or stronger (SHA-1 refused by policy)', algs.join(', '), hint) : warn('RSA-SHA256 or stronger', algs.join(', '), hint);
+    return ctx.policy.sha1 === 'reject' ? fail('RSA-SHA256 or stronger (SHA-1 refused by policy)', algs.join(', '), hint) : warn('RSA-SHA256 or stronger', algs.join(', '), hint);
   },
 };
 
@@ -114,7 +127,7 @@ export const signaturePolicyCheck: CheckModule = {
   title: 'Signed where the policy requires',
   run: (ctx) => {
     if (!applies(ctx) || !ctx.assertion) return null;
-    const policy = ctx.input.policy.signaturePolicy ?? 'either';
+    const policy = ctx.policy.signaturePolicy;
     const response = ctx.responseSigned;
     const assertion = ctx.signatures.some((s) => s.valid && s.element.startsWith('Assertion'));
     const received = [response ? 'Response' : null, assertion ? 'Assertion' : null].filter(Boolean).join(' and ') || 'nothing';
