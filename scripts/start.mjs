@@ -1,16 +1,24 @@
-// `npm start`: build, then run the desktop app; where Electron's binary is unavailable (no internet to download it),
-// say so in one line and run the browser mode instead. Arguments after `npm start --` pass through
-// (e.g. `--port 7821 --data ./lab-data`).
+// `npm start`: build (skipped when out/ is newer than every source: a warm start), then run the desktop app; where
+// Electron's binary is unavailable (no internet to download it) or exists but dies at start (e.g. Ubuntu 24.04's
+// AppArmor refusing Chromium's sandbox), say so in one line and run the browser mode instead. Arguments after
+// `npm start --` pass through (e.g. `--port 7821 --data ./lab-data`). SAML_JIT_LAB_NO_BUILD=1 skips the build check.
 import { spawn, spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultElectronDir, findElectronBinary } from './electron-binary.mjs';
+import { buildFreshness, earlyExitMessage, linuxSandboxProblem } from './start-support.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const INSTALL_TIMEOUT_MS = 60_000;
 
 function build() {
+  if (process.env.SAML_JIT_LAB_NO_BUILD === '1') return;
+  const freshness = buildFreshness(root);
+  if (freshness.fresh) {
+    console.log(`Skipping the build: ${freshness.reason}.`);
+    return;
+  }
   const bin = join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'electron-vite.cmd' : 'electron-vite');
   const result = spawnSync(bin, ['build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
   if (result.error) {
@@ -30,22 +38,38 @@ function tryInstallElectron() {
   return result.status === 0;
 }
 
-/** Runs a child with inherited stdio, forwards SIGINT/SIGTERM, and exits with its code. The child gets its own
- * process group (POSIX), so Ctrl-C reaches it once, through us, not twice (a second SIGINT would cut its shutdown). */
-function run(command, commandArgs, env = process.env) {
-  const child = spawn(command, commandArgs, { cwd: root, stdio: 'inherit', env, detached: process.platform !== 'win32' });
+/** Starts a child with its own process group (POSIX), so Ctrl-C reaches it once, through us, not twice (a second
+ * SIGINT would cut its shutdown); SIGINT/SIGTERM are forwarded. `stderrTail` keeps the end of its stderr (shown
+ * as it comes) when asked. Resolves when it exits. */
+function run(command, commandArgs, { env = process.env, keepStderr = false } = {}) {
+  const child = spawn(command, commandArgs, { cwd: root, stdio: ['inherit', 'inherit', keepStderr ? 'pipe' : 'inherit'], env, detached: process.platform !== 'win32' });
   const forward = (signal) => {
     if (child.exitCode === null) child.kill(signal);
   };
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
-  child.on('error', (error) => {
-    console.error(`Could not start ${command}: ${error.message}`);
-    process.exit(1);
+  let stderrTail = '';
+  child.stderr?.on('data', (chunk) => {
+    process.stderr.write(chunk);
+    stderrTail = (stderrTail + chunk.toString()).slice(-16_384);
   });
-  child.on('exit', (code, signal) => {
-    process.exit(code ?? (signal ? 1 : 0));
+  const started = Date.now();
+  return new Promise((resolve) => {
+    child.on('error', (error) => {
+      console.error(`Could not start ${command}: ${error.message}`);
+      process.exit(1);
+    });
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      resolve({ code, signal, elapsedMs: Date.now() - started, stderrTail });
+    });
   });
+}
+
+async function browserMode() {
+  const exit = await run(process.execPath, [join(root, 'bin', 'saml-jit-lab.mjs'), 'serve', ...args]);
+  process.exit(exit.code ?? (exit.signal ? 1 : 0));
 }
 
 build();
@@ -60,8 +84,12 @@ if (binary.found) {
   // An inherited ELECTRON_RUN_AS_NODE would turn the app into a plain Node process.
   const env = { ...process.env };
   delete env.ELECTRON_RUN_AS_NODE;
-  run(binary.path, ['.', ...args], env);
+  const exit = await run(binary.path, ['.', ...args], { env, keepStderr: true });
+  const message = earlyExitMessage({ ...exit, sandboxHint: linuxSandboxProblem({ platform: process.platform, electronBinary: binary.path }) });
+  if (!message) process.exit(exit.code ?? (exit.signal ? 1 : 0));
+  console.log(message);
+  await browserMode();
 } else {
   console.log(`Electron's binary is not available on this machine (${binary.reason}); starting the browser mode instead.`);
-  run(process.execPath, [join(root, 'bin', 'saml-jit-lab.mjs'), 'serve', ...args]);
+  await browserMode();
 }
