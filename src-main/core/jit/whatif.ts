@@ -195,6 +195,8 @@ export function applyDrift(drift: DriftId, original: WhatIfLogin, weight: (group
       const email = emailOf(original);
       // SCIM provisioned the user before the first SAML login, under its own userName / externalId.
       const scimName = email && email.toLowerCase() !== original.nameId.toLowerCase() ? email : `scim-${opaqueId(`scim:${original.nameId}`).slice(0, 12)}`;
+      const fields: Record<string, string> = {};
+      if (email) fields.email = email.toLowerCase();
       return {
         applicable: true,
         change: `an account "${scimName}"${email ? ` with email ${email}` : ' without email'} exists before this login (SCIM), keyed differently from ${original.nameId}`,
@@ -204,7 +206,7 @@ export function applyDrift(drift: DriftId, original: WhatIfLogin, weight: (group
           key: accountKey(original.idpEntityId, scimName, rules.principal.caseInsensitive),
           principal: scimName,
           idpEntityId: original.idpEntityId,
-          fields: email ? { email: email.toLowerCase() } : {},
+          fields: { ...fields },
           groups: [],
           roles: [],
           status: 'active',
