@@ -53,17 +53,31 @@ export function buildLogin(spec: AuthnRequestSpec): LoginStart {
     if (spec.relayState) fields.RelayState = spec.relayState;
     return { id, binding: 'post', url: spec.ssoUrl, fields };
   }
-  // HTTP-Redirect: the signature covers the exact URL-encoded query parts, in this order (SAML bindings 3.4.4.1).
-  const parts = [`SAMLRequest=${encodeURIComponent(deflateRawSync(Buffer.from(xml, 'utf8')).toString('base64'))}`];
-  if (spec.relayState) parts.push(`RelayState=${encodeURIComponent(spec.relayState)}`);
+  // HTTP-Redirect: the signature covers the exact URL-encoded query parts, in this order (SAML bindings 3.4.4.1), and
+  // exactly these bytes are sent.
+  const parts = [`SAMLRequest=${queryEncode(deflateRawSync(Buffer.from(xml, 'utf8')).toString('base64'))}`];
+  if (spec.relayState) parts.push(`RelayState=${queryEncode(spec.relayState)}`);
   if (spec.signWith) {
-    parts.push(`SigAlg=${encodeURIComponent(RSA_SHA256)}`);
+    parts.push(`SigAlg=${queryEncode(RSA_SHA256)}`);
     const signature = createSign('RSA-SHA256').update(parts.join('&')).sign(spec.signWith.privateKeyPem, 'base64');
-    parts.push(`Signature=${encodeURIComponent(signature)}`);
+    parts.push(`Signature=${queryEncode(signature)}`);
   }
   const url = new URL(spec.ssoUrl);
   const query = parts.join('&');
   return { id, binding: 'redirect', url: `${url.origin}${url.pathname}${url.search ? `${url.search}&` : '?'}${query}` };
+}
+
+/**
+ * URL-encodes a query value the way IdPs that re-encode the query before checking its signature do: pysaml2 (SATOSA
+ * and others) parses the query, then rebuilds the signed string with Python's urlencode (quote_plus), which encodes
+ * every byte but A-Z a-z 0-9 _ . - ~ and writes a space as "+". encodeURIComponent leaves ! ' ( ) * bare and writes a
+ * space as %20, so a RelayState with those characters fails there. This encoding is a fixed point of both decoders
+ * (form decoding reads "+" as a space), so the signed bytes survive re-encoding.
+ */
+export function queryEncode(value: string): string {
+  return encodeURIComponent(value)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
 }
 
 function signEnveloped(xml: string, id: string, keys: { privateKeyPem: string; certificatePem: string }): string {
