@@ -3,6 +3,10 @@
 // published JSON Schema (schemas/bundle.schema.json) is generated from this zod schema.
 import { z } from 'zod';
 import { Account, AccountDiff, Attribute, Check, JitRules, LoginFlow, SignaturePolicy } from '../../contract/index.ts';
+import { safeConfigString } from '../../contract/safe-strings.ts';
+
+/** Entity IDs, URLs and NameID formats never hold control characters (they end up in other programs' configs). */
+const Identifier = (what: string, min = 0): z.ZodString => safeConfigString(min > 0 ? z.string().min(min) : z.string(), what);
 
 export const BUNDLE_VERSION = 1;
 export const BUNDLE_KIND = 'saml-jit-lab/tested-config';
@@ -37,17 +41,17 @@ export const TestedConfigBundle = z
     containsSecrets: z.boolean(),
     idp: z.object({
       name: z.string(),
-      entityId: z.string().min(1),
+      entityId: Identifier('The IdP entity ID', 1),
       /** Where the metadata can be fetched again (null: it was imported from a file or is the demo IdP). */
-      metadataUrl: z.string().nullable(),
+      metadataUrl: Identifier('The IdP metadata URL').nullable(),
       metadataXml: z.string().min(1),
     }),
     sp: z.object({
-      entityId: z.string().min(1),
-      acsUrl: z.string().min(1),
-      metadataUrl: z.string(),
-      loginUrl: z.string(),
-      nameIdFormat: z.string(),
+      entityId: Identifier('The SP entity ID', 1),
+      acsUrl: Identifier('The SP ACS URL', 1),
+      metadataUrl: Identifier('The SP metadata URL'),
+      loginUrl: Identifier('The SP login URL'),
+      nameIdFormat: Identifier('The NameID format'),
       certificatePem: z.string().min(1),
       certificateFingerprintSha256: z.string(),
       privateKey: z.object({ warning: z.literal(SECRET_WARNING), privateKeyPem: z.string().min(1) }).nullable(),

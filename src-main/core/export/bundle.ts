@@ -48,7 +48,12 @@ export function buildBundle(src: BundleSource): TestedConfigBundle {
     rules: src.rules,
     evidence: evidenceOf(src),
   };
-  return TestedConfigBundle.parse(bundle);
+  const parsed = TestedConfigBundle.safeParse(bundle);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new LabError('invalid-input', `Cannot export the bundle: ${issue.path.join('.')}: ${issue.message} Correct the setting and export again.`, parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+  }
+  return parsed.data;
 }
 
 /** For each tested user, the last accepted login from this IdP and the account it left. */

@@ -42,9 +42,20 @@ describe('exports refuse what their format cannot carry as data', () => {
         expect(e.message, target).toContain('line feed (U+000A)');
       }
       expect((await refusal('spMetadata.export', {})).message).toContain('SP entity ID');
+      const bundle = await refusal('bundles.export', {});
+      expect(bundle).toMatchObject({ code: 'invalid-input', message: expect.stringContaining('sp.entityId: The SP entity ID holds a line feed (U+000A)') });
     } finally {
       await t.call('sp.update', { entityId: 'urn:saml-jit-lab:sp' });
     }
+  });
+
+  it('a bundle whose SP entity ID was edited to hold a newline is refused on import as damaged (nothing imported)', async () => {
+    const good = JSON.parse((await t.call<ExportFile>('bundles.export', {})).content) as TestedConfigBundle;
+    const edited = { ...good, sp: { ...good.sp, entityId: "urn:sp'\n#{`id`}" } };
+    const before = JSON.stringify(await t.call('idps.list'));
+    const e = await refusal('bundles.import', { json: JSON.stringify(edited) });
+    expect(e).toMatchObject({ code: 'invalid-bundle', message: expect.stringContaining('sp.entityId: The SP entity ID holds a line feed') });
+    expect(JSON.stringify(await t.call('idps.list'))).toBe(before);
   });
 
   it('a NameID format holding a newline and an ini section is refused for Grafana, naming the field', async () => {
