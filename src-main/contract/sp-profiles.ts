@@ -12,8 +12,9 @@ export const Sha1Policy = z.enum(['warn', 'reject']);
 export type Sha1Policy = z.infer<typeof Sha1Policy>;
 
 /**
- * The SP stacks whose documented default behaviour the lab can judge a response by. `strict` is the lab's own
- * strictest reading (every knob at its safest setting).
+ * Which SP's behaviour the verifier mirrors: `lab` (the fail/warn rule, the default), `strict` (every deviation
+ * fails, as the lab judged before the rule), or the documented defaults of one SP stack. The knobs each one sets,
+ * with their sources, are in core/saml/sp-profiles.ts.
  */
-export const SpProfileId = z.enum(['lab-default', 'strict', 'node-saml', 'gitlab', 'grafana', 'keycloak', 'simplesamlphp', 'shibboleth']);
+export const SpProfileId = z.enum(['lab', 'strict', 'node-saml', 'gitlab', 'grafana', 'keycloak', 'simplesamlphp', 'shibboleth']);
 export type SpProfileId = z.infer<typeof SpProfileId>;
