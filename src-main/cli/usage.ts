@@ -3,8 +3,8 @@
 export const SERVE_USAGE = 'saml-jit-lab serve [--port N] [--data DIR] [--idp-metadata FILE] [--sp-entity-id ID]';
 
 export const VERIFY_USAGE =
-  'saml-jit-lab verify (--idp-metadata FILE | --idp-cert PEM) --sp-entity-id ID --acs-url URL --response FILE|- [--in-response-to ID] [--sp-key PEM] [--now ISO-8601] [--skew SECONDS] [--json]\n' +
-  '  saml-jit-lab verify --config BUNDLE --response FILE|- [--idp-metadata FILE] [--in-response-to ID] [--sp-key PEM] [--now ISO-8601] [--skew SECONDS] [--json]';
+  'saml-jit-lab verify (--idp-metadata FILE | --idp-cert PEM) --sp-entity-id ID --acs-url URL --response FILE|- [--in-response-to ID] [--sp-key PEM] [--now ISO-8601] [--skew SECONDS] [--targets LIST] [--json]\n' +
+  '  saml-jit-lab verify --config BUNDLE --response FILE|- [--idp-metadata FILE] [--in-response-to ID] [--sp-key PEM] [--now ISO-8601] [--skew SECONDS] [--targets LIST] [--json]';
 
 export const METADATA_USAGE = 'saml-jit-lab metadata FILE|- [--entity ID] [--trust-cert PEM] [--json]';
 

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { readBundle } from '../core/export/bundle.ts';
 import { parseCurrentMetadata } from '../core/export/replay.ts';
 import { parseIdpMetadata } from '../core/idp/metadata.ts';
+import type { TargetsResult } from '../contract/targets.ts';
 import type { TrustedIdp } from '../core/saml/context.ts';
 import { verifyResponse, type VerifyResult } from '../core/saml/verify.ts';
 import { certBase64, summarizeCert } from '../core/util/cert.ts';
@@ -27,6 +28,7 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
     skew: 'string',
     json: 'boolean',
     config: 'string',
+    targets: 'string',
     help: 'boolean',
   });
   if (flags.help) {
@@ -35,6 +37,9 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   const str = (name: string): string | undefined => (typeof flags[name] === 'string' ? (flags[name] as string) : undefined);
+  // --targets: real SP libraries judge the same response too (verify-targets.ts); loaded only when asked for.
+  const targetsModule = str('targets') === undefined ? null : await import('./verify-targets.ts');
+  const targetNames = targetsModule ? targetsModule.parseTargetsFlag(str('targets')!) : null;
   const metadataFile = str('idp-metadata');
   const certFile = str('idp-cert');
   // --config: IdP metadata, SP settings and policy come from a tested-config bundle (--idp-metadata: newer metadata).
@@ -95,7 +100,9 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
   if (inResponseTo === undefined && irt?.status === 'pass') {
     Object.assign(irt, { status: 'warn', expected: 'the ID of the AuthnRequest you sent (--in-response-to)', hint: 'Not checked: pass --in-response-to with the AuthnRequest ID to check it.' });
   }
-  print(result, flags.json === true, io);
+  const targets = targetsModule && targetNames ? await targetsModule.runTargets({ names: targetNames, response, isXml, idp, sp: { entityId: spEntityId, acsUrl }, now, inResponseTo: inResponseTo ?? null, spKey }, result) : null;
+  print(result, flags.json === true, io, targets);
+  if (targets && flags.json !== true) targetsModule!.printTargets(targets, io);
   // A captured response checked later fails the time checks: say how to check it at its own time.
   const timeChecks = ['conditions.time-window', 'subject-confirmation.expiry', 'assertion.issue-instant'];
   if (flags.json !== true && str('now') === undefined && result.checks.some((c) => c.status === 'fail' && timeChecks.includes(c.id))) {
@@ -119,13 +126,15 @@ was expected, what was received and how to fix it.
   --sp-key PEM          your SP private key, to decrypt an EncryptedAssertion
   --now ISO-8601        check the time conditions as of this instant (for captured responses)
   --skew SECONDS        allowed clock difference (default 180)
-  --json                print {verdict, checks, nameId, attributes} as JSON
+  --targets LIST        also ask real SP libraries (node-saml,samlify,ruby-saml,python3-saml,simplesamlphp or all),
+                        each with its documented defaults, and say where one would decide otherwise than the lab
+  --json                print {verdict, checks, nameId, attributes} as JSON (with --targets: also targets, disagreements)
 
 Exit status: 0 accepted, 1 rejected, 2 usage error or unreadable input.`;
 
-function print(result: VerifyResult, json: boolean, io: Io): void {
+function print(result: VerifyResult, json: boolean, io: Io, targets: TargetsResult | null = null): void {
   if (json) {
-    io.out(JSON.stringify({ verdict: result.verdict, checks: result.checks, nameId: result.nameId, attributes: result.attributes }, null, 2));
+    io.out(JSON.stringify({ verdict: result.verdict, checks: result.checks, nameId: result.nameId, attributes: result.attributes, ...(targets && { targets: targets.targets, disagreements: targets.disagreements }) }, null, 2));
     return;
   }
   io.out(`${result.verdict === 'accepted' ? 'ACCEPTED' : 'REJECTED'}${result.nameId ? ` — NameID ${result.nameId}` : ''}`);
