@@ -11,7 +11,9 @@
 //
 // Where no worker can start (the worker file is missing, e.g. an unusual bundle), the pool verifies in-process, at
 // the same point of the same FIFO, and says so once.
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -71,35 +73,64 @@ interface Slot {
   ready: Promise<void>;
 }
 
-/** How to start a worker from where this module runs: compiled JavaScript, or the TypeScript sources via tsx. */
-function workerEntry(): { file: string; eval: boolean } | null {
+interface WorkerEntry {
+  file: string;
+  eval: boolean;
+}
+
+/**
+ * How to start a worker from where this module runs. Compiled (out/cli, out/main): the verify-worker.js built beside
+ * it. Sources (vitest, tsx): worker.ts bundled on the spot with esbuild (a devDependency) into node_modules/.cache,
+ * which starts in a fraction of the time tsx needs to compile the verifier's modules again in every worker; without
+ * esbuild, a bootstrap that registers tsx in the worker.
+ */
+async function workerEntry(): Promise<WorkerEntry | null> {
   const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.ts')) {
-    // Sources (vitest, tsx): a bootstrap registers tsx in the worker, then loads worker.ts.
-    const requireCjs = createRequire(import.meta.url);
-    let tsxApi: string;
-    try {
-      const pkgFile = requireCjs.resolve('tsx/package.json');
-      const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-      tsxApi = pathToFileURL(join(dirname(pkgFile), pkg.exports['./esm/api']!.import.default)).href;
-    } catch {
-      return null;
+  if (!here.endsWith('.ts')) {
+    for (const candidate of [join(dirname(here), 'verify-worker.js'), join(dirname(here), '..', 'verify-worker.js')]) {
+      if (existsSync(candidate)) return { file: candidate, eval: false };
     }
-    const entry = pathToFileURL(join(dirname(here), 'worker.ts')).href;
+    return null;
+  }
+  const source = join(dirname(here), 'worker.ts');
+  try {
+    return { file: await bundleForDev(source), eval: false };
+  } catch {
+    // No esbuild: tsx in the worker.
+  }
+  try {
+    const requireCjs = createRequire(import.meta.url);
+    const pkgFile = requireCjs.resolve('tsx/package.json');
+    const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+    const tsxApi = pathToFileURL(join(dirname(pkgFile), pkg.exports['./esm/api']!.import.default)).href;
+    const entry = pathToFileURL(source).href;
     return { file: `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(entry)}); });`, eval: true };
+  } catch {
+    return null;
   }
-  // Compiled: out/cli/verify-worker.js beside the CLI chunks, out/main/verify-worker.js beside (or above) the shell's.
-  for (const candidate of [join(dirname(here), 'verify-worker.js'), join(dirname(here), '..', 'verify-worker.js')]) {
-    if (existsSync(candidate)) return { file: candidate, eval: false };
+}
+
+/** Bundles worker.ts (dependencies external) under node_modules/.cache, named by its content; returns the file. */
+async function bundleForDev(source: string): Promise<string> {
+  // Not a literal specifier: the bundlers building out/ must not pull esbuild (a devDependency) into the app.
+  const specifier = 'esbuild';
+  const { build } = (await import(specifier)) as { build: (options: object) => Promise<{ outputFiles: { text: string }[] }> };
+  const built = await build({ entryPoints: [source], bundle: true, write: false, format: 'esm', platform: 'node', target: 'node20.19', packages: 'external', logLevel: 'silent' });
+  const code = built.outputFiles[0]!.text;
+  const dir = join(dirname(source), '..', '..', '..', 'node_modules', '.cache', 'saml-jit-lab');
+  const file = join(dir, `verify-worker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
+  if (!existsSync(file)) {
+    await mkdir(dir, { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    await writeFile(temp, code);
+    await rename(temp, file);
   }
-  return null;
+  return file;
 }
 
 export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
   const wanted = options.size ?? Math.max(1, availableParallelism());
-  const entry = wanted > 0 ? workerEntry() : null;
-  let inProcess = entry === null;
-  if (inProcess && wanted > 0) options.warn?.('No verification worker could be found: responses are verified on the main thread.');
+  let inProcess = wanted <= 0;
 
   const slots: Slot[] = [];
   /** Every job not yet handed back, in order of arrival. */
@@ -118,9 +149,9 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
     scheduleDrain();
   };
 
-  function startSlot(): Slot {
+  function startSlot(entry: WorkerEntry): Slot {
     const shared = new SharedArrayBuffer(ANSWER_HEADER_BYTES + ANSWER_CAPACITY);
-    const worker = new Worker(entry!.file, { eval: entry!.eval, workerData: { answers: shared } });
+    const worker = new Worker(entry.file, { eval: entry.eval, workerData: { answers: shared } });
     worker.unref();
     let markReady!: () => void;
     const slot: Slot = {
@@ -167,7 +198,7 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
         if (slots.length === 0) fallBack(error.message);
         return;
       }
-      slots.push(startSlot());
+      slots.push(startSlot(entry));
       dispatch();
       scheduleDrain();
     };
@@ -256,11 +287,25 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
     scheduleDrain();
   }
 
-  if (!inProcess) for (let i = 0; i < wanted; i++) slots.push(startSlot());
+  // Jobs posted before the workers exist wait in `waiting`.
+  const starting = inProcess
+    ? Promise.resolve()
+    : workerEntry().then(
+        (entry) => {
+          if (closed) return;
+          if (!entry) {
+            fallBack('no verification worker file');
+            return;
+          }
+          for (let i = 0; i < wanted; i++) slots.push(startSlot(entry));
+          dispatch();
+        },
+        (error: unknown) => fallBack(error instanceof Error ? error.message : String(error)),
+      );
 
   return {
     get size() {
-      return inProcess ? 0 : slots.length;
+      return inProcess ? 0 : wanted;
     },
     verify(input) {
       if (closed) return Promise.reject(new Error('The verification pool is closed.'));
@@ -276,10 +321,12 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
       });
     },
     async ready() {
+      await starting;
       await Promise.all(slots.map((s) => s.ready));
     },
     async close() {
       closed = true;
+      await starting;
       const workers = slots.splice(0).map((s) => s.worker);
       await Promise.all(workers.map((w) => w.terminate()));
       for (const job of order.splice(0)) job.reject(new Error('The verification pool was closed.'));
