@@ -1,5 +1,5 @@
 // Target-stack exports, each proven by its consumer where it runs here: node-saml accepts the recorded responses
-// at their recorded time and the snippet maps them to the recorded accounts; the Grafana ini parses strictly;
+// at their recorded time and the snippet maps them to the recorded accounts; the Grafana ini reads as go-ini reads it;
 // gitlab.rb passes `ruby -c`; the SimpleSAMLphp files pass `php -l` and SimpleSAMLphp loads them as an SP (and its
 // AttributeMap yields the rules' field names); the Keycloak JSON has the shape Keycloak's admin API documents.
 import { spawnSync } from 'node:child_process';
@@ -12,6 +12,7 @@ import { z } from 'zod';
 import type { ExportFile, ExportTarget } from '../../contract/index.ts';
 import type { TestedConfigBundle } from './bundle-schema.ts';
 import { startTestLab, type TestLab } from './export-test-support.ts';
+import { readGoIni } from './targets/go-ini-reader.ts';
 
 interface TargetResult {
   target: ExportTarget;
@@ -119,30 +120,10 @@ describe('node-saml', () => {
   });
 });
 
-/** A strict ini reader: [section] headers, key = value lines, ; or # comments; anything else or a duplicate key fails. */
-function parseIni(text: string): Record<string, Record<string, string>> {
-  const out: Record<string, Record<string, string>> = {};
-  let section: Record<string, string> | null = null;
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith(';') || line.startsWith('#')) return;
-    const header = line.match(/^\[([A-Za-z0-9_.]+)\]$/);
-    if (header) {
-      if (out[header[1]!]) throw new Error(`line ${i + 1}: section [${header[1]}] twice`);
-      section = out[header[1]!] = {};
-      return;
-    }
-    const kv = line.match(/^([a-z0-9_]+)\s*=\s*(.*)$/);
-    if (!kv || !section) throw new Error(`line ${i + 1}: not a key = value line inside a section: ${line}`);
-    if (kv[1]! in section) throw new Error(`line ${i + 1}: duplicate key ${kv[1]}`);
-    section[kv[1]!] = kv[2]!;
-  });
-  return out;
-}
-
 describe('Grafana', () => {
-  it('the [auth.saml] section parses and carries the tested settings and role mapping', () => {
-    const ini = parseIni(content('grafana', 'grafana-saml.ini'));
+  it('the [auth.saml] section reads (as go-ini reads it for Grafana) with the tested settings and role mapping', () => {
+    const ini = readGoIni(content('grafana', 'grafana-saml.ini'));
+    expect(Object.keys(ini)).toEqual(['auth.saml', 'users']);
     const saml = ini['auth.saml']!;
     expect(saml).toMatchObject({
       enabled: 'true',
