@@ -111,10 +111,14 @@ export function firstForm(html: string, base: string): { action: string; fields:
   return { action: new URL(decodeEntities(action), base).toString(), fields };
 }
 
+function codePoint(n: number): string {
+  return Number.isInteger(n) && n >= 0 && n <= 0x10ffff ? String.fromCodePoint(n) : '\uFFFD';
+}
+
 function decodeEntities(s: string): string {
   return s
-    .replace(/&#x([0-9a-f]+);/gi, (_m, hex: string) => String.fromCodePoint(Number.parseInt(hex, 16)))
-    .replace(/&#(\d+);/g, (_m, dec: string) => String.fromCodePoint(Number(dec)))
+    .replace(/&#x([0-9a-f]{1,8});/gi, (_m, hex: string) => codePoint(Number.parseInt(hex, 16)))
+    .replace(/&#(\d{1,8});/g, (_m, dec: string) => codePoint(Number(dec)))
     .replace(/&quot;/g, '"')
     .replace(/&apos;/g, "'")
     .replace(/&lt;/g, '<')
