@@ -16,3 +16,6 @@ export function earlyExitMessage(exit: {
   stderrTail: string;
   sandboxHint: string | null;
 }): string | null;
+export const INSTALL_RETRY_MS: number;
+export function shouldTryInstall(options: { markerPath: string; electronVersion: string; now: number }): boolean;
+export function recordInstallFailure(options: { markerPath: string; electronVersion: string; now: number }): void;

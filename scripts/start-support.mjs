@@ -1,7 +1,7 @@
 // What `npm start` decides before and after starting Electron, as pure functions (unit-tested in
 // start-support.test.ts): whether out/ is current (warm start: skip the build), whether Linux will refuse Chromium's
 // sandbox, and whether an Electron that exited was one that died at start (then the browser mode takes over).
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
 /** What the build reads: every source folder and config file. Tests are not built. */
@@ -105,4 +105,33 @@ export function earlyExitMessage(exit) {
   const library = MISSING_LIBRARY.exec(exit.stderrTail)?.[1];
   if (library) return `The desktop app could not start: the system library ${library} is missing (on Debian/Ubuntu: apt-get install the package that has it); starting the browser mode instead.`;
   return `The desktop app ${how} right after starting${exit.sandboxHint ? ` (likely: ${exit.sandboxHint})` : ''}; starting the browser mode instead.`;
+}
+
+/** After a failed download of Electron's binary, `npm start` does not try again for this long (each attempt costs
+ * a warm start 1–2 s without internet, and seconds more on a slow one). Deleting the marker retries at once. */
+export const INSTALL_RETRY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Whether to try electron's installer now. The marker (written by `recordInstallFailure`) holds the electron version
+ * and the time of the last failed attempt: a new electron version, or a day later, tries again.
+ * @param {{ markerPath: string, electronVersion: string, now: number }} options
+ */
+export function shouldTryInstall({ markerPath, electronVersion, now }) {
+  let marker;
+  try {
+    marker = JSON.parse(readFileSync(markerPath, 'utf8'));
+  } catch {
+    return true;
+  }
+  return !(marker && marker.electronVersion === electronVersion && typeof marker.failedAt === 'number' && now - marker.failedAt < INSTALL_RETRY_MS && now >= marker.failedAt);
+}
+
+/** @param {{ markerPath: string, electronVersion: string, now: number }} options */
+export function recordInstallFailure({ markerPath, electronVersion, now }) {
+  try {
+    mkdirSync(dirname(markerPath), { recursive: true });
+    writeFileSync(markerPath, `${JSON.stringify({ electronVersion, failedAt: now })}\n`);
+  } catch {
+    // best effort: without the marker the next start simply tries again
+  }
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BUILD_OUTPUTS, buildFreshness, earlyExitMessage, linuxSandboxProblem } from './start-support.mjs';
+import { BUILD_OUTPUTS, buildFreshness, earlyExitMessage, INSTALL_RETRY_MS, linuxSandboxProblem, recordInstallFailure, shouldTryInstall } from './start-support.mjs';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dirs: string[] = [];
@@ -55,6 +55,21 @@ describe('warm start (npm start skips the build when out/ is current)', () => {
     const root = builtCheckout();
     file(root, 'src-main/electron/main.test.ts', 5);
     expect(buildFreshness(root).fresh).toBe(true);
+  });
+});
+
+describe('Electron download attempts', () => {
+  it('after a failed download, warm starts skip the attempt for a day; a new electron version or a deleted marker tries again', () => {
+    const markerPath = join(temp('install-marker-'), 'cache', 'electron-download-failed.json');
+    const now = Date.parse('2026-12-02T10:00:00Z');
+    expect(shouldTryInstall({ markerPath, electronVersion: '45.5.0', now })).toBe(true);
+    recordInstallFailure({ markerPath, electronVersion: '45.5.0', now });
+    expect(shouldTryInstall({ markerPath, electronVersion: '45.5.0', now: now + 60_000 })).toBe(false);
+    expect(shouldTryInstall({ markerPath, electronVersion: '45.6.0', now: now + 60_000 })).toBe(true);
+    expect(shouldTryInstall({ markerPath, electronVersion: '45.5.0', now: now + INSTALL_RETRY_MS + 1 })).toBe(true);
+    expect(shouldTryInstall({ markerPath, electronVersion: '45.5.0', now: now - 60_000 }), 'a clock set back').toBe(true);
+    writeFileSync(markerPath, '{not json');
+    expect(shouldTryInstall({ markerPath, electronVersion: '45.5.0', now })).toBe(true);
   });
 });
 

@@ -3,10 +3,11 @@
 // AppArmor refusing Chromium's sandbox), say so in one line and run the browser mode instead. Arguments after
 // `npm start --` pass through (e.g. `--port 7821 --data ./lab-data`). SAML_JIT_LAB_NO_BUILD=1 skips the build check.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultElectronDir, findElectronBinary } from './electron-binary.mjs';
-import { buildFreshness, earlyExitMessage, linuxSandboxProblem } from './start-support.mjs';
+import { buildFreshness, earlyExitMessage, linuxSandboxProblem, recordInstallFailure, shouldTryInstall } from './start-support.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -28,13 +29,26 @@ function build() {
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-/** One attempt with electron's own installer; quiet, it fails fast without internet. */
+/** Where a failed download is remembered (see shouldTryInstall): node_modules/.cache, gone with node_modules. */
+const installMarker = join(root, 'node_modules', '.cache', 'saml-jit-lab', 'electron-download-failed.json');
+
+/** One attempt with electron's own installer; quiet, it fails fast without internet. A failure is remembered for a
+ * day (per electron version), so warm starts do not pay for it again; delete the marker to retry now. */
 function tryInstallElectron() {
+  let electronVersion = 'unknown';
+  try {
+    electronVersion = JSON.parse(readFileSync(join(defaultElectronDir(), 'package.json'), 'utf8')).version;
+  } catch {
+    return false;
+  }
+  const attempt = { markerPath: installMarker, electronVersion, now: Date.now() };
+  if (!shouldTryInstall(attempt)) return false;
   const result = spawnSync(process.execPath, [join(defaultElectronDir(), 'install.js')], {
     cwd: root,
     stdio: 'ignore',
     timeout: INSTALL_TIMEOUT_MS,
   });
+  if (result.status !== 0) recordInstallFailure(attempt);
   return result.status === 0;
 }
 
@@ -91,5 +105,6 @@ if (binary.found) {
   await browserMode();
 } else {
   console.log(`Electron's binary is not available on this machine (${binary.reason}); starting the browser mode instead.`);
+  // (A failed download is retried after a day; delete node_modules/.cache/saml-jit-lab to retry at the next start.)
   await browserMode();
 }
