@@ -1,7 +1,8 @@
 // judgeWithTargets as a user of the panel or of `verify --targets` meets it: the clock given is the clock each
 // library uses, a missing or broken runner is `unavailable` with the reason (never an exception), and the
 // disagreement sentences say which way a library differs from the lab and why.
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,5 +92,14 @@ describe('describeDisagreements', () => {
       'node-saml would log the user in as "alice@example.com" where the lab reads "alice@example.com.evil.example" from the signed assertion: an SP built on it would give this login to another account.',
     ]);
     expect(describeDisagreements(lab, [target('ruby-saml', 'accepted', { nameId: 'alice@example.com.evil.example' })])).toEqual([]);
+  });
+});
+
+describe('README matrix', () => {
+  it('is the one scripts/targets-matrix.mjs prints from the committed table', async () => {
+    const root = resolve(import.meta.dirname, '../../..');
+    const printed = await new Promise<string>((ok, fail) => execFile(process.execPath, [join(root, 'scripts/targets-matrix.mjs')], (e, out) => (e ? fail(e) : ok(out))));
+    expect(printed.split('\n').length).toBeGreaterThan(40);
+    expect(await readFile(join(root, 'README.md'), 'utf8')).toContain(printed);
   });
 });
