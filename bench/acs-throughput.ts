@@ -5,6 +5,7 @@
 //   samlify   samlify 2.13 parseLoginResponse with samlify-validator-js (its documented offline validator).
 // Every response is fresh (ours remembers assertion IDs: a replay would be rejected). Each library must accept
 // every response, or the bench fails.
+import { verifyPolicyOf } from '../src-main/core/verify-policy.ts';
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
 import samlifyValidator from 'samlify-validator-js';
 import type { SpSettings } from '../src-main/contract/index.ts';
@@ -58,6 +59,7 @@ export async function acsThroughput(opts: { responses?: number } = {}): Promise<
     store,
     clock: () => new Date(),
     sp: () => sp,
+    policy: () => verifyPolicyOf(sp),
     spPrivateKeyPem: '',
     idps: () => trusted,
     rulesFor: () => DEFAULT_RULES,

@@ -24,8 +24,9 @@ export const exportMethods = {
     input: z.object({ idpId: z.string().optional(), includePrivateKeys: z.boolean().default(false) }).strict(),
     output: ExportFile,
   },
-  /** Restores a bundle into a new IdP profile; a newer or corrupt bundle changes nothing. */
-  'bundles.import': { input: z.object({ json: z.string().min(1).max(50_000_000) }).strict(), output: IdpProfile },
+  /** Restores a bundle into an IdP profile (new, or the one with its entity ID); a newer or corrupt bundle changes
+   * nothing, and new signing certificates for a configured IdP need `replace: true` (else `trust-change`). */
+  'bundles.import': { input: z.object({ json: z.string().min(1).max(50_000_000), replace: z.boolean().optional() }).strict(), output: IdpProfile },
   'spMetadata.export': { input: z.object({ signed: z.boolean().default(false) }).strict(), output: ExportFile },
   /** Settings for the stack that will run the SSO, with what it cannot express. */
   'configs.export': {

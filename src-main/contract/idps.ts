@@ -64,6 +64,10 @@ export const MetadataOverview = z.object({
 });
 export type MetadataOverview = z.infer<typeof MetadataOverview>;
 
+/** The person agreed to trust new signing certificates for an IdP already configured. Without it, such an import
+ * changes nothing and fails with `trust-change`, whose details list the certificates added and removed. */
+const Replace = z.boolean().optional();
+
 /** A caller-chosen id: `idps.importProgress` events carry it, so a screen follows only its own import. */
 const ProgressId = z.string().min(1).max(100);
 /** A metadata file the host can read (the desktop shell's file dialog, the CLI). Large files are streamed. */
@@ -83,6 +87,7 @@ export const idpMethods = {
         entityId: z.string().max(1024).optional(),
         /** A certificate (PEM) the metadata signature must verify with; unsigned or invalid metadata is then refused. */
         trustCertPem: z.string().max(20_000).optional(),
+        replace: Replace,
       })
       .strict(),
     output: IdpProfile,
@@ -98,12 +103,12 @@ export const idpMethods = {
   /** Imports one IdP from a metadata file. A large aggregate is streamed: only the picked EntityDescriptor is parsed
    * and kept (its aggregate signature cannot be checked then; the profile says so). */
   'idps.importFile': {
-    input: z.object({ path: MetadataPath, entityId: z.string().max(1024).optional(), name: z.string().max(200).optional(), progressId: ProgressId.optional() }).strict(),
+    input: z.object({ path: MetadataPath, entityId: z.string().max(1024).optional(), name: z.string().max(200).optional(), progressId: ProgressId.optional(), replace: Replace }).strict(),
     output: IdpProfile,
   },
   /** Imports one IdP from a file uploaded to `POST /api/upload/metadata` (browser mode), then forgets the upload. */
   'idps.importUpload': {
-    input: z.object({ token: z.string().uuid(), entityId: z.string().max(1024).optional(), name: z.string().max(200).optional(), progressId: ProgressId.optional() }).strict(),
+    input: z.object({ token: z.string().uuid(), entityId: z.string().max(1024).optional(), name: z.string().max(200).optional(), progressId: ProgressId.optional(), replace: Replace }).strict(),
     output: IdpProfile,
   },
   /** Rename a profile or change how SP-initiated logins are sent. */
@@ -114,13 +119,13 @@ export const idpMethods = {
   /** Fetches metadata from a URL (timeout, size cap, redirect limit; http works with a warning) and imports it. */
   'idps.importUrl': {
     input: z
-      .object({ url: z.string().min(1).max(2048), name: z.string().max(200).optional(), entityId: z.string().max(1024).optional(), trustCertPem: z.string().max(20_000).optional() })
+      .object({ url: z.string().min(1).max(2048), name: z.string().max(200).optional(), entityId: z.string().max(1024).optional(), trustCertPem: z.string().max(20_000).optional(), replace: Replace })
       .strict(),
     output: IdpProfile,
   },
   /** Re-fetches a URL-sourced profile and says what changed: certificates added/removed, endpoints moved. */
   'idps.refresh': {
-    input: ById,
+    input: z.object({ id: z.string().min(1), replace: Replace }).strict(),
     output: z.object({ profile: IdpProfile, changes: z.array(z.string()) }),
   },
   'idps.remove': { input: ById, output: z.object({ removed: z.boolean() }) },

@@ -3,6 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EventName, EventPayload, Result } from '../contract/index.ts';
 import type { MetadataGet } from './net/fetch-metadata.ts';
 
+/** The SP listener's port unless a setting or `--port` says otherwise (shell and browser mode alike). */
+export const DEFAULT_PORT = 7820;
+
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;

@@ -161,11 +161,15 @@ describe('refresh', () => {
     const lab = await startLab();
     const profile = await call<IdpProfile>(lab, 'idps.importUrl', { url: `${base}/rollover` });
     routes.set('/rollover', { body: idpMetadataXml(keys, undefined, [rotated]) });
-    const added = await call<{ changes: string[]; profile: IdpProfile }>(lab, 'idps.refresh', { id: profile.id });
+    // New signing certificates are never taken silently: the refresh changes nothing until the person agrees.
+    const asked = await lab.handle('idps.refresh', { id: profile.id });
+    expect(asked).toMatchObject({ ok: false, error: { code: 'trust-change', details: { added: [{ subject: expect.stringMatching(/IdP next/) }], removed: [] } } });
+    expect((await call<IdpProfile[]>(lab, 'idps.list', {})).find((p) => p.id === profile.id)?.certificates).toHaveLength(1);
+    const added = await call<{ changes: string[]; profile: IdpProfile }>(lab, 'idps.refresh', { id: profile.id, replace: true });
     expect(added.changes).toEqual([expect.stringMatching(/^Certificate added \(signing\): SHA-256 [0-9A-F:]+, CN=IdP next/)]);
     expect(added.profile.certificates).toHaveLength(2);
     routes.set('/rollover', { body: metadataWith(rotated, { redirect: 'https://idp.test.example/sso2' }) });
-    const removed = await call<{ changes: string[] }>(lab, 'idps.refresh', { id: profile.id });
+    const removed = await call<{ changes: string[] }>(lab, 'idps.refresh', { id: profile.id, replace: true });
     expect(removed.changes).toEqual([
       expect.stringMatching(/^Certificate removed \(signing\).*CN=IdP\b.*now rejected/),
       'SSO endpoint moved (HTTP-Redirect): https://idp.test.example/sso → https://idp.test.example/sso2.',

@@ -10,9 +10,7 @@ import { verifyResponse } from './saml/verify.ts';
 import type { StoreService } from './store/store-service.ts';
 import type { StoredAccount, StoredLogin } from './store/schema.ts';
 
-export const MAX_LOGINS = 10_000;
 export const REJECTED_DIFF: StoredLogin['diff'] = { kind: 'rejected', accountId: null, changes: [], rolesGranted: [], rolesRemoved: [], linkedBy: null };
-export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 export interface LoginRequestInfo {
   samlResponse: string;
@@ -24,6 +22,8 @@ export interface LoginServiceDeps {
   store: StoreService;
   clock: () => Date;
   sp: () => SpSettings;
+  /** The verification policy in force (verifyPolicyOf the SP settings). */
+  policy: () => VerifyPolicy;
   spPrivateKeyPem: string;
   idps: () => TrustedIdp[];
   /** The JIT rules for logins from this IdP profile. */
@@ -68,12 +68,10 @@ export class LoginService {
   private apply(before: StoredAccount | null, after: StoredAccount): void {
     if (before) {
       this.unindexEmail(before);
-      Object.assign(before, after);
-      // Changed in place: marked, so the write need not compare every account to find it.
-      this.deps.store.touch('accounts', before);
+      this.deps.store.accounts.update(before, after);
       this.index(before);
     } else {
-      this.deps.store.data.accounts.push(after);
+      this.deps.store.accounts.add(after);
       this.index(after);
     }
   }
@@ -88,15 +86,8 @@ export class LoginService {
     const data = this.deps.store.data;
     const now = this.deps.clock();
     const sp = this.deps.sp();
-    this.pruneExpired(now);
-    const policy: VerifyPolicy = {
-      clockSkewSeconds: sp.clockSkewSeconds,
-      allowUnsolicited: sp.allowUnsolicited,
-      maxResponseBytes: MAX_BODY_BYTES,
-      signaturePolicy: sp.signaturePolicy,
-      sha1: sp.sha1Policy,
-      nameIdFormat: sp.nameIdFormat,
-    };
+    this.deps.store.pruneExpired(now);
+    const policy = this.deps.policy();
     const result = verifyResponse({
       samlResponse: request.samlResponse,
       now,
@@ -121,12 +112,12 @@ export class LoginService {
     let checks = result.checks;
     if (result.verdict === 'accepted' && result.idp && result.nameId && result.assertionId) {
       // The assertion is used up once verified, whatever the JIT rules decide.
-      data.replay.push({
+      this.deps.store.replay.add({
         assertionId: result.assertionId,
         idpEntityId: result.idp.entityId,
         expiresAt: (result.assertionExpiresAt ?? new Date(now.getTime() + 3600_000)).toISOString(),
       });
-      if (result.inResponseTo) data.outstanding = data.outstanding.filter((o) => o.id !== result.inResponseTo);
+      if (result.inResponseTo) this.deps.store.outstanding.remove(result.inResponseTo);
       const plan = planProvision({
         idpEntityId: result.idp.entityId,
         nameId: result.nameId,
@@ -201,13 +192,9 @@ export class LoginService {
   }
 
   private async record(login: StoredLogin): Promise<void> {
-    const data = this.deps.store.data;
-    data.logins.push(login);
-    if (data.logins.length > MAX_LOGINS) data.logins.splice(0, data.logins.length - MAX_LOGINS);
+    this.deps.store.logins.append(login);
     try {
-      // Every in-place change of a login is marked in apply(); the rest (pushes, filters, splices) the store finds by
-      // identity.
-      await this.deps.store.flush({ marked: true });
+      await this.deps.store.commit();
     } catch (error) {
       // The verdict still stands and is answered; the change stays in memory and goes out with the next write
       // that succeeds.
@@ -215,15 +202,6 @@ export class LoginService {
       this.unsaved.set(login, error.message);
     }
     this.deps.onCompleted(summarize(login));
-  }
-
-  private pruneExpired(now: Date): void {
-    const data = this.deps.store.data;
-    const t = now.getTime();
-    const live = (e: { expiresAt: string }): boolean => Date.parse(e.expiresAt) > t - 3600_000;
-    // Reassign only when something expired, so an ordinary login does not hand the store a new collection.
-    if (!data.replay.every(live)) data.replay = data.replay.filter(live);
-    if (!data.outstanding.every(live)) data.outstanding = data.outstanding.filter(live);
   }
 }
 

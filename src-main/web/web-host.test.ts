@@ -83,7 +83,7 @@ describe('browser-mode API', () => {
     expect((await fetch(`${lab.url}/..%2f..%2fpackage.json`)).status).toBe(404);
   });
 
-  it('streams login.completed as a server-sent event', async () => {
+  it('streams logins.completed as a server-sent event', async () => {
     const controller = new AbortController();
     const events = await fetch(`${lab.url}/events`, { signal: controller.signal });
     const reader = events.body!.getReader();
@@ -91,10 +91,10 @@ describe('browser-mode API', () => {
     const samlResponse = page.match(/name="SAMLResponse" value="([^"]+)"/)![1]!;
     await fetch(`${lab.url}/saml/acs`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ SAMLResponse: samlResponse }).toString() });
     let text = '';
-    while (!text.includes('event: login.completed')) text += new TextDecoder().decode((await reader.read()).value);
-    while (!text.includes('\n\n', text.indexOf('event: login.completed'))) text += new TextDecoder().decode((await reader.read()).value);
+    while (!text.includes('event: logins.completed')) text += new TextDecoder().decode((await reader.read()).value);
+    while (!text.includes('\n\n', text.indexOf('event: logins.completed'))) text += new TextDecoder().decode((await reader.read()).value);
     controller.abort();
-    const data = JSON.parse(text.slice(text.indexOf('data: ', text.indexOf('event: login.completed')) + 6).split('\n')[0]!);
+    const data = JSON.parse(text.slice(text.indexOf('data: ', text.indexOf('event: logins.completed')) + 6).split('\n')[0]!);
     expect(data).toMatchObject({ verdict: 'accepted', nameId: 'carol@example.com', diffKind: 'created' });
   });
 });

@@ -60,7 +60,7 @@ describe('POST /api/upload/metadata', () => {
     await new Promise((r) => setTimeout(r, 50));
     events.abort();
     await reading;
-    expect(received).toContain('event: import.progress');
+    expect(received).toContain('event: idps.importProgress');
     expect(received).toContain(`"bytes":${generated.bytes}`);
 
     const picked = generated.idps[11]!;

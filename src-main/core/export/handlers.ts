@@ -6,19 +6,31 @@ import type { Account, contract, IdpProfile, SpSettings } from '../../contract/i
 import type { JitRules } from '../../contract/jit-rules.ts';
 import { LabError } from '../errors.ts';
 import type { IdpMetadata } from '../idp/metadata.ts';
-import { MAX_LOGINS, detail } from '../login-service.ts';
+import { detail } from '../login-service.ts';
+import type { MetadataChange } from '../idp/registry.ts';
+import { publicAccount } from '../features/logins.ts';
 import type { KeyPair } from '../sp/keys.ts';
 import type { StoreService } from '../store/store-service.ts';
 import type { StoredAccount, StoredIdp } from '../store/schema.ts';
 import type { TestedConfigBundle } from './bundle-schema.ts';
-import { buildBundle, bundleJson, readBundle } from './bundle.ts';
-import { exportSpMetadata } from './sp-metadata-export.ts';
+import { buildBundle, bundleJson, keepReplayableEvidence, readBundle, type LeftOutLogin } from './bundle.ts';
+import { wantAssertionsSignedFor } from '../sp/sp-metadata.ts';
+import { exportSpMetadata, type SpMetadataExportInput } from './sp-metadata-export.ts';
 import { exportTarget } from './targets/index.ts';
 import { buildTrace, readTrace } from './trace.ts';
 
 type ExportMethod = 'bundles.export' | 'bundles.import' | 'spMetadata.export' | 'configs.export' | 'traces.export' | 'traces.import';
+type In<M extends ExportMethod> = z.output<(typeof contract)[M]['input']>;
+type Out<M extends ExportMethod> = z.output<(typeof contract)[M]['output']>;
+
+/** bundles.export answers the file and the tested logins it left out because they would not pass the bundle's own
+ * replay (the UI lists them before saving). Contract: output ExportFile.extend({ leftOut: LeftOutLogin[] }). */
+export type BundleExportOutput = Out<'bundles.export'> & { leftOut: LeftOutLogin[] };
+
 export type ExportHandlers = {
-  [M in ExportMethod]: (input: z.output<(typeof contract)[M]['input']>) => Promise<z.output<(typeof contract)[M]['output']>> | z.output<(typeof contract)[M]['output']>;
+  [M in Exclude<ExportMethod, 'bundles.export'>]: (input: In<M>) => Promise<Out<M>> | Out<M>;
+} & {
+  'bundles.export': (input: In<'bundles.export'>) => BundleExportOutput;
 };
 
 export interface ExportDeps {
@@ -34,11 +46,13 @@ export interface ExportDeps {
   metadataXmlOf: (idp: StoredIdp) => string;
   rulesOf: (idp: StoredIdp) => JitRules;
   profileOf: (idp: StoredIdp) => IdpProfile;
-}
-
-function publicAccount(account: StoredAccount): Account {
-  const { key: _key, linkedKeys: _linked, ...rest } = account;
-  return { ...rest, roles: rest.roles ?? [] };
+  /** What the SP metadata says (the same input the /saml/metadata route uses). Absent: the SP settings, with
+   * WantAssertionsSigned from the signature policy and AuthnRequestsSigned false. */
+  spMetadataInput?: () => SpMetadataExportInput;
+  /** The profile configured for an entity ID (IdpRegistry.byEntityId). */
+  idpByEntityId: (entityId: string) => StoredIdp | null;
+  /** The one way metadata enters the store (IdpRegistry.applyMetadata). */
+  applyMetadata: (change: MetadataChange) => StoredIdp;
 }
 
 const safeName = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'idp';
@@ -46,8 +60,13 @@ const safeName = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '
 export function createExportHandlers(deps: ExportDeps): ExportHandlers {
   const { store } = deps;
   const idpFor = (id: string | undefined): StoredIdp => deps.findIdp(id ?? deps.activeIdpId());
+  const spMetadataInput = (): SpMetadataExportInput => {
+    if (deps.spMetadataInput) return deps.spMetadataInput();
+    const sp = deps.spSettings();
+    return { entityId: sp.entityId, acsUrl: sp.acsUrl, nameIdFormat: sp.nameIdFormat, authnRequestsSigned: false, wantAssertionsSigned: wantAssertionsSignedFor(sp.signaturePolicy) };
+  };
 
-  const bundleOf = (idpId: string | undefined, includePrivateKeys: boolean): { idp: StoredIdp; md: IdpMetadata; bundle: TestedConfigBundle } => {
+  const bundleOf = (idpId: string | undefined, includePrivateKeys: boolean): { idp: StoredIdp; md: IdpMetadata; bundle: TestedConfigBundle; leftOut: LeftOutLogin[] } => {
     const idp = idpFor(idpId);
     const md = deps.metadataOf(idp);
     const bundle = buildBundle({
@@ -63,56 +82,43 @@ export function createExportHandlers(deps: ExportDeps): ExportHandlers {
       },
       spPrivateKeyPem: includePrivateKeys ? deps.spKeys.privateKeyPem : null,
     });
-    return { idp, md, bundle };
+    return { idp, md, ...keepReplayableEvidence(bundle, md) };
   };
 
   return {
     'bundles.export': (input) => {
-      const { idp, bundle } = bundleOf(input.idpId, input.includePrivateKeys);
+      const { idp, bundle, leftOut } = bundleOf(input.idpId, input.includePrivateKeys);
       return {
         fileName: `saml-jit-lab-bundle-${safeName(idp.name)}${bundle.containsSecrets ? '-WITH-PRIVATE-KEY' : ''}.json`,
         language: 'json',
         content: bundleJson(bundle),
         containsSecrets: bundle.containsSecrets,
+        leftOut,
       };
     },
     'bundles.import': async (input) => {
       const { bundle } = readBundle(input.json);
-      const now = deps.clock();
       // One profile per entity ID: responses are matched to their IdP by Issuer.
-      const existing = store.data.idps.find((i) => {
-        try {
-          return deps.metadataOf(i).entityId === bundle.idp.entityId;
-        } catch {
-          return false;
-        }
-      });
+      const existing = deps.idpByEntityId(bundle.idp.entityId);
       if (existing?.kind === 'demo') {
         throw new LabError('invalid-bundle', `This bundle was made with another lab's built-in demo IdP (${bundle.idp.entityId}), whose key is not this lab's; nothing was imported. Bundles of real IdPs import here.`);
       }
-      if (existing) {
-        existing.metadataXml = bundle.idp.metadataXml;
-        existing.rules = bundle.rules;
-        existing.importedAt = now.toISOString();
-        await store.flush();
-        return deps.profileOf(existing);
-      }
-      const idp: StoredIdp = {
-        id: randomUUID(),
-        name: `${bundle.idp.name} (bundle of ${bundle.exportedAt.slice(0, 10)})`,
-        kind: 'metadata',
-        metadataXml: bundle.idp.metadataXml,
-        importedAt: now.toISOString(),
+      // Through the IdP registry like every metadata change: new signing certificates need `replace`, a profile
+      // imported with a trust certificate still needs a verified signature, and trust is the same after a restart.
+      const idp = deps.applyMetadata({
+        xml: bundle.idp.metadataXml,
+        name: existing ? existing.name : `${bundle.idp.name} (bundle of ${bundle.exportedAt.slice(0, 10)})`,
         rules: bundle.rules,
-      };
-      store.data.idps.push(idp);
-      await store.flush();
+        replace: input.replace,
+        ...(existing ? { profileId: existing.id, entityId: existing.entityId } : {}),
+      });
+      await store.commit();
       return deps.profileOf(idp);
     },
     'spMetadata.export': (input) => ({
       fileName: input.signed ? 'sp-metadata-signed.xml' : 'sp-metadata.xml',
       language: 'xml',
-      content: exportSpMetadata(deps.spSettings(), deps.spKeys, input.signed),
+      content: exportSpMetadata(spMetadataInput(), deps.spKeys, input.signed),
       containsSecrets: false,
     }),
     'configs.export': (input) => {
@@ -138,10 +144,8 @@ export function createExportHandlers(deps: ExportDeps): ExportHandlers {
     },
     'traces.import': async (input) => {
       const logins = readTrace(input.json);
-      const data = store.data;
-      data.logins.push(...logins);
-      if (data.logins.length > MAX_LOGINS) data.logins.splice(0, data.logins.length - MAX_LOGINS);
-      await store.flush();
+      for (const login of logins) store.logins.append(login);
+      await store.commit();
       return { imported: logins.length };
     },
   };

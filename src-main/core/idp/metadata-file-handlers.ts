@@ -1,5 +1,5 @@
-// The file-based import methods: idp.inspectFile / idp.importFile (a path the host can read: the desktop shell, the
-// CLI) and idp.importUpload (a file uploaded to the browser-mode host). Small files take the whole-document path;
+// The file-based import methods: idps.inspectFile / idps.importFile (a path the host can read: the desktop shell, the
+// CLI) and idps.importUpload (a file uploaded to the browser-mode host). Small files take the whole-document path;
 // large ones (a federation aggregate) are streamed: listed without a DOM, and only the picked EntityDescriptor is
 // parsed and kept. Progress goes out as `idps.importProgress` events when the caller gives a progressId.
 import { readFile, rm, stat } from 'node:fs/promises';
@@ -17,8 +17,9 @@ export type MetadataFileHandlers = {
 
 export interface MetadataFileDeps {
   dataDir: string;
-  /** The lab's import: parses `xml` (one entity, or an aggregate with `entityId`), stores the profile. */
-  importIdp: (xml: string, name: string | undefined, entityId?: string) => StoredIdp;
+  /** The lab's import (IdpRegistry.applyMetadata): parses `xml` (one entity, or an aggregate with `entityId`),
+   * stores the profile; refuses new signing certificates for a configured IdP unless `replace`. */
+  importIdp: (change: { xml: string; name?: string | undefined; entityId?: string | undefined; replace?: boolean | undefined; warnings?: string[] }) => StoredIdp;
   profileOf: (idp: StoredIdp) => IdpProfile;
   flush: () => Promise<void>;
   progress: (payload: EventPayload<'idps.importProgress'>) => void;
@@ -44,9 +45,12 @@ export function createMetadataFileHandlers(deps: MetadataFileDeps): MetadataFile
     return { kind, name, idps, entityCount };
   };
 
-  const importFile = async (path: string, input: { entityId?: string | undefined; name?: string | undefined; progressId?: string | undefined }): Promise<IdpProfile> => {
+  const importFile = async (
+    path: string,
+    input: { entityId?: string | undefined; name?: string | undefined; progressId?: string | undefined; replace?: boolean | undefined },
+  ): Promise<IdpProfile> => {
     if ((await size(path)) <= STREAM_THRESHOLD_BYTES) {
-      const idp = deps.importIdp(decodeMetadataBytes(await readFile(path)), input.name, input.entityId);
+      const idp = deps.importIdp({ xml: decodeMetadataBytes(await readFile(path)), name: input.name, entityId: input.entityId, replace: input.replace });
       await deps.flush();
       return deps.profileOf(idp);
     }
@@ -63,12 +67,13 @@ export function createMetadataFileHandlers(deps: MetadataFileDeps): MetadataFile
       entityId = listed.idps[0]!.entityId;
     }
     const picked = await scan(path, input.progressId, 'extracting', entityId);
-    const idp = deps.importIdp(picked.extracted!, input.name);
-    if (picked.kind === 'aggregate') {
-      idp.fetchWarnings = [
-        `Taken from the ${picked.name ? `aggregate ${picked.name}` : 'aggregate'} (${Math.round(picked.bytes / 1024 / 1024)} MB, ${picked.idps.length} IdPs): only this IdP's EntityDescriptor was kept${picked.rootSigned ? ", and the aggregate's signature was not checked" : ''}.`,
-      ];
-    }
+    const warnings =
+      picked.kind === 'aggregate'
+        ? [
+            `Taken from the ${picked.name ? `aggregate ${picked.name}` : 'aggregate'} (${Math.round(picked.bytes / 1024 / 1024)} MB, ${picked.idps.length} IdPs): only this IdP's EntityDescriptor was kept${picked.rootSigned ? ", and the aggregate's signature was not checked" : ''}.`,
+          ]
+        : [];
+    const idp = deps.importIdp({ xml: picked.extracted!, name: input.name, replace: input.replace, warnings });
     await deps.flush();
     return deps.profileOf(idp);
   };

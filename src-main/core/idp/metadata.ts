@@ -2,6 +2,7 @@
 // EntitiesDescriptor aggregate). Takes what real IdPs publish (BOMs, comments before the root, default or prefixed
 // namespaces, WS-Fed RoleDescriptors next to the IDPSSODescriptor, two signing certs during a rollover, POST-only or
 // Redirect-only SSO) and refuses anything that is not IdP metadata with a message naming what is missing.
+import type { MetadataOverview } from '../../contract/index.ts';
 import { LabError } from '../errors.ts';
 import { certBase64, summarizeCert } from '../util/cert.ts';
 import { NS, XmlParseError, attr, childElements, descendants, firstChild, hasDoctype, parseXml, textOf } from '../util/xml.ts';
@@ -90,15 +91,8 @@ export interface EntitySummary {
   displayName: string | null;
 }
 
-export interface MetadataOverview {
-  kind: 'entity' | 'aggregate';
-  /** The Name attribute of an EntitiesDescriptor. */
-  name: string | null;
-  /** The IdPs (entities with a SAML 2.0 IDPSSODescriptor), in document order. */
-  idps: EntitySummary[];
-  /** How many entities the document describes in all (IdPs, SPs, attribute authorities…). */
-  entityCount: number;
-}
+/** What a metadata document holds (declared once, in the contract): kind, Name, its IdPs, how many entities. */
+export type { MetadataOverview };
 
 export function parseIdpMetadata(input: string, options: ParseMetadataOptions = {}): ParsedIdpMetadata {
   let root = parseMetadataRoot(input);

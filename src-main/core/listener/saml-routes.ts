@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Check } from '../../contract/index.ts';
 import type { LoginService } from '../login-service.ts';
-import { MAX_BODY_BYTES } from '../login-service.ts';
+import { MAX_BODY_BYTES } from '../verify-policy.ts';
 import type { StoredLogin } from '../store/schema.ts';
 import type { LoginStart } from '../saml/authn-request.ts';
 import { BodyTooLargeError, contentType, h, page, parseForm, readBody, sendAutoPost, sendHtml, sendText } from './http-util.ts';

@@ -25,7 +25,17 @@ import { TextFile } from 'lowdb/node';
 import { LabError } from '../errors.ts';
 import { ChangeTracker, applyJournal, type JournalEntry, type KeyedCollection } from './journal.ts';
 import { StoreShapeError, migrate } from './migrations.ts';
-import { emptyStore, type StoreData } from './schema.ts';
+import {
+  emptyStore,
+  type OutstandingRequest,
+  type ReplayEntry,
+  type StoreData,
+  type StoredAccount,
+  type StoredIdp,
+  type StoredLogin,
+  type StoredSettings,
+  type StoredSp,
+} from './schema.ts';
 
 export interface StoreOpenResult {
   store: StoreService;
@@ -94,6 +104,121 @@ export class StoreService {
     return { store, notice };
   }
 
+  // Writes by API: every change goes through one of these methods, which marks what it changed in place, so that
+  // `commit()` (a marked flush) can never miss a change. Reads go through `data`.
+
+  readonly accounts = {
+    add: (account: StoredAccount): void => {
+      this.data.accounts.push(account);
+    },
+    /** Replaces an account's contents in place (its identity, and so every index pointing at it, stays). */
+    update: (account: StoredAccount, next: StoredAccount): void => {
+      Object.assign(account, next);
+      this.touch('accounts', account);
+    },
+    remove: (id: string): StoredAccount | null => {
+      const account = this.data.accounts.find((a) => a.id === id) ?? null;
+      if (account) this.data.accounts = this.data.accounts.filter((a) => a !== account);
+      return account;
+    },
+  };
+
+  readonly logins = {
+    /** Appends a login; the oldest beyond the retention setting are dropped. */
+    append: (login: StoredLogin): void => {
+      this.data.logins.push(login);
+      this.applyRetention();
+    },
+    /** Removes the logins `drop` selects; answers how many. */
+    remove: (drop: (login: StoredLogin) => boolean): number => {
+      const before = this.data.logins.length;
+      this.data.logins = this.data.logins.filter((l) => !drop(l));
+      return before - this.data.logins.length;
+    },
+  };
+
+  readonly idps = {
+    add: (idp: StoredIdp): void => {
+      this.data.idps.push(idp);
+    },
+    /** Changes a profile's fields (idps is compared as a whole at every write: no mark needed). */
+    update: (idp: StoredIdp, patch: Partial<StoredIdp>): void => {
+      for (const [key, value] of Object.entries(patch) as [keyof StoredIdp, unknown][]) {
+        if (value === undefined) delete idp[key];
+        else (idp as unknown as Record<string, unknown>)[key] = value;
+      }
+    },
+    remove: (id: string): boolean => {
+      const before = this.data.idps.length;
+      this.data.idps = this.data.idps.filter((i) => i.id !== id);
+      return this.data.idps.length < before;
+    },
+    activate: (id: string): void => {
+      this.data.activeIdpId = id;
+    },
+  };
+
+  readonly sp = {
+    update: (patch: Partial<StoredSp>): void => {
+      Object.assign(this.data.sp, patch);
+    },
+  };
+
+  readonly settings = {
+    update: (patch: Partial<StoredSettings>): void => {
+      Object.assign(this.data.settings, patch);
+      this.applyRetention();
+    },
+  };
+
+  readonly demoUsers = {
+    /** Saves a demo user's edited attributes; null forgets the edit (back to the shipped values). */
+    set: (id: string, attributes: Record<string, string[]> | null): void => {
+      const next = { ...this.data.demoUsers };
+      if (attributes === null) delete next[id];
+      else next[id] = attributes;
+      this.data.demoUsers = next;
+    },
+    reset: (): void => {
+      this.data.demoUsers = {};
+    },
+  };
+
+  readonly outstanding = {
+    add: (request: OutstandingRequest): void => {
+      this.data.outstanding.push(request);
+    },
+    remove: (id: string): void => {
+      if (this.data.outstanding.some((o) => o.id === id)) this.data.outstanding = this.data.outstanding.filter((o) => o.id !== id);
+    },
+  };
+
+  readonly replay = {
+    add: (entry: ReplayEntry): void => {
+      this.data.replay.push(entry);
+    },
+  };
+
+  /** Drops replay entries and outstanding requests that expired over an hour ago (reassigns only when needed, so an
+   * ordinary login does not hand the store new collections). */
+  pruneExpired(now: Date): void {
+    const t = now.getTime();
+    const live = (e: { expiresAt: string }): boolean => Date.parse(e.expiresAt) > t - 3600_000;
+    if (!this.data.replay.every(live)) this.data.replay = this.data.replay.filter(live);
+    if (!this.data.outstanding.every(live)) this.data.outstanding = this.data.outstanding.filter(live);
+  }
+
+  /** Persists every change made through the methods above (a marked flush: O(change), see the top of this file). */
+  commit(): Promise<void> {
+    return this.flush({ marked: true });
+  }
+
+  /** The one login-retention rule: the newest `settings.loginRetention` logins are kept. */
+  private applyRetention(): void {
+    const keep = this.data.settings.loginRetention;
+    if (Number.isInteger(keep) && keep >= 0 && this.data.logins.length > keep) this.data.logins.splice(0, this.data.logins.length - keep);
+  }
+
   /** Marks a record of a keyed collection as changed in place, for the next `flush({ marked: true })`. */
   touch(collection: KeyedCollection, record: object): void {
     let set = this.touched.get(collection);
@@ -134,8 +259,7 @@ export class StoreService {
   }
 
   private async write(): Promise<void> {
-    const keep = this.data.settings.loginRetention;
-    if (Number.isInteger(keep) && keep >= 0 && this.data.logins.length > keep) this.data.logins.splice(0, this.data.logins.length - keep);
+    this.applyRetention();
     if (this.journalBytes > Math.max(this.compactBytes, this.snapshotBytes)) {
       await this.compact();
       return;

@@ -1,0 +1,105 @@
+// Logins and accounts: starting an SP-initiated login (the AuthnRequest and its outstanding ID), the logins the ACS
+// recorded, and the accounts they provisioned with each account's timeline.
+import { LoginOptions, type Account, type HandlersFor } from '../../contract/index.ts';
+import { accountMethods, loginMethods } from '../../contract/logins.ts';
+import { LabError } from '../errors.ts';
+import { BINDING, ssoLocation } from '../idp/metadata.ts';
+import type { IdpRegistry } from '../idp/registry.ts';
+import { detail, summarize } from '../login-service.ts';
+import { buildLogin, type LoginStart } from '../saml/authn-request.ts';
+import type { KeyPair } from '../sp/keys.ts';
+import type { StoredAccount } from '../store/schema.ts';
+import type { StoreService } from '../store/store-service.ts';
+import type { SpSettingsService } from './sp-settings.ts';
+
+/** How long an AuthnRequest ID stays outstanding (a login slower than this gets in-response-to "expired"). */
+const REQUEST_LIFETIME_MS = 10 * 60_000;
+
+/** An account as the API shows it: without its lookup keys. */
+export function publicAccount(account: StoredAccount): Account {
+  const { key: _key, linkedKeys: _linked, ...rest } = account;
+  return { ...rest, roles: rest.roles ?? [] };
+}
+
+export interface LoginFeatureDeps {
+  store: StoreService;
+  idps: IdpRegistry;
+  sp: SpSettingsService;
+  spKeys: KeyPair;
+  clock: () => Date;
+  baseUrl: () => string;
+  /** Electron: opens an SP-initiated login in a window of its own. */
+  openLoginWindow?: ((url: string) => void) | undefined;
+}
+
+/** Builds the AuthnRequest as the profile's login options say, and remembers its ID as outstanding. */
+export async function startLogin(deps: LoginFeatureDeps, idpId: string | null, relayState: string | null): Promise<LoginStart> {
+  const idp = deps.idps.resolve(idpId);
+  const md = deps.idps.metadataOf(idp);
+  const options = LoginOptions.parse(idp.loginOptions ?? {});
+  const redirectUrl = ssoLocation(md, BINDING.redirect);
+  const postUrl = ssoLocation(md, BINDING.post);
+  const binding = options.binding === 'auto' ? (redirectUrl ? 'redirect' : 'post') : options.binding;
+  const ssoUrl = binding === 'redirect' ? redirectUrl : postUrl;
+  if (!ssoUrl) {
+    throw new LabError('invalid-metadata', `${idp.name} offers no HTTP-${binding === 'redirect' ? 'Redirect' : 'POST'} SingleSignOnService endpoint. Choose the other binding in the IdP's login options.`);
+  }
+  const sign = options.signRequest === 'always' || (options.signRequest === 'auto' && md.wantAuthnRequestsSigned);
+  const sp = deps.sp.settings();
+  const now = deps.clock();
+  const start = buildLogin({
+    spEntityId: sp.entityId,
+    acsUrl: sp.acsUrl,
+    ssoUrl,
+    binding,
+    nameIdFormat: options.nameIdFormat ?? sp.nameIdFormat,
+    forceAuthn: options.forceAuthn,
+    authnContextClassRefs: options.authnContextClassRefs,
+    authnContextComparison: options.authnContextComparison,
+    relayState: relayState ?? options.relayState,
+    signWith: sign ? deps.spKeys : null,
+    now,
+  });
+  deps.store.outstanding.add({ id: start.id, idpEntityId: md.entityId, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + REQUEST_LIFETIME_MS).toISOString() });
+  await deps.store.commit();
+  return start;
+}
+
+export function createLoginHandlers(deps: LoginFeatureDeps): HandlersFor<typeof loginMethods & typeof accountMethods> {
+  const { store } = deps;
+  return {
+    'logins.start': (input) => {
+      const idp = deps.idps.resolve(input.idpId);
+      const url = `${deps.baseUrl()}/saml/login?idp=${encodeURIComponent(idp.id)}`;
+      if (deps.openLoginWindow) {
+        deps.openLoginWindow(url);
+        return { url, opened: true };
+      }
+      return { url, opened: false };
+    },
+    'logins.list': (input) => {
+      const all = store.data.logins;
+      const out = [];
+      for (let i = all.length - 1; i >= 0 && out.length < (input.limit ?? 100_000); i--) {
+        const login = all[i]!;
+        if (!input.verdict || login.verdict === input.verdict) out.push(summarize(login));
+      }
+      return out;
+    },
+    'logins.get': (input) => {
+      const login = store.data.logins.find((l) => l.id === input.id);
+      if (!login) throw new LabError('not-found', `There is no login "${input.id}" (it may have been pruned).`);
+      return detail(login);
+    },
+    'accounts.list': () => store.data.accounts.map(publicAccount),
+    'accounts.get': (input) => {
+      const account = store.data.accounts.find((a) => a.id === input.id);
+      if (!account) throw new LabError('not-found', `There is no account "${input.id}".`);
+      const timeline = store.data.logins
+        .filter((l) => l.accountId === account.id)
+        .reverse()
+        .map((l) => ({ login: summarize(l), diff: l.diff }));
+      return { account: publicAccount(account), timeline };
+    },
+  };
+}
