@@ -136,6 +136,12 @@ describe('each demo IdP scenario trips the check it names, through the real ACS'
     expect(Buffer.byteLength(big.xml)).toBeGreaterThanOrEqual(400 * 1024);
     expect(Buffer.byteLength(big.xml)).toBeLessThan(420 * 1024);
 
+    // The parameter is clamped to the scenario's range: the largest oversized response stays under the hard limit.
+    const clamped = await run('scenario=oversized&kb=999999');
+    expect(Buffer.byteLength(clamped.xml)).toBeGreaterThanOrEqual(1000 * 1024);
+    expect(clamped.status).toBe(200);
+    expect(clamped.checks.has('limits.response-bytes') ? clamped.checks.get('limits.response-bytes')!.status : 'pass').toBe('pass');
+
     const status = await run('scenario=status-failure');
     expect(status.checks.get('status.success')?.received).toContain('AuthnFailed');
 

@@ -51,6 +51,15 @@ function manyGroups(own: string[], count: number): string[] {
   return groups;
 }
 
+/** The spec with a filler attribute, so that the unsigned XML is at least `kb` kB (signatures add ~2 kB more). */
+function padded(spec: ResponseSpec, kb: number): ResponseSpec {
+  const chunk = 'x'.repeat(1000);
+  const per = `<saml:AttributeValue xsi:type="xs:string">${chunk}</saml:AttributeValue>`.length;
+  const missing = kb * 1024 - Buffer.byteLength(responseXml(spec), 'utf8');
+  const count = Math.max(1, Math.ceil(missing / per));
+  return { ...spec, attributes: { ...spec.attributes, 'x-demo-padding': Array.from({ length: count }, () => chunk) } };
+}
+
 const SCENARIOS: readonly ScenarioDefinition[] = [
   {
     id: 'expired',
@@ -182,7 +191,7 @@ const SCENARIOS: readonly ScenarioDefinition[] = [
     checks: ['groups.count'],
     status: 'warn',
     verdict: 'accepted',
-    param: param('count', 'Number of groups', 200, 1, 10_000),
+    param: param('count', 'Number of groups', 200, 1, 5000),
     build: ({ spec, value }) => ({ ...spec, attributes: { ...spec.attributes, groups: manyGroups(spec.attributes.groups ?? [], value ?? 200) } }),
   },
   {
@@ -207,20 +216,22 @@ const SCENARIOS: readonly ScenarioDefinition[] = [
   {
     id: 'oversized',
     title: 'Oversized response',
-    description: 'The decoded response is padded to about N kB with a filler attribute: above what downstream stacks accept (Jetty 200 KB forms, ruby-saml ~250 KB).',
+    description: 'The decoded response is padded to about N kB with a filler attribute: above what downstream stacks accept (Jetty 200 KB forms, ruby-saml ~250 KB), below the lab\'s own 1 MiB hard limit.',
     checks: ['response.size'],
     status: 'warn',
     verdict: 'accepted',
-    param: param('kb', 'Decoded size in kB', 300, 1, 2500),
-    build: ({ spec, value }) => {
-      const target = (value ?? 300) * 1024;
-      const chunk = 'x'.repeat(1000);
-      const per = `<saml:AttributeValue xsi:type="xs:string">${chunk}</saml:AttributeValue>`.length;
-      // Signatures add ~2 kB; a little over the target is what "about N kB" means here.
-      const missing = target - Buffer.byteLength(responseXml(spec), 'utf8');
-      const count = Math.max(1, Math.ceil(missing / per));
-      return { ...spec, attributes: { ...spec.attributes, 'x-demo-padding': Array.from({ length: count }, () => chunk) } };
-    },
+    param: param('kb', 'Decoded size in kB', 300, 1, 1000),
+    build: ({ spec, value }) => padded(spec, value ?? 300),
+  },
+  {
+    id: 'over-limit',
+    title: 'Over the hard size limit',
+    description: 'A 1.2 MB decoded response: more than the lab accepts from anyone (1 MiB), refused before any XML parser sees it, as a 4 MB hostile post would be.',
+    checks: ['limits.response-bytes'],
+    status: 'fail',
+    verdict: 'rejected',
+    param: null,
+    build: ({ spec }) => padded(spec, 1200),
   },
   {
     id: 'duplicate-attribute',
