@@ -16,14 +16,14 @@ import * as acorn from 'acorn';
 import fc from 'fast-check';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExportTarget, SpSettings } from '../../../contract/index.ts';
+import type { ExportTarget } from '../../../contract/index.ts';
 import { JitRules } from '../../../contract/jit-rules.ts';
 import { unsafeConfigStringReason } from '../../../contract/safe-strings.ts';
 import { LabError } from '../../errors.ts';
 import { BINDING, type IdpMetadata } from '../../idp/metadata.ts';
 import { certBase64 } from '../../util/cert.ts';
 import type { TestedConfigBundle } from '../bundle-schema.ts';
-import { exportSpMetadata } from '../sp-metadata-export.ts';
+import { exportSpMetadata, type SpMetadataExportInput } from '../sp-metadata-export.ts';
 import { grafanaListItemProblem, label } from './escape.ts';
 import { readGoIni } from './go-ini-reader.ts';
 import { exportTarget, type TargetExport } from './index.ts';
@@ -419,7 +419,7 @@ describe('every input of every export target, hostile strings read back by the c
   }, 60_000);
 
   it('SP metadata XML: entity ID, ACS URL and NameID format read back by @xmldom as themselves, or are refused', () => {
-    const sp = (v: Values): SpSettings => ({ entityId: v.spEntityId, acsUrl: v.acsUrl, nameIdFormat: v.nameIdFormat } as SpSettings);
+    const sp = (v: Values): SpMetadataExportInput => ({ entityId: v.spEntityId, acsUrl: v.acsUrl, nameIdFormat: v.nameIdFormat, authnRequestsSigned: false, wantAssertionsSigned: true });
     const tree = (xml: string): unknown => {
       const errors: string[] = [];
       const doc = new DOMParser({ errorHandler: (level: string, msg: unknown) => { if (level !== 'warning') errors.push(String(msg)); } }).parseFromString(xml, 'text/xml');
