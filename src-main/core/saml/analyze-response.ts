@@ -223,12 +223,12 @@ function decode(input: VerifyInput, maxBytes: number): { decoded: Stage<string> 
   }
   const compact = raw.replace(/[\r\n\t ]+/g, '');
   if (compact.length === 0) return { decoded: { ok: false, reason: 'The SAMLResponse field is empty.' }, bytes: null };
+  // The decoded size follows from the base64 length: an oversized post is refused before it is validated or decoded.
+  const size = Math.floor(compact.length / 4) * 3 - (compact.endsWith('==') ? 2 : compact.endsWith('=') ? 1 : 0);
+  if (size > maxBytes) return { decoded: { ok: false, reason: `The decoded response is ${size} bytes; the limit is ${maxBytes}.`, tooLarge: true }, bytes: size };
   if (compact.length % 4 !== 0 || !BASE64.test(compact)) {
     return { decoded: { ok: false, reason: 'The SAMLResponse field is not valid base64 (truncated or altered in transit?).' }, bytes: null };
   }
-  // The decoded size is known from the base64 length: an oversized post is refused before decoding it.
-  const size = (compact.length / 4) * 3 - (compact.endsWith('==') ? 2 : compact.endsWith('=') ? 1 : 0);
-  if (size > maxBytes) return { decoded: { ok: false, reason: `The decoded response is ${size} bytes; the limit is ${maxBytes}.`, tooLarge: true }, bytes: size };
   return { decoded: decodeBytes(Buffer.from(compact, 'base64')), bytes: size };
 }
 

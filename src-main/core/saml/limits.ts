@@ -1,18 +1,23 @@
 // Hard limits checked on the decoded text BEFORE any XML parser, schema validator or signature library sees it.
 // An unauthenticated page can post anything to the ACS: a 2.7 MB response with 25,000 attributes cost ~1.8–6 s of
-// main-thread CPU, 100,000 nested elements ~9 s, a signed 3.5 MB response with 20,000 attributes ~36 s (measured on
-// this project's 2-core CI machine before these limits). The scan below is one linear pass over the text (no regular
-// expression that could backtrack), so refusing such a post costs milliseconds.
+// main-thread CPU, 100,000 nested elements ~9 s, a signed 3.5 MB response with 20,000 attributes ~36 s (wall time on
+// this project's shared 2-core machine before these limits). The size is known from the base64 length before
+// decoding, and the scan below is one linear pass over the text (no regular expression that could backtrack), so
+// refusing such a post costs tens of milliseconds.
 //
-// The defaults sit far above anything a real IdP sends (the largest real responses are group-heavy: Entra ID emits at
-// most 150 groups in a SAML token, 1,000 groups made a ~298 KB form) and far below what stalls the listener.
+// The defaults sit above anything a real IdP sends (the largest real responses are group-heavy: Entra ID emits at
+// most 150 groups in a SAML token, 1,000 groups made a ~298 KB form) and below what stalls the listener: what a post
+// under the limits can still cost is dominated by xml-crypto (a full re-parse and canonicalization per signature and
+// metadata key) — measured here at ~200 ms of CPU per 100 KB for a forged signature naming a configured IdP, so the
+// size limit bounds it to about 1 s per signature and key (README, limits table).
 import type { ResponseLimits } from './context.ts';
 
 export const DEFAULT_LIMITS: ResponseLimits = {
-  // 1 MiB decoded: 4× ruby-saml's default message_max_bytesize (250,000 bytes) and ~3.5× the 1,000-group response.
-  responseBytes: 1024 * 1024,
-  // A response with 1,000 groups has ~1,050 elements; 20,000 leaves room for 10,000+ attribute values.
-  elements: 20_000,
+  // 512 KiB decoded: over twice what ruby-saml accepts by default (message_max_bytesize 250,000 bytes of base64, ~187 KB
+  // decoded) and over four times a 1,000-group response (~118 KB with CN=…,OU=…,DC=… names).
+  responseBytes: 512 * 1024,
+  // A response with 1,000 groups has ~1,050 elements; 10,000 leaves room for ~9,000 attribute values.
+  elements: 10_000,
   // A signed, encrypted response nests about 12 deep (Response/EncryptedAssertion/EncryptedData/KeyInfo/EncryptedKey/…).
   depth: 32,
   // Real IdPs send tens of attributes (groups are values of one attribute, not attributes).
