@@ -77,7 +77,7 @@ export const destinationCheck: CheckModule = {
       // separately) still binds the assertion to this ACS, and ruby-saml, node-saml and python3-saml accept it.
       return mode === 'strict'
         ? fail(acs, 'absent on a signed Response', 'A signed Response must carry Destination (SAML bindings 3.5.5.2); the policy requires it. Configure the ACS URL in the IdP.')
-        : warn(acs, 'absent on a signed Response', 'A signed Response should carry Destination (SAML bindings 3.5.5.2). ruby-saml, node-saml and python3-saml accept it without one (the Recipient is checked instead); SPs that enforce the binding rule refuse it. Configure the ACS URL in the IdP.');
+        : warn(acs, 'absent on a signed Response', 'A signed Response should carry Destination (SAML bindings 3.5.5.2). ruby-saml, node-saml, python3-saml, SimpleSAMLphp and Keycloak accept it without one (the Recipient is checked instead); crewjam/saml (Grafana) refuses it. Configure the ACS URL in the IdP.');
     }
     if (dest === acs) return pass(acs, dest);
     if (mode === 'off') {
@@ -294,7 +294,7 @@ export const confirmationNotBeforeCheck: CheckModule = {
     const withNotBefore = data.map((d) => attr(d, 'NotBefore')).filter((v): v is string => v !== null);
     return withNotBefore.length === 0
       ? pass('no NotBefore (SAML profiles 4.1.4.2)', 'absent')
-      : warn('no NotBefore (SAML profiles 4.1.4.2)', withNotBefore.join(', '), 'The Web SSO profile forbids NotBefore on a bearer confirmation; some SPs reject such responses.');
+      : warn('no NotBefore (SAML profiles 4.1.4.2)', withNotBefore.join(', '), 'The Web SSO profile forbids NotBefore on a bearer confirmation. ruby-saml, python3-saml and SimpleSAMLphp accept it as long as that time has come (they refuse it while it is in the future); have the IdP drop it.');
   },
 };
 
