@@ -351,7 +351,7 @@ export class DemoIdpService {
 /** The edits a login form carries: `attr:NAME` fields (comma-separated values; empty removes), `newAttrName` and
  * `newAttrValue` (adds one), `nameIdFormat`, `nameIdCase`. Null when it carries none (a script's plain sign-in). */
 function formChanges(form: URLSearchParams): { attributes?: Record<string, string[]>; nameIdFormat?: DemoNameIdFormat; nameIdCase?: DemoNameIdCase } | null {
-  const attributes: Record<string, string[]> = {};
+  const attributes: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   let any = false;
   for (const [key, value] of form) {
     if (key.startsWith('attr:')) {
@@ -361,7 +361,7 @@ function formChanges(form: URLSearchParams): { attributes?: Record<string, strin
   }
   const newName = (form.get('newAttrName') ?? '').trim();
   if (newName) {
-    attributes[newName] = [...(attributes[newName] ?? []), ...(form.get('newAttrValue') ?? '').split(',')];
+    attributes[newName] = [...(Object.hasOwn(attributes, newName) ? attributes[newName]! : []), ...(form.get('newAttrValue') ?? '').split(',')];
     any = true;
   }
   const format = form.get('nameIdFormat');

@@ -101,6 +101,30 @@ describe('demo users', () => {
     expect(after.every((u) => u.nameIdFormat === 'emailAddress' && u.nameIdCase === 'as-is' && !u.edited)).toBe(true);
   });
 
+  it('attribute names are data: __proto__ and constructor are ordinary attributes', async () => {
+    const lab = await startLab();
+    const { login } = await signIn(lab, { user: 'alice', 'attr:__proto__': 'p1', 'attr:email': 'alice@example.com', newAttrName: 'constructor', newAttrValue: 'c1' });
+    expect(login.verdict).toBe('accepted');
+    expect(login.attributes.filter((a) => ['__proto__', 'constructor'].includes(a.name)).map((a) => [a.name, a.values])).toEqual([
+      ['__proto__', ['p1']],
+      ['constructor', ['c1']],
+    ]);
+    const alice = (await call<DemoUserProfile[]>(lab, 'demoUsers.list')).find((u) => u.id === 'alice')!;
+    expect(Object.keys(alice.attributes).sort()).toEqual(['__proto__', 'constructor', 'email']);
+  });
+
+  it('the page form carries a scenario and its N', async () => {
+    const lab = await startLab();
+    const rejected = await signIn(lab, { user: 'alice', scenario: 'wrong-audience' });
+    expect(rejected.status).toBe(403);
+    expect(rejected.login.failedCheckIds).toContain('audience');
+    const three = await signIn(lab, { user: 'alice', scenario: 'groups', n: '3' });
+    expect(three.login.attributes.find((a) => a.name === 'groups')?.values).toEqual(['engineering', 'sso-admins', 'demo-group-00001']);
+    const page = await (await fetch(`${lab.url}/demo-idp/`)).text();
+    expect(page).toContain('data-testid="demo-scenario-row-groups-overage"');
+    expect(page).toContain('<code>groups.overage</code>');
+  });
+
   it('hostile edits are refused and nothing is stored: control characters in names, junk formats, unknown users', async () => {
     const lab = await startLab();
     const before = await call(lab, 'demoUsers.list');

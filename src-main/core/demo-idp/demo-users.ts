@@ -127,7 +127,8 @@ export class DemoUsers {
 }
 
 function cleanAttributes(attributes: Record<string, string[]>): Record<string, string[]> {
-  const clean: Record<string, string[]> = {};
+  // No prototype: attribute names are anyone's choice, `__proto__` and `constructor` included.
+  const clean: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   let count = 0;
   for (const [rawName, values] of Object.entries(attributes)) {
     const name = rawName.trim();
@@ -140,7 +141,7 @@ function cleanAttributes(attributes: Record<string, string[]>): Record<string, s
       throw new LabError('invalid-input', `Attribute ${name}: at most ${DEMO_USER_LIMITS.valuesPerAttribute} values of ${DEMO_USER_LIMITS.valueLength} characters each (use the "N groups" scenario for thousands of groups).`);
     }
     if (++count > DEMO_USER_LIMITS.attributes) throw new LabError('invalid-input', `A demo user can have at most ${DEMO_USER_LIMITS.attributes} attributes.`);
-    clean[name] = [...(clean[name] ?? []), ...kept];
+    clean[name] = [...(Object.hasOwn(clean, name) ? clean[name]! : []), ...kept];
   }
   return clean;
 }
