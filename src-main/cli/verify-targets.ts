@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TargetName, TargetsResult } from '../contract/targets.ts';
 import type { TrustedIdp } from '../core/saml/context.ts';
 import type { VerifyResult } from '../core/saml/verify.ts';
-import { describeDisagreements, judgeWithTargets, parseTargetList } from '../core/targets/index.ts';
+import { judgeAgainstLab, parseTargetList } from '../core/targets/index.ts';
 import { toPem } from '../core/util/cert.ts';
 import { UsageError } from './args.ts';
 import { RESOURCES_DIR } from './paths.ts';
@@ -29,9 +29,9 @@ export interface TargetsRun {
   spKey: string | null;
 }
 
-export async function runTargets(run: TargetsRun, result: VerifyResult): Promise<TargetsResult> {
+export function runTargets(run: TargetsRun, result: VerifyResult): Promise<TargetsResult> {
   const xmlOrB64 = run.response.replace(/^\uFEFF/, '').trim();
-  const targets = await judgeWithTargets(
+  return judgeAgainstLab(
     {
       samlResponse: run.isXml ? Buffer.from(xmlOrB64, 'utf8').toString('base64') : xmlOrB64.replace(/\s+/g, ''),
       idpCertificatesPem: run.idp.certificates.filter((c) => c.use !== 'encryption').map((c) => toPem(c.base64)),
@@ -42,14 +42,10 @@ export async function runTargets(run: TargetsRun, result: VerifyResult): Promise
       inResponseTo: run.inResponseTo,
       spPrivateKeyPem: run.spKey,
     },
+    result,
     run.names,
     { runnersDir: join(RESOURCES_DIR, 'runners') },
   );
-  return {
-    lab: { verdict: result.verdict, nameId: result.nameId, failedChecks: result.checks.filter((c) => c.status === 'fail').map((c) => c.id) },
-    targets,
-    disagreements: describeDisagreements(result, targets),
-  };
 }
 
 /** The text report: one row per library, then the sentences where it and the lab disagree. */

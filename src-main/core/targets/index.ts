@@ -2,18 +2,19 @@
 // SP key given to real SP libraries, each configured with its documented defaults. node-saml and samlify run in a
 // worker thread (js-runner.ts); ruby-saml, python3-saml and SimpleSAMLphp through the runner scripts in
 // resources/runners/ (external.ts). Every library is asked once per batch, all cases at once.
-import { TARGET_NAMES, type TargetName, type TargetVerdict } from '../../contract/targets.ts';
+import { TARGET_NAMES, type TargetName, type TargetsResult, type TargetVerdict } from '../../contract/targets.ts';
+import { describeDisagreements, type LabView } from './disagreements.ts';
 import { EXTERNAL_TARGETS, runExternal, type ExternalTarget } from './external.ts';
 import { JS_TARGETS, runJsTargets, type JsTarget } from './js-runner.ts';
 import { toWire, unavailable, type TargetInput, type WireAnswer } from './types.ts';
 
-export { describeDisagreements } from './disagreements.ts';
+export { describeDisagreements, type LabView } from './disagreements.ts';
 export type { TargetInput } from './types.ts';
 
 export interface TargetOptions {
   /** Folder with the runner scripts (resources/runners). */
   runnersDir: string;
-  /** Per library and batch. Default 30 s. */
+  /** Per library and batch. Default 60 s (samlify's schema validator compiles for seconds on its first use). */
   timeoutMs?: number;
   interpreters?: Partial<Record<ExternalTarget, string>>;
 }
@@ -36,7 +37,7 @@ export async function judgeWithTargets(input: TargetInput, names: readonly Targe
 /** Many responses (each with its own clock and SP) through each named library, one run per library. */
 export async function judgeBatch(cases: { id: string; input: TargetInput }[], names: readonly TargetName[], options: TargetOptions): Promise<Map<string, TargetVerdict[]>> {
   const wire = cases.map((c) => toWire(c.id, c.input));
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? 60_000;
   const js = names.filter((n): n is JsTarget => (JS_TARGETS as readonly string[]).includes(n));
   const external = names.filter((n): n is ExternalTarget => (EXTERNAL_TARGETS as readonly string[]).includes(n));
   const [jsAnswers, ...externalAnswers] = await Promise.all([
@@ -70,4 +71,17 @@ export async function judgeBatch(cases: { id: string; input: TargetInput }[], na
     );
   }
   return out;
+}
+
+/**
+ * The panel's and the CLI's answer: the libraries' verdicts on a response the lab has verified (its VerifyResult, or
+ * a stored login's verdict, NameID and checks), and the sentences where they disagree.
+ */
+export async function judgeAgainstLab(input: TargetInput, lab: LabView, names: readonly TargetName[], options: TargetOptions): Promise<TargetsResult> {
+  const targets = await judgeWithTargets(input, names, options);
+  return {
+    lab: { verdict: lab.verdict, nameId: lab.nameId, failedChecks: lab.checks.filter((c) => c.status === 'fail').map((c) => c.id) },
+    targets,
+    disagreements: describeDisagreements(lab, targets),
+  };
 }
