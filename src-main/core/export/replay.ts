@@ -13,7 +13,7 @@ import type { BundleEvidence, TestedConfigBundle } from './bundle-schema.ts';
 export const REPLAY_MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
 
 /** Checks whose outcome depends on state a replay cannot have (the replay cache) or on other accounts. */
-const NOT_REPLAYABLE = new Set(['replay', 'jit.duplicate-email']);
+const NOT_REPLAYABLE = new Set(['replay', 'jit.duplicate-email', 'jit.confusable-principal', 'jit.confusable-email']);
 
 export interface ReplayDifference {
   /** What differs: a check id, "verdict", "nameId", "attributes", "account" or "metadata". */
