@@ -174,7 +174,15 @@ export async function runSuite(opts: SuiteOptions): Promise<SpTestReport> {
       evidence.error = error instanceof Error ? error.message : String(error);
       observed = 'error';
     }
-    const { verdict, detail } = judge(id, observed, seen, built, evidence, validAccepted);
+    const judged = judge(id, observed, seen, built, evidence, validAccepted);
+    const { verdict } = judged;
+    let { detail } = judged;
+    if (id === 'valid') {
+      const failed = evidence.requestChecks.filter((c) => c.status === 'fail').map((c) => c.id);
+      const warned = evidence.requestChecks.filter((c) => c.status === 'warn').map((c) => c.id);
+      if (failed.length) detail += ` A strict IdP would refuse the app's AuthnRequest (${failed.join(', ')}): see the request checks.`;
+      else if (warned.length) detail += ` The app's AuthnRequest has warnings (${warned.join(', ')}): see the request checks.`;
+    }
     results.push({ id, title: info.title, expect: info.expect, observed, verdict, detail, evidence });
   }
   opts.onProgress?.(order.length, order.length, null);

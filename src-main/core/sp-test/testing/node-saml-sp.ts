@@ -32,7 +32,18 @@ export interface NodeSamlSp {
 const SAMLP = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const SAML_NS = 'urn:oasis:names:tc:SAML:2.0:assertion';
 
-export async function startNodeSamlSp(opts: { idpCertPem: string; idpSsoUrl: string; idpEntityId: string; hardened?: boolean }): Promise<NodeSamlSp> {
+export interface NodeSamlSpOptions {
+  idpCertPem: string;
+  idpSsoUrl: string;
+  idpEntityId: string;
+  hardened?: boolean;
+  /** AuthnRequests by HTTP-POST (an auto-submitting form) instead of HTTP-Redirect. */
+  postBinding?: boolean;
+  /** Sign AuthnRequests with this key (its certificate goes into the SP metadata) and algorithm. */
+  signRequests?: { privateKeyPem: string; certificatePem: string; algorithm: 'sha1' | 'sha256' };
+}
+
+export async function startNodeSamlSp(opts: NodeSamlSpOptions): Promise<NodeSamlSp> {
   const sessions = new Map<string, { profile?: Profile; requestId?: string }>();
   const seenAssertions = new Set<string>();
   const attempts: AcsAttempt[] = [];
@@ -60,6 +71,14 @@ export async function startNodeSamlSp(opts: { idpCertPem: string; idpSsoUrl: str
     const url = new URL(req.url ?? '/', base);
     if (req.method === 'GET' && url.pathname === '/login') {
       const s = session(req, res);
+      if (opts.postBinding) {
+        const html = await saml!.getAuthorizeFormAsync('', url.host, {});
+        const request = /name="SAMLRequest" value="([^"]+)"/.exec(html)?.[1] ?? '';
+        s.data.requestId = /ID="([^"]+)"/.exec(Buffer.from(request, 'base64').toString('utf8'))?.[1];
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+        res.end(html);
+        return;
+      }
       const location = await saml!.getAuthorizeUrlAsync('', url.host, {});
       const request = new URL(location).searchParams.get('SAMLRequest') ?? '';
       s.data.requestId = /ID="([^"]+)"/.exec(inflateRawSync(Buffer.from(request, 'base64')).toString('utf8'))?.[1];
@@ -141,6 +160,8 @@ export async function startNodeSamlSp(opts: { idpCertPem: string; idpSsoUrl: str
     issuer: entityId,
     idpCert: opts.idpCertPem,
     ...(opts.hardened ? { validateInResponseTo: ValidateInResponseTo.always } : {}),
+    ...(opts.postBinding ? { authnRequestBinding: 'HTTP-POST' } : {}),
+    ...(opts.signRequests ? { privateKey: opts.signRequests.privateKeyPem, publicCert: opts.signRequests.certificatePem, signatureAlgorithm: opts.signRequests.algorithm } : {}),
   });
   return {
     baseUrl: base,
@@ -148,7 +169,7 @@ export async function startNodeSamlSp(opts: { idpCertPem: string; idpSsoUrl: str
     acsUrl: `${base}/saml/acs`,
     startUrl: `${base}/login`,
     whoamiUrl: `${base}/whoami`,
-    metadataXml: saml.generateServiceProviderMetadata(null, null),
+    metadataXml: saml.generateServiceProviderMetadata(null, opts.signRequests?.certificatePem ?? null),
     attempts,
     close: () =>
       new Promise<void>((resolve) => {
