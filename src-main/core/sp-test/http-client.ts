@@ -49,7 +49,7 @@ function loopback(url: string): URL {
 }
 
 /** One request (no redirect following). */
-export async function request(jar: CookieJar, url: string, init: { method?: 'GET' | 'POST'; form?: Record<string, string> } = {}): Promise<Page> {
+export async function request(jar: CookieJar, url: string, init: { method?: 'GET' | 'POST'; form?: Record<string, string>; timeoutMs?: number } = {}): Promise<Page> {
   const target = loopback(url);
   const headers: Record<string, string> = { Accept: 'text/html,application/json;q=0.9,*/*;q=0.8', 'User-Agent': 'saml-jit-lab test-sp' };
   const cookie = jar.header();
@@ -59,7 +59,7 @@ export async function request(jar: CookieJar, url: string, init: { method?: 'GET
     headers['Content-Type'] = 'application/x-www-form-urlencoded';
     body = new URLSearchParams(init.form).toString();
   }
-  const res = await fetch(target, { method: init.method ?? 'GET', headers, body, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const res = await fetch(target, { method: init.method ?? 'GET', headers, body, redirect: 'manual', signal: AbortSignal.timeout(init.timeoutMs ?? REQUEST_TIMEOUT_MS) });
   jar.store(res.headers.getSetCookie());
   const text = await readCapped(res);
   const location = res.headers.get('location');
