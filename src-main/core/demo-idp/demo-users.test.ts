@@ -99,6 +99,12 @@ describe('demo users', () => {
     const after = await call<DemoUserProfile[]>(second, 'demoUsers.list');
     expect(after.map(({ id, attributes }) => ({ id, attributes }))).toEqual((await shipped()).map(({ id, attributes }) => ({ id, attributes })));
     expect(after.every((u) => u.nameIdFormat === 'emailAddress' && u.nameIdCase === 'as-is' && !u.edited)).toBe(true);
+    // Signing in from the page posts every field as shown: values equal to the shipped ones are not an edit.
+    const shippedCarol = (await shipped()).find((u) => u.id === 'carol')!;
+    const fields: Record<string, string> = { user: 'carol', nameIdFormat: 'emailAddress', nameIdCase: 'as-is', scenario: 'none', n: '' };
+    for (const [name, values] of Object.entries(shippedCarol.attributes)) fields[`attr:${name}`] = values.join(',');
+    await signIn(second, fields);
+    expect((await call<DemoUserProfile[]>(second, 'demoUsers.list')).find((u) => u.id === 'carol')!.edited).toBe(false);
   });
 
   it('attribute names are data: __proto__ and constructor are ordinary attributes', async () => {

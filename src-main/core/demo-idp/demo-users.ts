@@ -69,11 +69,20 @@ export class DemoUsers {
    * The caller flushes the store. */
   save(id: string, changes: DemoUserChanges, spEntityId: string): DemoUserProfile {
     this.get(id, spEntityId);
+    const shipped = this.defaults.find((u) => u.id === id)!;
     const map = this.store.data.demoUsers;
-    if (changes.attributes) map[id] = cleanAttributes(changes.attributes);
+    // What equals the shipped user is not stored: `edited` then means what it says.
+    if (changes.attributes) {
+      const clean = cleanAttributes(changes.attributes);
+      if (JSON.stringify(clean) === JSON.stringify(shipped.attributes)) delete map[id];
+      else map[id] = clean;
+    }
     if (changes.nameIdFormat !== undefined || changes.nameIdCase !== undefined) {
       const current = this.settings(id);
-      map[settingsKey(id)] = { format: [changes.nameIdFormat ?? current.format], case: [changes.nameIdCase ?? current.case] };
+      const format = changes.nameIdFormat ?? current.format;
+      const nameIdCase = changes.nameIdCase ?? current.case;
+      if (format === 'emailAddress' && nameIdCase === 'as-is') delete map[settingsKey(id)];
+      else map[settingsKey(id)] = { format: [format], case: [nameIdCase] };
     }
     return this.get(id, spEntityId);
   }

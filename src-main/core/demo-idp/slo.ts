@@ -110,7 +110,7 @@ export class DemoSlo {
         message = readRedirect(url.search, spCert);
       } else if (req.method === 'POST') {
         if (contentType(req) !== 'application/x-www-form-urlencoded') throw new SloMessageError('Expected a form post (HTTP-POST binding).');
-        message = readPost(parseForm(await readBody(req, 1024 * 1024)), spCert);
+        message = readPost(parseForm(await readBody(req, 256 * 1024)), spCert);
       } else {
         sendHtml(res, 405, page('Demo IdP', '<h1>Use GET (HTTP-Redirect) or POST (HTTP-POST)</h1>'));
         return;
