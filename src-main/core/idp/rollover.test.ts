@@ -2,11 +2,12 @@
 // rollover rehearsal: after the switch, are logins signed by the new key accepted?
 import { generate } from 'selfsigned';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Check } from '../../contract/index.ts';
 import { verifyResponse } from '../saml/verify.ts';
 import type { KeyPair } from '../sp/keys.ts';
 import { IDP_ENTITY_ID, b64, idpMetadataXml, signResponse, verifyInput } from '../testing/test-idp.ts';
 import { parseIdpMetadata, type IdpMetadata } from './metadata.ts';
-import { expiringWithin, rolloverStatus, signedWithFromChecks, signingCertExpiry } from './rollover.ts';
+import { expiringWithin, lastSignedWith, rolloverStatus, signedWithFromChecks, signingCertExpiry } from './rollover.ts';
 
 const DAY = 86_400_000;
 const NOW = new Date('2030-06-01T12:00:00.000Z');
@@ -22,6 +23,7 @@ let other: KeyPair;
 let both: IdpMetadata;
 let onlyCurrent: IdpMetadata;
 let signedWith: string | null;
+let loginChecks: Check[] = [];
 
 beforeAll(async () => {
   [current, next, other] = await Promise.all([
@@ -35,6 +37,7 @@ beforeAll(async () => {
   const login = verifyResponse(verifyInput(b64(await signResponse(current)), [{ id: 'idp', name: 'IdP', entityId: IDP_ENTITY_ID, certificates: both.certificates }]));
   expect(login.verdict).toBe('accepted');
   signedWith = signedWithFromChecks(login.checks);
+  loginChecks = login.checks;
 }, 60_000);
 
 describe('certificate expiry', () => {
@@ -56,6 +59,13 @@ describe('rollover rehearsal', () => {
     expect(status.next.map((c) => c.subject)).toEqual([expect.stringContaining('Next IdP key')]);
     expect(status.newKeyAccepted).toBe(true);
     expect(status.summary).toMatch(/10 days left.*will be accepted: yes/);
+  });
+
+  it('takes the key of the newest accepted login of that IdP', () => {
+    const other = { idpEntityId: 'https://other.example', verdict: 'accepted', checks: [{ id: 'signature.cert-in-metadata', title: '', status: 'pass' as const, expected: null, received: 'verified by 00:11:22…', hint: null }] };
+    const rejected = { idpEntityId: IDP_ENTITY_ID, verdict: 'rejected', checks: [] };
+    expect(lastSignedWith([{ idpEntityId: IDP_ENTITY_ID, verdict: 'accepted', checks: loginChecks }, other, rejected], IDP_ENTITY_ID)).toBe(signedWith);
+    expect(lastSignedWith([other, rejected], IDP_ENTITY_ID)).toBeNull();
   });
 
   it('says no when the IdP publishes a new key the lab does not trust yet', () => {

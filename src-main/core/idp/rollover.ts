@@ -44,6 +44,17 @@ export function signedWithFromChecks(checks: readonly Check[]): string | null {
   return m ? m[1]!.toUpperCase() : null;
 }
 
+/** The key the IdP signed its newest accepted login with (logins oldest first, as the store keeps them). */
+export function lastSignedWith(logins: readonly { idpEntityId: string | null; verdict: string; checks: readonly Check[] }[], entityId: string): string | null {
+  for (let i = logins.length - 1; i >= 0; i--) {
+    const login = logins[i]!;
+    if (login.idpEntityId !== entityId || login.verdict !== 'accepted') continue;
+    const fp = signedWithFromChecks(login.checks);
+    if (fp) return fp;
+  }
+  return null;
+}
+
 export interface RolloverCert extends CertExpiry {
   /** The IdP signed the last login with this certificate. */
   signsNow: boolean;
