@@ -89,4 +89,17 @@ describe('an SP on @node-saml/node-saml as its README configures it', () => {
     expect(report.account.lab).toMatchObject({ principal: 'alice@example.com', email: 'alice@example.com', firstName: 'Alice', lastName: 'Anderson', displayName: 'Alice Anderson' });
     expect(report.account.mismatches).toEqual([]);
   });
+
+  it('makes a JIT mismatch visible: the lab lower-cases the email, the app keeps it as sent', async () => {
+    const other = await startNodeSamlSp({ idpCertPem: idp.keys.certificatePem, idpSsoUrl: idp.ssoUrl, idpEntityId: idp.entityId });
+    try {
+      const sp = registrationFrom({ metadataXml: other.metadataXml, startUrl: other.startUrl, whoamiUrl: other.whoamiUrl }, new Date());
+      const user = { nameId: 'Dana@Example.COM', attributes: { email: ['Dana@Example.COM'], givenName: ['Dana'] } };
+      const mixed = await runSuite({ idp, sp, user, cases: ['expired'], clock: () => new Date(), rules: DEFAULT_RULES });
+      expect(mixed.cases[0]!.verdict).toBe('safe');
+      expect(mixed.account.mismatches).toEqual([{ field: 'email', app: 'Dana@Example.COM', lab: 'dana@example.com' }]);
+    } finally {
+      await other.close();
+    }
+  }, 60_000);
 });
