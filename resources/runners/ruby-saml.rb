@@ -3,6 +3,7 @@
 # on stdout, or {"unavailable": reason} when ruby-saml cannot be loaded. Each case is judged by a fresh SP configured
 # as ruby-saml's README shows, at the case's own clock (Time.now is shifted to it, running on at the real pace).
 require 'json'
+require 'time'
 
 out = $stdout.dup
 $stdout = $stderr # nothing a library prints may corrupt the JSON answer

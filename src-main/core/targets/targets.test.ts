@@ -10,7 +10,8 @@ import type { TargetVerdict } from '../../contract/targets.ts';
 import type { KeyPair } from '../sp/keys.ts';
 import { ACS_URL, IDP_ENTITY_ID, NOW, SP_ENTITY_ID, b64, makeKeyPair, signResponse } from '../testing/test-idp.ts';
 import { describeDisagreements, type LabView } from './disagreements.ts';
-import { judgeWithTargets, parseTargetList, type TargetInput } from './index.ts';
+import { judgeAgainstLab, judgeWithTargets, parseTargetList, type TargetInput } from './index.ts';
+import { targetInputForLogin } from './login-input.ts';
 
 const RUNNERS_DIR = resolve(import.meta.dirname, '../../../resources/runners');
 let keys: KeyPair;
@@ -102,4 +103,22 @@ describe('README matrix', () => {
     expect(printed.split('\n').length).toBeGreaterThan(40);
     expect(await readFile(join(root, 'README.md'), 'utf8')).toContain(printed);
   });
+});
+
+describe('a stored login for the panel', () => {
+  it('is judged at its receipt time with the InResponseTo the lab matched; node-saml agrees with the lab', async () => {
+    const xml = Buffer.from(input.samlResponse, 'base64').toString('utf8');
+    const ctx = { idpCertificatesPem: [keys.certificatePem], idpEntityId: IDP_ENTITY_ID, spEntityId: SP_ENTITY_ID, acsUrl: ACS_URL, spPrivateKeyPem: null };
+    const login = { samlResponse: input.samlResponse, xml, receivedAt: NOW.toISOString(), flow: 'sp-initiated' as const };
+    const target = targetInputForLogin(login, ctx)!;
+    expect(target).toMatchObject({ now: NOW, inResponseTo: '_req1', samlResponse: input.samlResponse });
+    expect(targetInputForLogin({ ...login, flow: 'idp-initiated' }, ctx)?.inResponseTo).toBeNull();
+    expect(targetInputForLogin({ samlResponse: null, xml: null, receivedAt: NOW.toISOString(), flow: 'unknown' }, ctx)).toBeNull();
+    const result = await judgeAgainstLab(target, { verdict: 'accepted', nameId: 'alice@example.com', checks: [] }, ['node-saml'], { runnersDir: RUNNERS_DIR });
+    expect(result).toEqual({
+      lab: { verdict: 'accepted', nameId: 'alice@example.com', failedChecks: [] },
+      targets: [{ name: 'node-saml', version: '5.1.0', verdict: 'accepted', error: null, nameId: 'alice@example.com' }],
+      disagreements: [],
+    });
+  }, 60_000);
 });
