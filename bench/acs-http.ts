@@ -7,7 +7,8 @@
 // Figures: logins/s sequential and 16 in flight; latency at a paced 100 logins/s (open loop, measured from the
 // scheduled send time, so a stall counts); GET /saml/metadata and POST /api/logins.list p99 while the ACS is saturated
 // and while hostile posts arrive; memory per in-flight login (server RSS while 64 posts are in flight).
-// `node --import tsx bench/acs-http.ts [scale]` (scale 1 ≈ 1,700 signed responses; 0.5 halves every phase).
+// `node --import tsx bench/acs-http.ts [scale] [--compare]` (scale 1 ≈ 1,700 signed responses per server; 0.5 halves
+// every phase). --compare repeats the phases against the lab from the sources verifying on the main thread (no pool).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
@@ -26,8 +27,13 @@ interface Server {
   port: number;
 }
 
-async function startServer(dataDir: string, metadataFile: string): Promise<Server> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data', dataDir, '--idp-metadata', metadataFile, '--sp-entity-id', SP_ENTITY_ID], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** `saml-jit-lab serve` (compiled), or with `workers` the sources' lab with a pool of that size (0: in-process). */
+async function startServer(dataDir: string, metadataFile: string, workers?: number): Promise<Server> {
+  const args =
+    workers === undefined
+      ? [BIN, 'serve', '--port', '0', '--data', dataDir, '--idp-metadata', metadataFile, '--sp-entity-id', SP_ENTITY_ID]
+      : ['--import', 'tsx', join(import.meta.dirname, 'acs-http-server.ts'), dataDir, metadataFile, SP_ENTITY_ID, String(workers)];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const url = await new Promise<string>((ok, fail) => {
     const onData = (d: Buffer): void => {
@@ -40,7 +46,7 @@ async function startServer(dataDir: string, metadataFile: string): Promise<Serve
     child.on('exit', (code) => fail(new Error(`serve exited ${code}: ${out}`)));
     setTimeout(() => fail(new Error(`serve printed no URL in 120 s: ${out}`)), 120_000).unref();
   });
-  if (/tsx/.test(out)) throw new Error('serve ran through tsx: run `npm run build` first');
+  if (workers === undefined && /tsx/.test(out)) throw new Error('serve ran through tsx: run `npm run build` first');
   return { child, url, port: Number(new URL(url).port) };
 }
 
@@ -166,7 +172,7 @@ async function nodeSamlRate(idp: BenchIdp, count: number, inFlight: number): Pro
 const p = (sorted: number[], q: number): string => `${fmt(percentile(sorted, q), 1)} ms`;
 const statusText = (s: Map<number, number>): string => [...s].map(([k, v]) => `${v}× ${k}`).join(', ');
 
-export async function acsHttp(scale = 1): Promise<Record<string, number>> {
+export async function acsHttp(scale = 1, compare = false): Promise<Record<string, number>> {
   header('ACS through the real listener over HTTP (`saml-jit-lab serve`, client in another process, keep-alive)');
   if (!existsSync(join(ROOT, 'out', 'cli', 'main.js'))) {
     console.log('- skipped: out/cli/main.js is missing; run `npm run build` first.');
@@ -174,11 +180,26 @@ export async function acsHttp(scale = 1): Promise<Record<string, number>> {
   }
   const n = (k: number): number => Math.max(16, Math.round(k * scale));
   const idp = await benchIdp();
+  const nodeSeq = await nodeSamlRate(idp, n(150), 1);
+  const node16 = await nodeSamlRate(idp, n(300), 16);
+  row('node-saml 5.1 validatePostResponseAsync, verify only, one at a time', `${fmt(nodeSeq)} responses/s`);
+  row('node-saml 5.1 validatePostResponseAsync, verify only, 16 in flight', `${fmt(node16)} responses/s`);
+  const figures: Record<string, number> = { nodeSeq, node16 };
+  Object.assign(figures, await phases(idp, n, nodeSeq, node16, 'serve', undefined));
+  if (compare) {
+    // The same phases against the lab from the sources with every response verified on the main thread.
+    const before = await phases(idp, n, nodeSeq, node16, 'in-process (no pool)', 0);
+    for (const [k, v] of Object.entries(before)) figures[`inProcess.${k}`] = v;
+  }
+  return figures;
+}
+
+async function phases(idp: BenchIdp, n: (k: number) => number, nodeSeq: number, node16: number, label: string, workers: number | undefined): Promise<Record<string, number>> {
   const dir = await tempDir('acs-http');
   const metadataFile = join(dir, 'idp.xml');
   await writeFile(metadataFile, idpMetadataXml(idp.keys));
-  const server = await startServer(join(dir, 'lab'), metadataFile);
-  const figures: Record<string, number> = {};
+  const server = await startServer(join(dir, 'lab'), metadataFile, workers);
+  const L = (text: string): string => `[${label}] ${text}`;
   try {
     const acsUrl = `${server.url}/saml/acs`;
     const counts = { warm: n(40), seq: n(150), conc: n(400), paced: n(600), hostile: n(300), memory: n(192) };
@@ -186,33 +207,28 @@ export async function acsHttp(scale = 1): Promise<Record<string, number>> {
     const t0 = performance.now();
     // Users: about a quarter of the logins create an account, the rest update one (attributes change each login).
     const all = (await idp.responses(total, { acsUrl, users: Math.round(total / 4) })).map(form);
-    console.log(`(signed ${total} responses in ${fmt((performance.now() - t0) / 1000)} s; ~${Math.round(total / 4)} users, so ~1 login in 4 creates an account)`);
+    console.log(`(${label}: signed ${total} responses in ${fmt((performance.now() - t0) / 1000)} s; ~${Math.round(total / 4)} users, so ~1 login in 4 creates an account)`);
     let at = 0;
     const take = (k: number): string[] => all.slice(at, (at += k));
 
     await closedLoop(server.port, take(counts.warm), 4);
 
-    const nodeSeq = await nodeSamlRate(idp, n(150), 1);
-    const node16 = await nodeSamlRate(idp, n(300), 16);
-    row('node-saml 5.1 validatePostResponseAsync, verify only, one at a time', `${fmt(nodeSeq)} responses/s`);
-    row('node-saml 5.1 validatePostResponseAsync, verify only, 16 in flight', `${fmt(node16)} responses/s`);
-
     const seq = await closedLoop(server.port, take(counts.seq), 1);
-    row('ours over HTTP, one at a time', `${fmt(seq.rate)} logins/s, p50 ${p(seq.ms, 50)}, p99 ${p(seq.ms, 99)} (${statusText(seq.statuses)})`, { value: seq.rate / nodeSeq, against: 'node-saml one at a time' });
+    row(L('logins over HTTP, one at a time'), `${fmt(seq.rate)} logins/s, p50 ${p(seq.ms, 50)}, p99 ${p(seq.ms, 99)} (${statusText(seq.statuses)})`, { value: seq.rate / nodeSeq, against: 'node-saml one at a time' });
 
     const concRun = closedLoop(server.port, take(counts.conc), 16);
     const concProbe = await probe(server.port, concRun);
     const conc = await concRun;
-    row('ours over HTTP, 16 in flight', `${fmt(conc.rate)} logins/s, p50 ${p(conc.ms, 50)}, p99 ${p(conc.ms, 99)} (${statusText(conc.statuses)})`, { value: conc.rate / node16, against: 'node-saml 16 in flight', goal: '2×', met: conc.rate / node16 >= 2 });
-    row('GET /saml/metadata while the ACS is saturated (16 in flight)', `p50 ${p(concProbe.metadata, 50)}, p99 ${p(concProbe.metadata, 99)} (${concProbe.metadata.length} requests)`, { value: percentile(concProbe.metadata, 99) / 20, against: 'the 20 ms goal', goal: 'p99 < 20 ms', met: percentile(concProbe.metadata, 99) < 20 });
-    row('POST /api/logins.list while the ACS is saturated', `p50 ${p(concProbe.api, 50)}, p99 ${p(concProbe.api, 99)} (${concProbe.api.length} requests)`, { value: percentile(concProbe.api, 99) / 20, against: 'the 20 ms goal', goal: 'p99 < 20 ms', met: percentile(concProbe.api, 99) < 20 });
+    row(L('logins over HTTP, 16 in flight'), `${fmt(conc.rate)} logins/s, p50 ${p(conc.ms, 50)}, p99 ${p(conc.ms, 99)} (${statusText(conc.statuses)})`, { value: conc.rate / node16, against: 'node-saml 16 in flight', goal: '2×', met: conc.rate / node16 >= 2 });
+    row(L('GET /saml/metadata while the ACS is saturated (16 in flight)'), `p50 ${p(concProbe.metadata, 50)}, p99 ${p(concProbe.metadata, 99)} (${concProbe.metadata.length} requests)`, { value: percentile(concProbe.metadata, 99) / 20, against: 'the 20 ms goal', goal: 'p99 < 20 ms', met: percentile(concProbe.metadata, 99) < 20 });
+    row(L('POST /api/logins.list while the ACS is saturated'), `p50 ${p(concProbe.api, 50)}, p99 ${p(concProbe.api, 99)} (${concProbe.api.length} requests)`, { value: percentile(concProbe.api, 99) / 20, against: 'the 20 ms goal', goal: 'p99 < 20 ms', met: percentile(concProbe.api, 99) < 20 });
 
     const pacedRun = await paced(server.port, take(counts.paced), 100);
-    row(`paced 100 logins/s (${counts.paced} posts)`, `p50 ${p(pacedRun.ms, 50)}, p99 ${p(pacedRun.ms, 99)}, max ${p(pacedRun.ms, 100)} (${statusText(pacedRun.statuses)})`, { value: percentile(pacedRun.ms, 99) / 100, against: 'the 100 ms goal', goal: 'p99 < 100 ms', met: percentile(pacedRun.ms, 99) < 100 });
+    row(L(`paced 100 logins/s (${counts.paced} posts)`), `p50 ${p(pacedRun.ms, 50)}, p99 ${p(pacedRun.ms, 99)}, max ${p(pacedRun.ms, 100)} (${statusText(pacedRun.statuses)})`, { value: percentile(pacedRun.ms, 99) / 100, against: 'the 100 ms goal', goal: 'p99 < 100 ms', met: percentile(pacedRun.ms, 99) < 100 });
 
     // Hostile: 4 MB form posts (refused by the size limits) and signed responses bloated after signing with
-    // thousands of attribute values (inside the limits, refused only after the signature work), two loops of each,
-    // while legitimate logins go on 8 in flight.
+    // thousands of attribute values (inside the limits, refused only after the signature work), one loop of the
+    // bloated kind and two of the 4 MB kind, while legitimate logins go on 8 in flight.
     const good = Buffer.from(new URLSearchParams(all[0]!).get('SAMLResponse')!, 'base64').toString('utf8');
     const bloated = form(Buffer.from(good.replace('</saml:AttributeStatement>', `<saml:Attribute Name="junk">${'<saml:AttributeValue>xxxxxxxxxxxxxxxxxxxxxxxxxx</saml:AttributeValue>'.repeat(2_000)}</saml:Attribute></saml:AttributeStatement>`)).toString('base64'));
     const fourMb = form(Buffer.from(`<x>${'a'.repeat(2_900_000)}</x>`).toString('base64'));
@@ -232,9 +248,9 @@ export async function acsHttp(scale = 1): Promise<Record<string, number>> {
     stop = true;
     await Promise.all(hostiles);
     hostileAgent.destroy();
-    row(`hostile posts (${hostileSent}: ~${fmt(bloated.length / 1e6, 2)} MB bloated signed responses and ${fmt(fourMb.length / 1e6, 1)} MB junk) during 8-in-flight logins`, `logins ${fmt(legitRun.rate)}/s, p50 ${p(legitRun.ms, 50)}, p99 ${p(legitRun.ms, 99)} (${statusText(legitRun.statuses)})`);
-    row('GET /saml/metadata while hostile posts arrive', `p50 ${p(hostileProbe.metadata, 50)}, p99 ${p(hostileProbe.metadata, 99)} (${hostileProbe.metadata.length} requests)`, { value: percentile(hostileProbe.metadata, 99) / 50, against: 'issue 13\'s 50 ms', goal: 'p99 < 50 ms', met: percentile(hostileProbe.metadata, 99) < 50 });
-    row('POST /api/logins.list while hostile posts arrive', `p50 ${p(hostileProbe.api, 50)}, p99 ${p(hostileProbe.api, 99)} (${hostileProbe.api.length} requests)`, { value: percentile(hostileProbe.api, 99) / 50, against: 'issue 13\'s 50 ms', goal: 'p99 < 50 ms', met: percentile(hostileProbe.api, 99) < 50 });
+    row(L(`hostile posts (${hostileSent}: ~${fmt(bloated.length / 1e6, 2)} MB bloated signed responses and ${fmt(fourMb.length / 1e6, 1)} MB junk) during 8-in-flight logins`), `logins ${fmt(legitRun.rate)}/s, p50 ${p(legitRun.ms, 50)}, p99 ${p(legitRun.ms, 99)} (${statusText(legitRun.statuses)})`);
+    row(L('GET /saml/metadata while hostile posts arrive'), `p50 ${p(hostileProbe.metadata, 50)}, p99 ${p(hostileProbe.metadata, 99)} (${hostileProbe.metadata.length} requests)`, { value: percentile(hostileProbe.metadata, 99) / 50, against: "issue 13's 50 ms", goal: 'p99 < 50 ms', met: percentile(hostileProbe.metadata, 99) < 50 });
+    row(L('POST /api/logins.list while hostile posts arrive'), `p50 ${p(hostileProbe.api, 50)}, p99 ${p(hostileProbe.api, 99)} (${hostileProbe.api.length} requests)`, { value: percentile(hostileProbe.api, 99) / 50, against: "issue 13's 50 ms", goal: 'p99 < 50 ms', met: percentile(hostileProbe.api, 99) < 50 });
 
     // Memory: RSS sampled every 10 ms while 64 logins are in flight, over the idle RSS just before.
     await new Promise((r) => setTimeout(r, 500));
@@ -243,11 +259,9 @@ export async function acsHttp(scale = 1): Promise<Record<string, number>> {
     const sampler = setInterval(() => (peak = Math.max(peak, rssKb(server.child.pid!))), 10);
     const memRun = await closedLoop(server.port, take(counts.memory), 64);
     clearInterval(sampler);
-    row('memory per in-flight login (64 in flight, server RSS peak − idle)', `${fmt((peak - idle) / 64, 0)} kB (idle ${fmt(idle / 1024, 0)} MB, peak ${fmt(peak / 1024, 0)} MB; ${statusText(memRun.statuses)})`);
+    row(L('memory per in-flight login (64 in flight, server RSS peak − idle)'), `${fmt((peak - idle) / 64, 0)} kB (idle ${fmt(idle / 1024, 0)} MB, peak ${fmt(peak / 1024, 0)} MB; ${statusText(memRun.statuses)})`);
 
-    Object.assign(figures, {
-      nodeSeq,
-      node16,
+    return {
       seq: seq.rate,
       conc: conc.rate,
       pacedP99: percentile(pacedRun.ms, 99),
@@ -256,8 +270,7 @@ export async function acsHttp(scale = 1): Promise<Record<string, number>> {
       metadataP99Hostile: percentile(hostileProbe.metadata, 99),
       apiP99Hostile: percentile(hostileProbe.api, 99),
       kbPerInFlight: (peak - idle) / 64,
-    });
-    return figures;
+    };
   } finally {
     server.child.kill('SIGTERM');
     await new Promise((r) => server.child.once('exit', r));
@@ -265,4 +278,4 @@ export async function acsHttp(scale = 1): Promise<Record<string, number>> {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await acsHttp(Number(process.argv[2] ?? 1));
+if (import.meta.url === `file://${process.argv[1]}`) await acsHttp(Number(process.argv[2] ?? 1), process.argv.includes('--compare'));
