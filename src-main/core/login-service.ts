@@ -136,6 +136,8 @@ export class LoginService {
         accountId = plan.account.id;
       }
     }
+    // Nothing a trusted IdP signed (the NameID is read only from a validly signed assertion): anyone's input.
+    const untrusted = result.nameId === null;
     const login: StoredLogin = {
       id: randomUUID(),
       receivedAt: now.toISOString(),
@@ -152,14 +154,16 @@ export class LoginService {
       samlResponse: verdict === 'accepted' ? request.samlResponse : capEvidence(request.samlResponse),
       xml: verdict === 'accepted' ? result.xml : capEvidence(result.xml),
       decryptedXml: verdict === 'accepted' ? result.decryptedXml : capEvidence(result.decryptedXml),
-      relayState: request.relayState,
-      checks,
+      relayState: capField(request.relayState, RELAY_STATE_KEPT),
+      checks: [...checks, ...relayStateChecks(request.relayState)],
       attributes: result.attributes,
       diff,
       http: { ...request.http, status: verdict === 'accepted' ? 200 : 403 },
+      ...(untrusted ? { untrusted: true } : {}),
     };
-    await this.record(login);
-    return login;
+    const stored = untrusted ? boundUntrusted(login) : login;
+    await this.record(stored);
+    return stored;
   }
 
   /** Records a request that never reached verification (wrong method, no SAMLResponse, too large…). */
@@ -177,13 +181,15 @@ export class LoginService {
       samlResponse: capEvidence(request.samlResponse),
       xml: null,
       relayState: request.relayState,
-      checks: [check],
+      checks: [check, ...relayStateChecks(request.relayState)],
       attributes: [],
       diff: REJECTED_DIFF,
       http: request.http,
+      untrusted: true,
     };
-    await this.record(login);
-    return login;
+    const stored = boundUntrusted(login);
+    await this.record(stored);
+    return stored;
   }
 
   /** Why this login could not be written to disk (read-only or full data folder), or null when it was. */
@@ -203,6 +209,51 @@ export class LoginService {
     }
     this.deps.onCompleted(summarize(login));
   }
+}
+
+/** SAML bindings 3.4.3 / 3.5.3: "RelayState data MUST NOT exceed 80 bytes in length". */
+export const RELAY_STATE_LIMIT = 80;
+/** How much of a RelayState is kept (a longer one is stored cut, with its length). */
+const RELAY_STATE_KEPT = 1024;
+/** How much of any other single value from an unauthenticated post is kept (Issuer, IDs, a check's received…). */
+const UNTRUSTED_FIELD_KEPT = 1024;
+
+function relayStateChecks(relayState: string | null): Check[] {
+  if (relayState === null) return [];
+  const bytes = Buffer.byteLength(relayState, 'utf8');
+  if (bytes <= RELAY_STATE_LIMIT) return [];
+  return [
+    {
+      id: 'request.relay-state',
+      title: 'RelayState fits the SAML limit',
+      status: 'warn',
+      expected: `at most ${RELAY_STATE_LIMIT} bytes (SAML bindings 3.4.3 and 3.5.3)`,
+      received: `${bytes} bytes${bytes > RELAY_STATE_KEPT ? ` (only the first ${RELAY_STATE_KEPT} characters are kept)` : ''}`,
+      hint: 'An IdP or SP may cut or refuse a longer RelayState. Send a short opaque key and keep the target URL on the SP side.',
+    },
+  ];
+}
+
+/** A value cut to `max` characters, saying how long it was. */
+export function capField<T extends string | null>(value: T, max: number = UNTRUSTED_FIELD_KEPT): T {
+  if (value === null || value.length <= max) return value;
+  return `${value.slice(0, max)}… [${value.length} characters in all; the rest not kept]` as T;
+}
+
+/** A login from an unauthenticated post, every field bounded: no post can store more than a few tens of kB. */
+function boundUntrusted(login: StoredLogin): StoredLogin {
+  return {
+    ...login,
+    idpEntityId: capField(login.idpEntityId),
+    nameId: capField(login.nameId),
+    claimedNameId: capField(login.claimedNameId ?? null),
+    nameIdFormat: capField(login.nameIdFormat),
+    sessionIndex: capField(login.sessionIndex),
+    relayState: capField(login.relayState, RELAY_STATE_KEPT),
+    checks: login.checks.slice(0, 64).map((c) => ({ ...c, expected: capField(c.expected), received: capField(c.received) })),
+    attributes: [],
+    http: { ...login.http, contentType: capField(login.http.contentType, 256) },
+  };
 }
 
 /** How much of a rejected post is kept as evidence (a typical SAML response is 5–30 kB). */

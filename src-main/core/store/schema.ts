@@ -79,6 +79,9 @@ export interface StoredLogin {
   attributes: Attribute[];
   diff: AccountDiff;
   http: { method: string; contentType: string | null; bytes: number; status: number };
+  /** No trusted IdP's valid signature vouched for it: anyone's input (the ACS takes cross-site posts). Such logins
+   * are stored capped field by field and share one fixed budget (store-service.ts UNTRUSTED_BUDGET). */
+  untrusted?: boolean;
 }
 
 export interface OutstandingRequest {

@@ -50,6 +50,18 @@ export interface StoreOptions {
 
 const DEFAULT_COMPACT_BYTES = 8 * 1024 * 1024;
 
+/** What rejected, unauthenticated posts may take of the store, together: the newest this many, within this many
+ * bytes. No sequence of posts from a web page can grow the store beyond it (each one is capped field by field too). */
+export const UNTRUSTED_BUDGET = { count: 200, bytes: 4 * 1024 * 1024 };
+
+/** Approximate stored size of a login (its strings), for the untrusted budget. */
+function loginBytes(login: StoredLogin): number {
+  let n = 0;
+  for (const v of [login.samlResponse, login.xml, login.decryptedXml, login.relayState, login.idpEntityId, login.nameId, login.claimedNameId]) n += v?.length ?? 0;
+  for (const c of login.checks) n += c.title.length + (c.expected?.length ?? 0) + (c.received?.length ?? 0) + (c.hint?.length ?? 0);
+  return n + 512;
+}
+
 export class StoreService {
   readonly data: StoreData;
   readonly path: string;
@@ -124,9 +136,11 @@ export class StoreService {
   };
 
   readonly logins = {
-    /** Appends a login; the oldest beyond the retention setting are dropped. */
+    /** Appends a login; the oldest beyond the retention setting are dropped, and the oldest untrusted ones beyond
+     * UNTRUSTED_BUDGET. */
     append: (login: StoredLogin): void => {
       this.data.logins.push(login);
+      if (login.untrusted) this.applyUntrustedBudget();
       this.applyRetention();
     },
     /** Removes the logins `drop` selects; answers how many. */
@@ -211,6 +225,20 @@ export class StoreService {
   /** Persists every change made through the methods above (a marked flush: O(change), see the top of this file). */
   commit(): Promise<void> {
     return this.flush({ marked: true });
+  }
+
+  private applyUntrustedBudget(): void {
+    let count = 0;
+    let bytes = 0;
+    const drop = new Set<StoredLogin>();
+    for (let i = this.data.logins.length - 1; i >= 0; i--) {
+      const login = this.data.logins[i]!;
+      if (!login.untrusted) continue;
+      count++;
+      bytes += loginBytes(login);
+      if (count > UNTRUSTED_BUDGET.count || bytes > UNTRUSTED_BUDGET.bytes) drop.add(login);
+    }
+    if (drop.size > 0) this.data.logins = this.data.logins.filter((l) => !drop.has(l));
   }
 
   /** The one login-retention rule: the newest `settings.loginRetention` logins are kept. */
