@@ -3,7 +3,7 @@
 // of the switch: once the IdP signs with its other published key, will the lab accept those logins? Pure functions
 // for the IdP profile (issue 16) and for `replay --fail-on-expiry`.
 import type { Check } from '../../contract/index.ts';
-import type { IdpMetadata, MetadataCert } from './metadata.ts';
+import { signingCerts, type IdpMetadata, type MetadataCert } from './metadata.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -16,8 +16,6 @@ export interface CertExpiry {
   expired: boolean;
 }
 
-export const signingCertificates = (md: IdpMetadata): MetadataCert[] => md.certificates.filter((c) => c.use !== 'encryption');
-
 export function certExpiry(c: MetadataCert, now: Date): CertExpiry {
   const ms = Date.parse(c.notAfter) - now.getTime();
   return { fingerprintSha256: c.fingerprintSha256, subject: c.subject, notAfter: c.notAfter, daysLeft: Math.floor(ms / DAY_MS), expired: ms <= 0 };
@@ -26,7 +24,7 @@ export function certExpiry(c: MetadataCert, now: Date): CertExpiry {
 /** Days left for every signing certificate of these metadata documents (each certificate once, soonest first). */
 export function signingCertExpiry(documents: readonly IdpMetadata[], now: Date): CertExpiry[] {
   const seen = new Map<string, CertExpiry>();
-  for (const md of documents) for (const c of signingCertificates(md)) if (!seen.has(c.fingerprintSha256)) seen.set(c.fingerprintSha256, certExpiry(c, now));
+  for (const md of documents) for (const c of signingCerts(md)) if (!seen.has(c.fingerprintSha256)) seen.set(c.fingerprintSha256, certExpiry(c, now));
   return [...seen.values()].sort((a, b) => Date.parse(a.notAfter) - Date.parse(b.notAfter));
 }
 
@@ -89,7 +87,7 @@ const short = (fp: string): string => (fp.length > 23 ? `${fp.slice(0, 23)}…` 
 
 export function rolloverStatus(input: RolloverInput): RolloverStatus {
   const published = input.published ?? input.trusted;
-  const trustedFps = new Set(signingCertificates(input.trusted).map((c) => c.fingerprintSha256));
+  const trustedFps = new Set(signingCerts(input.trusted).map((c) => c.fingerprintSha256));
   const signedWith = input.signedWith?.toUpperCase() ?? null;
   const certificates: RolloverCert[] = signingCertExpiry([published, input.trusted], input.now).map((c) => ({
     ...c,
@@ -97,7 +95,7 @@ export function rolloverStatus(input: RolloverInput): RolloverStatus {
     trusted: trustedFps.has(c.fingerprintSha256),
   }));
   const current = certificates.find((c) => c.signsNow) ?? null;
-  const publishedFps = new Set(signingCertificates(published).map((c) => c.fingerprintSha256));
+  const publishedFps = new Set(signingCerts(published).map((c) => c.fingerprintSha256));
   const next = current ? certificates.filter((c) => !c.signsNow && publishedFps.has(c.fingerprintSha256) && !c.expired) : [];
   let newKeyAccepted: boolean | null = null;
   let summary: string;
