@@ -11,9 +11,10 @@ import { LabError } from '../errors.ts';
 import { decodeMetadataBytes } from '../idp/metadata.ts';
 import { fetchMetadata } from '../net/fetch-metadata.ts';
 import type { KeyPair } from '../sp/keys.ts';
-import { labIdpFor } from './lab-idp.ts';
+import { spTestIdpRoutes } from './idp-routes.ts';
+import { labIdpFor, loadLabIdp } from './lab-idp.ts';
 import { runSuite } from './runner.ts';
-import { registrationFrom, type SpRegistry } from './sp-registry.ts';
+import { SpRegistry, registrationFrom } from './sp-registry.ts';
 
 export interface SpTestDeps {
   dataDir: string;
@@ -98,4 +99,21 @@ async function saveReport(file: string, report: SpTestReport): Promise<void> {
   await mkdir(join(file, '..'), { recursive: true, mode: 0o700 });
   await writeFile(`${file}.tmp`, JSON.stringify(report), { mode: 0o600 });
   await rename(`${file}.tmp`, file);
+}
+
+export interface SpTestFeature {
+  handlers: SpTestHandlers;
+  /** IdP mode on the listener: add to its routes. */
+  route: ReturnType<typeof spTestIdpRoutes>;
+  registry: SpRegistry;
+}
+
+/** Everything the composition root needs: the lab IdP's key pair (kept in the data folder), the registry, the
+ * handlers and the listener route sharing them. */
+export async function createSpTestFeature(deps: Omit<SpTestDeps, 'registry' | 'idpKeys'>): Promise<SpTestFeature> {
+  const idpKeys = (await loadLabIdp(deps.dataDir)).keys;
+  const registry = new SpRegistry(deps.dataDir);
+  const handlers = createSpTestHandlers({ ...deps, registry, idpKeys });
+  const route = spTestIdpRoutes({ idp: () => labIdpFor(idpKeys, deps.listenerUrl()), registry, users: deps.users, clock: deps.clock });
+  return { handlers, route, registry };
 }

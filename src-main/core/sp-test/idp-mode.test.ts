@@ -14,7 +14,7 @@ import { buildLogin } from '../saml/authn-request.ts';
 import type { KeyPair } from '../sp/keys.ts';
 import { makeKeyPair } from '../testing/test-idp.ts';
 import { certBase64 } from '../util/cert.ts';
-import { createSpTestHandlers, type SpTestHandlers } from './handlers.ts';
+import { createSpTestFeature, createSpTestHandlers, type SpTestHandlers } from './handlers.ts';
 import { CookieJar, firstForm, follow, request } from './http-client.ts';
 import { LAB_IDP_ENTITY_ID, loadLabIdp, labIdpFor, type LabIdp } from './lab-idp.ts';
 import { spTestIdpRoutes } from './idp-routes.ts';
@@ -175,4 +175,24 @@ describe('the contract handlers', () => {
     expect((await fresh['testSps.lastReport']({ id: sp.id }))?.summary).toEqual(report.summary);
     expect((await fresh['testSps.idpMetadata']({})).ssoUrl).toBe(`${listener.url}/idp/sso`);
   }, 60_000);
+});
+
+describe('createSpTestFeature (what the composition root calls)', () => {
+  it('shares one registry between the handlers and the route, with the IdP key of the data folder', async () => {
+    let url = '';
+    const feature = await createSpTestFeature({ dataDir: dir, listenerUrl: () => url, clock: () => new Date(), users: () => users, rules: () => DEFAULT_RULES });
+    const own = await startListener(0, [feature.route], silent);
+    url = own.url;
+    try {
+      const registered = await feature.handlers['testSps.register']({ metadataXml: spMetadata('urn:test:feature-sp', 'http://127.0.0.1:9/f/acs', null, false) });
+      const page = await fetch(`${own.url}/idp/initiate?sp=${registered.id}&user=alice`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('action="http://127.0.0.1:9/f/acs"');
+      const md = await (await fetch(`${own.url}/idp/metadata`)).text();
+      expect(md).toContain(certBase64(idp.keys.certificatePem));
+      expect((await feature.handlers['testSps.idpMetadata']({})).metadataUrl).toBe(`${own.url}/idp/metadata`);
+    } finally {
+      await own.close();
+    }
+  });
 });
