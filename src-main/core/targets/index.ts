@@ -17,6 +17,11 @@ export interface TargetOptions {
   /** Per library and batch. Default 60 s (samlify's schema validator compiles for seconds on its first use). */
   timeoutMs?: number;
   interpreters?: Partial<Record<ExternalTarget, string>>;
+  /**
+   * Keep the node-saml / samlify worker this long after it answered, for the next call (the app's panel: samlify's
+   * first schema validation compiles for seconds). Default 0: stopped at once (CLI, tests).
+   */
+  keepWarmMs?: number;
 }
 
 /** Parses `all` or a comma-separated list of library names; throws an Error naming the unknown ones. */
@@ -41,7 +46,7 @@ export async function judgeBatch(cases: { id: string; input: TargetInput }[], na
   const js = names.filter((n): n is JsTarget => (JS_TARGETS as readonly string[]).includes(n));
   const external = names.filter((n): n is ExternalTarget => (EXTERNAL_TARGETS as readonly string[]).includes(n));
   const [jsAnswers, ...externalAnswers] = await Promise.all([
-    js.length ? runJsTargets(wire, js, timeoutMs) : Promise.resolve({} as Record<JsTarget, WireAnswer>),
+    js.length ? runJsTargets(wire, js, timeoutMs, options.keepWarmMs ?? 0) : Promise.resolve({} as Record<JsTarget, WireAnswer>),
     ...external.map((name) => runExternal(name, wire, { runnersDir: options.runnersDir, timeoutMs, interpreters: options.interpreters })),
   ]);
   const answers = new Map<TargetName, WireAnswer>();

@@ -43,47 +43,90 @@ function locate(): Libraries {
 }
 
 /** Judges every case with each named npm library, each in a worker of its own (one slow library does not hold up
- * the other); a library that cannot run answers `unavailable` for all. */
-export async function runJsTargets(cases: WireCase[], names: readonly JsTarget[], timeoutMs: number): Promise<Record<JsTarget, WireAnswer>> {
+ * the other); a library that cannot run answers `unavailable` for all. With `keepWarmMs`, a worker that answered is
+ * kept that long for the next call (samlify's schema validator compiles for seconds on first use). */
+export async function runJsTargets(cases: WireCase[], names: readonly JsTarget[], timeoutMs: number, keepWarmMs = 0): Promise<Record<JsTarget, WireAnswer>> {
   const libs = locate();
-  const answers = await Promise.all(names.map((name) => runWorker(name, cases, libs, timeoutMs)));
+  const answers = await Promise.all(names.map((name) => runWorker(name, cases, libs, timeoutMs, keepWarmMs)));
   return Object.fromEntries(names.map((name, i) => [name, answers[i]!])) as Record<JsTarget, WireAnswer>;
 }
 
-function runWorker(name: JsTarget, cases: WireCase[], libs: Libraries, timeoutMs: number): Promise<WireAnswer> {
+/** Idle workers kept warm, at most one per library; they never keep the process alive. */
+const warm = new Map<JsTarget, { worker: Worker; timer: NodeJS.Timeout }>();
+
+/** The libraries with a warm worker right now (for tests and diagnostics). */
+export function warmTargets(): JsTarget[] {
+  return [...warm.keys()];
+}
+
+function park(name: JsTarget, worker: Worker, keepWarmMs: number): void {
+  if (keepWarmMs <= 0 || warm.has(name)) {
+    void worker.terminate();
+    return;
+  }
+  const timer = setTimeout(() => {
+    warm.delete(name);
+    void worker.terminate();
+  }, keepWarmMs);
+  timer.unref();
+  worker.unref();
+  warm.set(name, { worker, timer });
+}
+
+function takeWarm(name: JsTarget): Worker | null {
+  const entry = warm.get(name);
+  if (!entry) return null;
+  warm.delete(name);
+  clearTimeout(entry.timer);
+  entry.worker.ref();
+  return entry.worker;
+}
+
+function runWorker(name: JsTarget, cases: WireCase[], libs: Libraries, timeoutMs: number, keepWarmMs: number): Promise<WireAnswer> {
   const lib = libs[name];
   const version = 'main' in lib ? lib.version : null;
   if ('unavailable' in lib) return Promise.resolve({ unavailable: lib.unavailable, version });
   return new Promise((resolvePromise) => {
-    let worker: Worker;
-    try {
-      worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { cases, name, lib }, stdout: true, stderr: true });
-    } catch (error) {
-      resolvePromise({ unavailable: `the worker thread could not start: ${(error as Error).message}`, version });
-      return;
+    let worker = takeWarm(name);
+    if (!worker) {
+      try {
+        worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { name, lib }, stdout: true, stderr: true });
+      } catch (error) {
+        resolvePromise({ unavailable: `the worker thread could not start: ${(error as Error).message}`, version });
+        return;
+      }
+      // The libraries' own logging (samlify warns on the console) is not the app's output.
+      worker.stdout.resume();
+      worker.stderr.resume();
     }
-    // The libraries' own logging (samlify warns on the console) is not the app's output.
-    worker.stdout.resume();
-    worker.stderr.resume();
+    const w = worker;
     let settled = false;
-    const settle = (answer: WireAnswer): void => {
+    const settle = (answer: WireAnswer, healthy: boolean): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      void worker.terminate();
+      w.off('message', onMessage);
+      w.off('error', onError);
+      w.off('exit', onExit);
+      if (healthy) park(name, w, keepWarmMs);
+      else void w.terminate();
       resolvePromise(answer);
     };
-    const timer = setTimeout(() => settle({ unavailable: `${name}: no answer within ${Math.round(timeoutMs / 1000)} s`, version }), timeoutMs);
-    worker.once('message', (message: WireAnswer) => settle(message));
-    worker.once('error', (error) => settle({ unavailable: `${name}: the worker failed: ${error.message}`, version }));
-    worker.once('exit', (code) => settle({ unavailable: `${name}: the worker exited (${code}) without an answer`, version }));
+    const onMessage = (message: WireAnswer): void => settle(message, true);
+    const onError = (error: Error): void => settle({ unavailable: `${name}: the worker failed: ${error.message}`, version }, false);
+    const onExit = (code: number): void => settle({ unavailable: `${name}: the worker exited (${code}) without an answer`, version }, false);
+    const timer = setTimeout(() => settle({ unavailable: `${name}: no answer within ${Math.round(timeoutMs / 1000)} s`, version }, false), timeoutMs);
+    w.on('message', onMessage);
+    w.on('error', onError);
+    w.on('exit', onExit);
+    w.postMessage({ cases });
   });
 }
 
 // Plain JavaScript (CommonJS), evaluated in the worker. It must not import anything from the app.
 const WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
-const { cases, name, lib } = workerData;
+const { name, lib } = workerData;
 
 // The injected clock: the case's instant, running on from there at the real pace (a clock that never moves can
 // hang code that waits for time to pass). Only a Date constructed without arguments and Date.now() read it.
@@ -110,7 +153,7 @@ const decoded = (c) => Buffer.from(c.samlResponse, 'base64').toString('utf8');
 const base64Of = (pem) => pem.replace(/-----[^-]+-----|\s+/g, '');
 const escapeXml = (s) => s.replace(/[<>&"]/g, (ch) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;' })[ch]);
 
-async function judgeAll(judge) {
+async function judgeAll(cases, judge) {
   const results = [];
   for (const c of cases) {
     offset = RealDate.parse(c.now) - RealDate.now();
@@ -126,10 +169,10 @@ async function judgeAll(judge) {
   return results;
 }
 
-async function nodeSaml() {
+async function nodeSaml(cases) {
   const { SAML } = require(lib.main);
   const instances = new Map();
-  const results = await judgeAll(async (c, again) => {
+  const results = await judgeAll(cases, async (c, again) => {
     let saml = again ? instances.get(c.id) : undefined;
     if (!saml) {
       // Configured as node-saml's README shows; every option not listed keeps its documented default.
@@ -166,13 +209,13 @@ async function nodeSaml() {
   return { version: lib.version, results };
 }
 
-async function samlify() {
+async function samlify(cases) {
   const saml = require(lib.main);
   // A schema validator is mandatory; samlify's README names these modules, samlify-validator-js is the pure-JS one.
   saml.setSchemaValidator(require(lib.validator));
   const POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
   const pairs = new Map();
-  const results = await judgeAll(async (c, again) => {
+  const results = await judgeAll(cases, async (c, again) => {
     let pair = again ? pairs.get(c.id) : undefined;
     if (!pair) {
       const encrypted = c.spPrivateKeyPem !== null && decoded(c).includes('EncryptedAssertion');
@@ -207,13 +250,14 @@ async function samlify() {
   return { version: lib.version, results };
 }
 
-(async () => {
+// One batch per message; the worker may be kept for the next batch.
+parentPort.on('message', async ({ cases }) => {
   let answer;
   try {
-    answer = name === 'node-saml' ? await nodeSaml() : await samlify();
+    answer = name === 'node-saml' ? await nodeSaml(cases) : await samlify(cases);
   } catch (error) {
     answer = { unavailable: name + ' could not run: ' + message(error), version: lib.version };
   }
   parentPort.postMessage(answer);
-})();
+});
 `;

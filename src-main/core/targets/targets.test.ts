@@ -11,6 +11,7 @@ import type { KeyPair } from '../sp/keys.ts';
 import { ACS_URL, IDP_ENTITY_ID, NOW, SP_ENTITY_ID, b64, makeKeyPair, signResponse } from '../testing/test-idp.ts';
 import { describeDisagreements, type LabView } from './disagreements.ts';
 import { judgeAgainstLab, judgeWithTargets, parseTargetList, type TargetInput } from './index.ts';
+import { warmTargets } from './js-runner.ts';
 import { targetInputForLogin } from './login-input.ts';
 
 const RUNNERS_DIR = resolve(import.meta.dirname, '../../../resources/runners');
@@ -33,6 +34,16 @@ describe('judgeWithTargets', () => {
     expect(await at(NOW)).toMatchObject({ name: 'node-saml', version: '5.1.0', verdict: 'accepted', nameId: 'alice@example.com', error: null });
     expect((await at(new Date(NOW.getTime() + 86_400_000))).verdict).toBe('rejected');
     expect(await at(new Date(NOW.getTime() - 86_400_000))).toMatchObject({ verdict: 'rejected', error: 'SAML assertion not yet valid' });
+  }, 60_000);
+
+  it('keeps a worker warm when asked, and the warm worker takes each call\'s own clock', async () => {
+    const options = { runnersDir: RUNNERS_DIR, keepWarmMs: 10_000 };
+    expect((await judgeWithTargets(input, ['node-saml'], options))[0]!.verdict).toBe('accepted');
+    expect(warmTargets()).toEqual(['node-saml']);
+    const later = await judgeWithTargets({ ...input, now: new Date(NOW.getTime() + 86_400_000) }, ['node-saml'], options);
+    expect(later[0]).toMatchObject({ verdict: 'rejected' });
+    expect((await judgeWithTargets(input, ['node-saml'], { runnersDir: RUNNERS_DIR }))[0]!.verdict).toBe('accepted');
+    expect(warmTargets()).toEqual([]); // taken by the last call, which keeps nothing
   }, 60_000);
 
   it('a missing interpreter makes a library unavailable with the reason and how to install it', async () => {
