@@ -193,8 +193,10 @@ test.describe('electron shell on plain Node (fake electron) @electron', () => {
       //  - process.resourcesPath and app.getAppPath() as the packaged Electron reports them (the fake sets both).
       // libxml2-wasm embeds its .wasm in its .mjs (no file read), and the schemas come from samlify-validator-js's
       // modules (require), so no other runtime file access goes into the archive. A Node asar shim could cover the
-      // first two only by re-implementing Electron's fs patching (Node 20 has no synchronous module hooks for require),
-      // which would test the shim rather than Electron.
+      // first two only by re-implementing Electron's fs patching: Node 20 has no synchronous module hooks, and its
+      // async load hook does not route the require() calls of a CommonJS module whose source it supplied through the
+      // hooks (tried on Node 20.20: "Cannot find module"), so samlify, xml-crypto and @xmldom/xmldom would need a
+      // patched Module._resolveFilename and fs, i.e. a second asar implementation tested instead of Electron's.
       const app = join(work, 'app');
       asar.extractAll(appAsar, app);
       const dataDir = join(work, 'data');
