@@ -371,12 +371,8 @@ const TARGETS: ExportTarget[] = ['gitlab', 'simplesamlphp', 'grafana', 'node-sam
 describe('every input of every export target, hostile strings read back by the consumer\'s own parser', () => {
   const all = cases();
 
-  it.each(TARGETS)('%s', async (target) => {
+  for (const target of TARGETS) it.skipIf((FORMAT[target] === 'ruby' && !hasRuby) || (FORMAT[target] === 'php' && !hasPhp))(target, async () => {
     const format = FORMAT[target];
-    if ((format === 'ruby' && !hasRuby) || (format === 'php' && !hasPhp)) {
-      console.log(`SKIPPED ${target}: its interpreter is not installed (see above).`);
-      return;
-    }
     const benignExport = exportTarget(target, makeContext(PLACEHOLDERS));
     const outcomes = all.map((c) => {
       try {
@@ -417,6 +413,7 @@ describe('every input of every export target, hostile strings read back by the c
     expect(accepted).toBeGreaterThanOrEqual(SLOTS.length);
     console.log(`${target} (${format}): ${accepted} hostile exports read back exactly, ${refused} refused with invalid-input`);
   }, 60_000);
+
 
   it('SP metadata XML: entity ID, ACS URL and NameID format read back by @xmldom as themselves, or are refused', () => {
     const sp = (v: Values): SpMetadataExportInput => ({ entityId: v.spEntityId, acsUrl: v.acsUrl, nameIdFormat: v.nameIdFormat, authnRequestsSigned: false, wantAssertionsSigned: true });
