@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeSamlSp, type NodeSamlSp } from '../core/sp-test/testing/node-saml-sp.ts';
+import { simpleSamlPhpUnavailable, startSimpleSamlPhpSp } from '../core/sp-test/testing/simplesamlphp-sp.ts';
 import { main } from './main.ts';
 
 let dir: string;
@@ -117,4 +118,23 @@ describe('saml-jit-lab test-sp', () => {
     expect(remoteWhoami.code).toBe(2);
     expect(remoteWhoami.err).toMatch(/The who-am-I URL must be on 127\.0\.0\.1 \(got localhost:1\)/);
   });
+});
+
+const sspUnavailable = simpleSamlPhpUnavailable();
+if (sspUnavailable) console.log(`Skipping test-sp against SimpleSAMLphp: ${sspUnavailable}`);
+
+describe.skipIf(sspUnavailable !== null)('saml-jit-lab test-sp against SimpleSAMLphp', () => {
+  it('reads the SP metadata from its URL and exits 1 (the replay gets through), as a CI job would', async () => {
+    if (!(await readFile(idpMetadataFile, 'utf8').catch(() => null))) await run(['--data', data, '--idp-metadata-out', idpMetadataFile]);
+    const ssp = await startSimpleSamlPhpSp({ idpMetadataXml: await readFile(idpMetadataFile, 'utf8'), idpEntityId: 'urn:saml-jit-lab:test-idp' });
+    try {
+      const { code, out } = await run(['--sp-metadata', ssp.metadataUrl, '--start-url', ssp.startUrl, '--whoami', ssp.whoamiUrl, '--data', data, '--cases', 'unsigned,replay']);
+      expect(out).toMatch(/^ {2}safe +valid /m);
+      expect(out).toMatch(/^ {2}safe +unsigned /m);
+      expect(out).toMatch(/^ {2}VULNERABLE +replay /m);
+      expect(code).toBe(1);
+    } finally {
+      await ssp.close();
+    }
+  }, 60_000);
 });
