@@ -158,7 +158,7 @@ export function corpusCases(): DifferentialCase[] {
   };
   const soap = r('shibboleth-samltest-id_soap_artifactresponse_2021_crewjam.xml');
   const inner = new XMLSerializer().serializeToString(descendants(parseXml(soap), NS.samlp, 'Response')[0]! as unknown as Node);
-  add('corpus/shibboleth-2021', 'Shibboleth (samltest.id) 2021: the Response from its ArtifactResponse, encrypted, second signing cert', { text: inner }, true, samltest);
+  add('corpus/shibboleth-2021', 'Shibboleth (samltest.id) 2021: the Response from its ArtifactResponse, encrypted, second signing cert, judged 22 s before its IssueInstant (the source\'s test clock)', { text: inner }, true, samltest);
   add('corpus/shibboleth-2021-soap', 'Shibboleth (samltest.id) 2021: the SOAP ArtifactResponse posted as is', 'shibboleth-samltest-id_soap_artifactresponse_2021_crewjam.xml', true, samltest);
   add('corpus/okta-ssoready', 'Okta (SSOReady fixture): Response signature broken by an edit, Assertion signature valid', 'okta_response_ssoready.xml', true, {
     idp: idpFromMetadata('okta_idp_metadata_ssoready.xml'),
