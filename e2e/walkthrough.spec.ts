@@ -20,7 +20,7 @@ test.describe('setup guide', () => {
     // Export is optional and never marked done by the guide; it leads to the Export screen.
     await expect(walkthrough.stateLabel('export')).toHaveText('Not started');
     await expect(walkthrough.step('export')).toHaveAttribute('data-state', 'todo');
-    await expect(walkthrough.progress).toContainText('2 of 5 steps done');
+    await expect(walkthrough.progress).toContainText('2 of 5 required steps done');
     // The step to do next is open: the test login, with a hint that it will show up live.
     await expect(walkthrough.body('test')).toBeVisible();
     await expect(page.getByTestId('walkthrough-waiting')).toContainText('Waiting for the first login');
@@ -72,7 +72,7 @@ test.describe('setup guide', () => {
     await walkthrough.expectState('test', 'done');
     await walkthrough.expectState('result', 'done');
     await walkthrough.expectState('mapping', 'done');
-    await expect(walkthrough.progress).toContainText('5 of 5 steps done');
+    await expect(walkthrough.progress).toContainText('5 of 5 required steps done');
     await expect(page.getByTestId('walkthrough-result')).toHaveAttribute('data-verdict', 'accepted');
     await expect(page.getByTestId('walkthrough-result')).toContainText('created the account');
     await expect(page.getByTestId('walkthrough-verdict')).toHaveText('Accepted');

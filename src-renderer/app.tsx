@@ -34,7 +34,7 @@ interface ScreenEntry {
 }
 
 const SCREENS: Record<string, ScreenEntry> = {
-  start: { section: 'start', render: () => <WalkthroughScreen hasRulesScreen={hasScreen('rules')} hasExportScreen={hasScreen('export')} /> },
+  start: { section: 'start', render: () => <WalkthroughScreen /> },
   logins: {
     section: 'logins',
     render: ([id, tab]) =>
@@ -54,10 +54,6 @@ const SCREENS: Record<string, ScreenEntry> = {
   sp: { section: 'sp', render: () => <SpScreen /> },
   export: { section: 'export', render: () => <ExportScreen /> },
 };
-
-function hasScreen(head: string): boolean {
-  return Object.prototype.hasOwnProperty.call(SCREENS, head);
-}
 
 const NAV: { section: string; label: string; href: string }[] = [
   { section: 'start', label: 'Setup guide', href: '#/start' },

@@ -40,6 +40,8 @@ export const IdpProfile = z.object({
   nameIdFormats: z.array(z.string()),
   active: z.boolean(),
   importedAt: z.string(),
+  /** When its JIT rules were last saved; null: never (the generic preset applies). */
+  rulesUpdatedAt: z.string().nullable(),
   /** Where the metadata was fetched from (refreshable), or null for a file or pasted XML. */
   sourceUrl: z.string().nullable(),
   loginOptions: LoginOptions,

@@ -6,6 +6,7 @@ import { api, describeError } from '../api/client.ts';
 import { DiffKindBadge, VerdictBadge } from '../components/badges.tsx';
 import { CopyButton, ErrorMessage, Loading } from '../components/common.tsx';
 import { formatFieldValue, formatRelative, formatTime } from '../components/format.ts';
+import { useCall } from '../hooks/use-call.ts';
 import { useLoginDetail } from '../hooks/use-login-detail.ts';
 import { hrefFor } from '../hooks/use-route.ts';
 import { useStartLogin } from '../hooks/use-start-login.ts';
@@ -14,7 +15,7 @@ import { VENDORS, type SpValue } from '../walkthrough/vendor-notes.ts';
 import {
   activeIdpOf,
   currentStep,
-  DEFAULT_MAPPING,
+  REQUIRED_STEPS,
   loginsFor,
   STEP_IDS,
   walkthroughStatus,
@@ -36,7 +37,7 @@ const STEP_TITLE: Record<StepId, string> = {
 const STATE_LABEL: Record<StepState, string> = { done: 'Done', attention: 'Needs attention', todo: 'Not started' };
 const STATE_TONE: Record<StepState, string> = { done: 'ok', attention: 'warn', todo: 'muted' };
 
-export function WalkthroughScreen({ hasRulesScreen, hasExportScreen = false }: { hasRulesScreen: boolean; hasExportScreen?: boolean }): ReactNode {
+export function WalkthroughScreen(): ReactNode {
   const { idps, logins } = useLab();
   const idp = activeIdpOf(idps);
   const { last, lastAccepted } = loginsFor(idp, logins);
@@ -48,7 +49,6 @@ export function WalkthroughScreen({ hasRulesScreen, hasExportScreen = false }: {
     lastDetail: lastDetail.kind === 'ready' ? lastDetail.detail : null,
     lastAcceptedDetail: lastAcceptedDetail.kind === 'ready' ? lastAcceptedDetail.detail : null,
     now: Date.now(),
-    exportAvailable: hasExportScreen,
   });
   const current = currentStep(status);
   // A step the person opened or closed stays so; the others follow the current step as logins arrive.
@@ -59,20 +59,17 @@ export function WalkthroughScreen({ hasRulesScreen, hasExportScreen = false }: {
     setToggled((t) => ({ ...t, [from]: false, [to]: true }));
     window.requestAnimationFrame(() => document.getElementById(`step-${to}-toggle`)?.focus());
   };
-  const doneCount = STEP_IDS.filter((id) => id !== 'export' && status[id].state === 'done').length;
+  const doneCount = REQUIRED_STEPS.filter((id) => status[id].state === 'done').length;
 
   const body: Record<StepId, ReactNode> = {
     idp: <IdpStep idp={idp} idps={idps} />,
     sp: <SpStep idp={idp} />,
     mapping: (
-      <MappingStep
-        hasRulesScreen={hasRulesScreen}
-        detail={lastAcceptedDetail.kind === 'ready' ? lastAcceptedDetail.detail : null}
-      />
+      <MappingStep idp={idp} detail={lastAcceptedDetail.kind === 'ready' ? lastAcceptedDetail.detail : null} />
     ),
     test: <TestStep idp={idp} waiting={last === undefined} />,
     result: <ResultStep last={last} detail={lastDetail.kind === 'ready' ? lastDetail.detail : null} error={lastDetail.kind === 'error' ? lastDetail.message : null} />,
-    export: hasExportScreen ? (
+    export: (
       <div>
         <p>
           Take the configuration you just tested to the application that will run the SSO: a versioned bundle (IdP
@@ -83,11 +80,6 @@ export function WalkthroughScreen({ hasRulesScreen, hasExportScreen = false }: {
           Open Export
         </a>
       </div>
-    ) : (
-      <p className="muted">
-        Exporting the IdP settings and the mapping rules as configuration for your own application is not built yet.
-        Everything you set up here stays in the lab’s data folder in the meantime.
-      </p>
     ),
   };
 
@@ -103,9 +95,9 @@ export function WalkthroughScreen({ hasRulesScreen, hasExportScreen = false }: {
         </div>
         <div className="progress" data-testid="walkthrough-progress">
           <span>
-            <strong>{doneCount}</strong> of 5 steps done
+            <strong>{doneCount}</strong> of {REQUIRED_STEPS.length} required steps done
           </span>
-          <progress max={5} value={doneCount} aria-label="Setup progress" />
+          <progress max={REQUIRED_STEPS.length} value={doneCount} aria-label="Setup progress" />
         </div>
       </div>
       <ol className="steps">
@@ -117,7 +109,7 @@ export function WalkthroughScreen({ hasRulesScreen, hasExportScreen = false }: {
             status={status[id]}
             open={isOpen(id)}
             onToggle={(value) => open(id, value)}
-            next={index + 1 < STEP_IDS.length - (hasExportScreen ? 0 : 1) ? STEP_IDS[index + 1] : undefined}
+            next={index + 1 < STEP_IDS.length ? STEP_IDS[index + 1] : undefined}
             onNext={(to) => goTo(id, to)}
           >
             {body[id]}
@@ -354,13 +346,22 @@ function SpStep({ idp }: { idp: IdpProfile | undefined }): ReactNode {
   );
 }
 
-function MappingStep({ hasRulesScreen, detail }: { hasRulesScreen: boolean; detail: LoginDetail | null }): ReactNode {
+function MappingStep({ idp, detail }: { idp: IdpProfile | undefined; detail: LoginDetail | null }): ReactNode {
+  // The active IdP's real rules, reloaded when they are saved again.
+  const rules = useCall('rules.get', idp ? { idpId: idp.id } : null, `${idp?.id ?? ''}@${idp?.rulesUpdatedAt ?? ''}`);
   const after = new Map(detail?.diff.changes.map((c) => [c.field, c.after]) ?? []);
+  if (idp === undefined) return <p className="muted">Choose an IdP in step 1 first.</p>;
+  if (rules.kind === 'loading') return <p className="muted">Loading the rules…</p>;
+  if (rules.kind === 'error') return <p className="error-text">{rules.message}</p>;
+  const r = rules.value.rules;
+  const principal = r.principal.source === 'nameId' ? 'its NameID' : `the attribute ${r.principal.attribute ?? ''}`;
+  const rows = [...r.fields.map((f) => ({ field: f.field, sources: f.sources })), ...(r.groups ? [{ field: 'groups', sources: r.groups.sources }] : [])];
   return (
     <div>
       <p>
-        When a login is accepted, the account is found by its NameID and these fields are filled from the assertion’s
-        attributes (names compared without case; the first one present wins).
+        When a login from {idp.name} is accepted, the account is found by {principal}
+        {r.principal.caseInsensitive ? ' (without case)' : ''} and these fields are filled from the assertion’s attributes
+        {r.preset ? ` (rules from the ${r.preset} preset${idp.rulesUpdatedAt ? ', edited' : ''})` : ''}.
       </p>
       <table className="table compact" data-testid="default-mapping">
         <thead>
@@ -371,10 +372,10 @@ function MappingStep({ hasRulesScreen, detail }: { hasRulesScreen: boolean; deta
           </tr>
         </thead>
         <tbody>
-          {DEFAULT_MAPPING.map((m) => (
+          {rows.map((m) => (
             <tr key={m.field} data-testid="mapping-row" data-field={m.field}>
               <td className="mono">{m.field}</td>
-              <td className="mono small">{m.attributes.join(' · ')}</td>
+              <td className="mono small">{m.sources.join(' · ') || '—'}</td>
               {detail !== null && (
                 <td className={after.get(m.field) == null ? 'muted' : ''}>
                   {after.get(m.field) == null ? 'not sent' : formatFieldValue(after.get(m.field) ?? null)}
@@ -385,15 +386,9 @@ function MappingStep({ hasRulesScreen, detail }: { hasRulesScreen: boolean; deta
         </tbody>
       </table>
       <p className="small">
-        {hasRulesScreen ? (
-          <a href="#/rules" data-testid="walkthrough-rules-link">
-            Edit the mapping rules
-          </a>
-        ) : (
-          <span className="muted" data-testid="walkthrough-rules-pending">
-            Custom mapping rules are coming; until then this default mapping applies to every IdP.
-          </span>
-        )}
+        <a href="#/rules" data-testid="walkthrough-rules-link">
+          Edit the mapping rules
+        </a>
       </p>
     </div>
   );

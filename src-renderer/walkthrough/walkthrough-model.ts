@@ -8,21 +8,15 @@ export interface StepStatus {
   state: StepState;
   /** One line under the step title saying why it has this state. */
   note: string;
-  /** Replaces the state's badge text (e.g. "Coming soon"). */
+  /** Replaces the state's badge text (e.g. "Optional"). */
   label?: string;
 }
 
 export const STEP_IDS = ['idp', 'sp', 'mapping', 'test', 'result', 'export'] as const;
 export type StepId = (typeof STEP_IDS)[number];
 
-/** The default mapping the core applies until custom rules exist: account field ← any of these attributes. */
-export const DEFAULT_MAPPING: { field: string; attributes: string[] }[] = [
-  { field: 'email', attributes: ['email', 'mail', 'emailaddress'] },
-  { field: 'firstName', attributes: ['givenName', 'firstName'] },
-  { field: 'lastName', attributes: ['sn', 'surname', 'lastName'] },
-  { field: 'displayName', attributes: ['displayName'] },
-  { field: 'groups', attributes: ['groups', 'memberOf'] },
-];
+/** The steps that make a working setup (export is optional). */
+export const REQUIRED_STEPS = STEP_IDS.filter((id) => id !== 'export');
 
 /** Checks whose failure means the IdP does not know this SP's values (step 2) or the lab has the wrong IdP (step 1). */
 const SP_VALUE_CHECKS = ['audience', 'destination', 'subject-confirmation.recipient'];
@@ -36,8 +30,6 @@ export interface WalkthroughInput {
   /** The newest accepted login from the active IdP, with its detail once loaded. */
   lastAcceptedDetail: LoginDetail | null;
   now: number;
-  /** Whether the app has an export screen yet. */
-  exportAvailable?: boolean;
 }
 
 export function activeIdpOf(idps: IdpProfile[]): IdpProfile | undefined {
@@ -99,8 +91,11 @@ export function walkthroughStatus(input: WalkthroughInput): Record<StepId, StepS
 
   let mappingStep: StepStatus;
   const detail = input.lastAcceptedDetail !== null && input.lastAcceptedDetail.id === lastAccepted?.id ? input.lastAcceptedDetail : null;
-  if (lastAccepted === undefined) mappingStep = { state: 'todo', note: 'The default mapping applies. Check it after the first accepted login.' };
-  else if (detail === null) mappingStep = { state: 'done', note: 'The default mapping applies.' };
+  const rulesSaved = idp?.rulesUpdatedAt ?? null;
+  if (lastAccepted === undefined) mappingStep = { state: 'todo', note: `${rulesSaved ? 'Your rules apply' : 'The preset rules apply'}. Check them after the first accepted login.` };
+  else if (rulesSaved !== null && lastAccepted.receivedAt < rulesSaved) {
+    mappingStep = { state: 'attention', note: 'The rules changed after the last accepted login: sign in again to see what they do.' };
+  } else if (detail === null) mappingStep = { state: 'done', note: 'The last accepted login went through these rules.' };
   else {
     const filled = detail.diff.changes.filter((c) => c.after !== null && !(Array.isArray(c.after) && c.after.length === 0) && c.after !== '');
     const hasEmail = filled.some((c) => c.field === 'email');
@@ -135,9 +130,7 @@ export function walkthroughStatus(input: WalkthroughInput): Record<StepId, StepS
     mapping: mappingStep,
     test: testStep,
     result: resultStep,
-    export: input.exportAvailable
-      ? { state: 'todo', note: 'Optional: export the tested configuration for the application that will run the SSO.' }
-      : { state: 'todo', label: 'Coming soon', note: 'Coming soon: export the IdP settings and mapping rules for your application.' },
+    export: { state: 'todo', label: 'Optional', note: 'Export the tested configuration for the application that will run the SSO.' },
   };
 }
 

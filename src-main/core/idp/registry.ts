@@ -154,6 +154,7 @@ export class IdpRegistry {
       nameIdFormats: md.nameIdFormats,
       active: this.store.data.activeIdpId === idp.id,
       importedAt: idp.importedAt,
+      rulesUpdatedAt: idp.rulesUpdatedAt ?? null,
       sourceUrl: idp.sourceUrl ?? null,
       loginOptions: LoginOptions.parse(idp.loginOptions ?? {}),
       warnings: [...certificateWarnings(md.certificates, this.clock()).map((w) => w.message), ...(idp.fetchWarnings ?? [])],
@@ -221,7 +222,7 @@ export class IdpRegistry {
       trustCertPem: trustCertPem || undefined,
       sourceUrl: change.source?.url ?? (target ? (existing?.sourceUrl ?? null) : null),
       fetchWarnings: [...(change.source?.warnings ?? []), ...(change.warnings ?? [])],
-      ...(change.rules ? { rules: change.rules } : {}),
+      ...(change.rules ? { rules: change.rules, rulesUpdatedAt: now } : {}),
     };
     let idp: StoredIdp;
     if (existing) {
@@ -246,7 +247,7 @@ export class IdpRegistry {
   }
 
   setRules(idp: StoredIdp, rules: NonNullable<StoredIdp['rules']>): void {
-    this.store.idps.update(idp, { rules });
+    this.store.idps.update(idp, { rules, rulesUpdatedAt: this.clock().toISOString() });
   }
 
   activate(id: string): StoredIdp {
@@ -306,6 +307,7 @@ function unreadableProfile(idp: StoredIdp, active: boolean, error: unknown): Idp
     nameIdFormats: [],
     active,
     importedAt: idp.importedAt,
+    rulesUpdatedAt: idp.rulesUpdatedAt ?? null,
     sourceUrl: idp.sourceUrl ?? null,
     loginOptions: LoginOptions.parse(idp.loginOptions ?? {}),
     warnings: [`The stored metadata of this profile cannot be read, so no login from it is trusted: ${reason.split('\n')[0]} Import its metadata again.`],

@@ -82,7 +82,9 @@ describe('storage from unauthenticated posts is bounded', () => {
     const [login] = await t.call<LoginSummary[]>('logins.list');
     const detail = await t.call<LoginDetail>('logins.get', { id: login!.id });
     expect(JSON.stringify(detail).length).toBeLessThan(200_000);
-    expect(detail.idpEntityId).toMatch(/900000 characters in all/);
+    // Whatever was read of it (the Issuer, the failing checks' received values) is cut, saying how long it was.
+    expect(detail.idpEntityId === null || detail.idpEntityId.length < 1100).toBe(true);
+    for (const c of detail.checks) expect(c.received?.length ?? 0).toBeLessThan(1100);
     await t.restart();
     expect((await t.call<LoginSummary[]>('logins.list')).length).toBe(1);
   });

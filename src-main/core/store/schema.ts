@@ -31,6 +31,8 @@ export interface StoredIdp {
   importedAt: string;
   /** The JIT rules for logins from this IdP; absent: the generic preset. */
   rules?: JitRules;
+  /** When the rules were last saved (the guide's mapping step is done once a login went through them). */
+  rulesUpdatedAt?: string;
   /** The IdP picked out of an aggregate (EntitiesDescriptor). */
   entityId?: string;
   /** The certificate the metadata signature was verified with at import (and at every re-parse). */
