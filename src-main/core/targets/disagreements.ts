@@ -60,6 +60,13 @@ function clip(s: string, n: number): string {
   return one.length > n ? `${one.slice(0, n - 1)}…` : one;
 }
 
+/** Why a library's default configuration refuses what the lab accepts, where its message does not say. */
+const DEFAULT_REFUSALS: { name: TargetVerdict['name']; error: RegExp; why: string }[] = [
+  { name: 'node-saml', error: /^Invalid document signature$/, why: 'node-saml requires a signed Response by default (wantAuthnResponseSigned: true)' },
+  { name: 'node-saml', error: /^Invalid signature$/, why: 'node-saml requires a signed Assertion by default (wantAssertionsSigned: true)' },
+  { name: 'python3-saml', error: /There is no AttributeStatement/, why: 'python3-saml requires an AttributeStatement by default (security.wantAttributeStatement: true)' },
+];
+
 /** One sentence per library whose verdict (or logged-in user) differs from the lab's. Unavailable ones are skipped. */
 export function describeDisagreements(lab: LabView, targets: readonly TargetVerdict[]): string[] {
   const out: string[] = [];
@@ -75,7 +82,8 @@ export function describeDisagreements(lab: LabView, targets: readonly TargetVerd
           : `${t.name} would accept this response that the lab rejects${as} (${reasons(lab)}).`,
       );
     } else if (lab.verdict === 'accepted' && t.verdict === 'rejected') {
-      out.push(`${t.name} would reject this response that the lab accepts: "${clip(t.error ?? 'no reason given', 300)}".`);
+      const why = DEFAULT_REFUSALS.find((d) => d.name === t.name && d.error.test(t.error ?? ''))?.why;
+      out.push(`${t.name} would reject this response that the lab accepts: "${clip(t.error ?? 'no reason given', 300)}"${why ? ` — ${why}` : ''}.`);
     } else if (lab.verdict === 'accepted' && t.verdict === 'accepted' && t.nameId !== null && lab.nameId !== null && t.nameId !== lab.nameId) {
       out.push(`${t.name} would log the user in as "${t.nameId}" where the lab reads "${lab.nameId}" from the signed assertion: an SP built on it would give this login to another account.`);
     }

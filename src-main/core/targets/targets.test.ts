@@ -96,6 +96,10 @@ describe('describeDisagreements', () => {
     expect(describeDisagreements(ok, [target('ruby-saml', 'rejected', { error: 'The Assertion must include one AuthnStatement element' }), target('samlify', 'unavailable', { error: 'not installed' })])).toEqual([
       'ruby-saml would reject this response that the lab accepts: "The Assertion must include one AuthnStatement element".',
     ]);
+    // Where a library's terse message comes from one of its defaults, the sentence names the default.
+    expect(describeDisagreements(ok, [target('node-saml', 'rejected', { error: 'Invalid signature' })])).toEqual([
+      'node-saml would reject this response that the lab accepts: "Invalid signature" — node-saml requires a signed Assertion by default (wantAssertionsSigned: true).',
+    ]);
   });
 
   it('flags a library that would log in another user than the signed NameID, and says nothing where all agree', () => {
