@@ -1,8 +1,7 @@
 // The export/import methods of the contract. Built on what the lab already holds; no method writes a private key
 // unless asked (includePrivateKeys), and traces never carry one.
-import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
-import type { Account, contract, IdpProfile, SpSettings } from '../../contract/index.ts';
+import type { contract, IdpProfile, SpSettings } from '../../contract/index.ts';
 import type { JitRules } from '../../contract/jit-rules.ts';
 import { LabError } from '../errors.ts';
 import type { IdpMetadata } from '../idp/metadata.ts';
@@ -11,7 +10,7 @@ import type { MetadataChange } from '../idp/registry.ts';
 import { publicAccount } from '../features/logins.ts';
 import type { KeyPair } from '../sp/keys.ts';
 import type { StoreService } from '../store/store-service.ts';
-import type { StoredAccount, StoredIdp } from '../store/schema.ts';
+import type { StoredIdp } from '../store/schema.ts';
 import type { TestedConfigBundle } from './bundle-schema.ts';
 import { buildBundle, bundleJson, keepReplayableEvidence, readBundle, type LeftOutLogin } from './bundle.ts';
 import { wantAssertionsSignedFor } from '../sp/sp-metadata.ts';
