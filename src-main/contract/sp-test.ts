@@ -138,6 +138,16 @@ export type SpTestReport = z.infer<typeof SpTestReport>;
 export const SpTestProgress = z.object({ runId: z.string(), done: z.number(), total: z.number(), caseId: SpTestCaseId.nullable() });
 export type SpTestProgress = z.infer<typeof SpTestProgress>;
 
+/** An AuthnRequest the lab IdP received at /idp/sso, with its checks. */
+export const ReceivedAuthnRequest = z.object({
+  at: z.string(),
+  binding: z.enum(['redirect', 'post']),
+  spEntityId: z.string().nullable(),
+  requestId: z.string().nullable(),
+  checks: z.array(Check),
+});
+export type ReceivedAuthnRequest = z.infer<typeof ReceivedAuthnRequest>;
+
 export const spTestMethods = {
   'testSps.list': { input: Empty, output: z.array(RegisteredSp) },
   'testSps.register': { input: SpRegistrationInput, output: RegisteredSp },
@@ -161,6 +171,8 @@ export const spTestMethods = {
     input: z.object({ id: z.string().min(1), cases: z.array(SpTestCaseId).max(40).optional(), userId: z.string().optional() }).strict(),
     output: SpTestReport,
   },
+  /** The AuthnRequests the lab IdP received lately (newest first, at most 20), with their checks. */
+  'testSps.requests': { input: Empty, output: z.array(ReceivedAuthnRequest) },
   /** The last report of each SP (kept in memory and in the data folder). */
   'testSps.lastReport': { input: z.object({ id: z.string().min(1) }).strict(), output: SpTestReport.nullable() },
 } as const satisfies Record<string, MethodSpec>;

@@ -77,6 +77,7 @@ export function TestSpScreen(): ReactNode {
           Import your application&apos;s SP metadata above, or give its entity ID and ACS URL.
         </EmptyState>
       )}
+      <RequestsPanel />
       {sps !== null && sps.length > 0 && (
         <div className="panel">
           <label className="field">
@@ -115,6 +116,48 @@ function IdpPanel({ idp }: { idp: IdpMetadata }): ReactNode {
         </button>
       </div>
     </div>
+  );
+}
+
+type Received = z.output<Methods['testSps.requests']['output']>;
+
+/** The AuthnRequests the lab IdP received (sign-ins started from the app), with their checks. */
+function RequestsPanel(): ReactNode {
+  const [requests, setRequests] = useState<Received | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => {
+    call('testSps.requests', {}).then(setRequests, (err: unknown) => setError(describeError(err)));
+  }, []);
+  useEffect(load, [load]);
+  return (
+    <details className="panel" data-testid="test-sp-requests">
+      <summary>AuthnRequests received by the lab IdP{requests ? ` (${requests.length})` : ''}</summary>
+      <button type="button" className="btn btn-small" onClick={load}>
+        Refresh
+      </button>
+      {error !== null && <ErrorMessage message={error} />}
+      {requests?.length === 0 && <p className="muted">None yet: sign in to your app (SP-initiated) to see its request checked here.</p>}
+      {requests?.map((r) => (
+        <div key={`${r.at}-${r.requestId ?? ''}`} className="test-sp-request">
+          <p className="small">
+            {new Date(r.at).toLocaleTimeString()} · {r.binding === 'redirect' ? 'HTTP-Redirect' : 'HTTP-POST'} · <span className="mono">{r.spEntityId ?? 'unknown SP'}</span> ·{' '}
+            <span className="mono">{r.requestId ?? '—'}</span>
+          </p>
+          <ul className="test-sp-checks">
+            {r.checks.map((check) => (
+              <li key={check.id} data-check-id={check.id} data-status={check.status}>
+                <span className={`badge ${check.status === 'pass' ? 'badge-ok' : check.status === 'warn' ? 'badge-warn' : 'badge-bad'}`}>{check.status}</span> <code>{check.id}</code> {check.title}
+                {check.status !== 'pass' && (
+                  <div className="small">
+                    expected {check.expected}; received {check.received}. {check.hint}
+                  </div>
+                )}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ))}
+    </details>
   );
 }
 

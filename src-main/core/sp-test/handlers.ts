@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { HandlersFor } from '../../contract/common.ts';
 import type { DemoUser } from '../../contract/demo-users.ts';
 import type { JitRules } from '../../contract/jit-rules.ts';
-import { SpTestReport, type SpTestProgress, type spTestMethods } from '../../contract/sp-test.ts';
+import { SpTestReport, type ReceivedAuthnRequest, type SpTestProgress, type spTestMethods } from '../../contract/sp-test.ts';
 import { LabError } from '../errors.ts';
 import { decodeMetadataBytes } from '../idp/metadata.ts';
 import { fetchMetadata } from '../net/fetch-metadata.ts';
@@ -15,6 +15,8 @@ import { spTestIdpRoutes } from './idp-routes.ts';
 import { labIdpFor, loadLabIdp } from './lab-idp.ts';
 import { runSuite } from './runner.ts';
 import { SpRegistry, registrationFrom } from './sp-registry.ts';
+
+const MAX_RECENT_REQUESTS = 20;
 
 export interface SpTestDeps {
   dataDir: string;
@@ -30,6 +32,8 @@ export interface SpTestDeps {
   rules: () => JitRules;
   /** Emits `testSps.progress`. */
   progress?: (payload: SpTestProgress) => void;
+  /** The AuthnRequests /idp/sso received (createSpTestFeature fills it from the route). */
+  recentRequests?: () => ReceivedAuthnRequest[];
 }
 
 export type SpTestHandlers = HandlersFor<typeof spTestMethods>;
@@ -82,6 +86,7 @@ export function createSpTestHandlers(deps: SpTestDeps): SpTestHandlers {
         running = null;
       }
     },
+    'testSps.requests': () => deps.recentRequests?.() ?? [],
     'testSps.lastReport': async ({ id }) => {
       const inMemory = reports.get(id);
       if (inMemory) return inMemory;
@@ -110,10 +115,20 @@ export interface SpTestFeature {
 
 /** Everything the composition root needs: the lab IdP's key pair (kept in the data folder), the registry, the
  * handlers and the listener route sharing them. */
-export async function createSpTestFeature(deps: Omit<SpTestDeps, 'registry' | 'idpKeys'>): Promise<SpTestFeature> {
+export async function createSpTestFeature(deps: Omit<SpTestDeps, 'registry' | 'idpKeys' | 'recentRequests'>): Promise<SpTestFeature> {
   const idpKeys = (await loadLabIdp(deps.dataDir)).keys;
   const registry = new SpRegistry(deps.dataDir);
-  const handlers = createSpTestHandlers({ ...deps, registry, idpKeys });
-  const route = spTestIdpRoutes({ idp: () => labIdpFor(idpKeys, deps.listenerUrl()), registry, users: deps.users, clock: deps.clock });
+  const recent: ReceivedAuthnRequest[] = [];
+  const handlers = createSpTestHandlers({ ...deps, registry, idpKeys, recentRequests: () => [...recent] });
+  const route = spTestIdpRoutes({
+    idp: () => labIdpFor(idpKeys, deps.listenerUrl()),
+    registry,
+    users: deps.users,
+    clock: deps.clock,
+    onRequest: (entry) => {
+      recent.unshift(entry);
+      recent.length = Math.min(recent.length, MAX_RECENT_REQUESTS);
+    },
+  });
   return { handlers, route, registry };
 }

@@ -159,6 +159,9 @@ describe('the SP registry', () => {
     const manual = await handlers['testSps.register']({ entityId: 'urn:test:manual', acsUrl: 'http://127.0.0.1:9/m/acs', successRule: 'status=302' });
     expect(manual).toMatchObject({ entityId: 'urn:test:manual', acsUrls: ['http://127.0.0.1:9/m/acs'], signingCertificates: [], successRule: 'status=302' });
     expect(() => parseSpMetadata(idp.metadataXml)).toThrow(/This is an IdP's metadata/);
+    const mixed = await handlers['testSps.register']({ metadataXml: spMetadata('urn:test:mixed', 'http://127.0.0.1:9/x/acs', null, false).replace('http://127.0.0.1:9/artifact', 'https://app.example/acs') });
+    expect(mixed.acsUrls).toEqual(['http://127.0.0.1:9/x/acs']);
+    await handlers['testSps.remove']({ id: mixed.id });
     await expect(handlers['testSps.register']({ entityId: 'urn:x', acsUrl: 'https://app.example/acs' })).rejects.toThrow(/must be on 127\.0\.0\.1/);
     expect((await handlers['testSps.remove']({ id: manual.id })).removed).toBe(true);
   });
@@ -191,6 +194,11 @@ describe('createSpTestFeature (what the composition root calls)', () => {
       const md = await (await fetch(`${own.url}/idp/metadata`)).text();
       expect(md).toContain(certBase64(idp.keys.certificatePem));
       expect((await feature.handlers['testSps.idpMetadata']({})).metadataUrl).toBe(`${own.url}/idp/metadata`);
+      const unknownSp = buildLogin({ spEntityId: 'urn:test:stranger', acsUrl: 'http://127.0.0.1:9/s/acs', ssoUrl: `${own.url}/idp/sso`, binding: 'redirect', nameIdFormat: null, now: new Date() });
+      expect((await fetch(unknownSp.url)).status).toBe(400);
+      const [latest] = await feature.handlers['testSps.requests']({});
+      expect(latest).toMatchObject({ binding: 'redirect', spEntityId: null, requestId: unknownSp.id });
+      expect(latest!.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['request.issuer']);
     } finally {
       await own.close();
     }

@@ -3,9 +3,8 @@
 // (the signed response, auto-posted to the SP's ACS) and GET /idp/initiate?sp=ID&user=ID (IdP-initiated).
 // Same shape as the SP routes: `(req, res, url) => handled`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Check } from '../../contract/common.ts';
 import type { DemoUser } from '../../contract/demo-users.ts';
-import type { RegisteredSp } from '../../contract/sp-test.ts';
+import type { ReceivedAuthnRequest, RegisteredSp } from '../../contract/sp-test.ts';
 import { buildSignedResponse } from '../demo-idp/response-builder.ts';
 import { BodyTooLargeError, contentType, h, page, parseForm, readBody, sendAutoPost, sendHtml, sendText } from '../listener/http-util.ts';
 import { LAB_IDP_METADATA_PATH, LAB_IDP_SSO_PATH, type LabIdp } from './lab-idp.ts';
@@ -19,15 +18,7 @@ export interface IdpRoutesDeps {
   users: () => DemoUser[] | Promise<DemoUser[]>;
   clock: () => Date;
   /** Called with each AuthnRequest's analysis (the UI lists them). */
-  onRequest?: (entry: ReceivedRequest) => void;
-}
-
-export interface ReceivedRequest {
-  at: string;
-  binding: 'redirect' | 'post';
-  spEntityId: string | null;
-  requestId: string | null;
-  checks: Check[];
+  onRequest?: (entry: ReceivedAuthnRequest) => void;
 }
 
 const EMAIL_FORMAT = 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress';

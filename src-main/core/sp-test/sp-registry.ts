@@ -81,6 +81,15 @@ export function assertLoopbackUrl(value: string, what: string): URL {
   return url;
 }
 
+function isLoopbackUrl(value: string): boolean {
+  try {
+    assertLoopbackUrl(value, 'URL');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Builds the registration from metadata (already read) or entity ID + ACS URL; URLs limited to 127.0.0.1. */
 export function registrationFrom(input: Omit<SpRegistrationInput, 'metadataUrl'>, now: Date): RegisteredSp {
   let parsed: ParsedSpMetadata;
@@ -93,6 +102,8 @@ export function registrationFrom(input: Omit<SpRegistrationInput, 'metadataUrl'>
     parsed = { entityId: input.entityId, acsUrl: input.acsUrl, acsUrls: [input.acsUrl], signingCertificates: [], wantAssertionsSigned: false, authnRequestsSigned: false, nameIdFormat: null };
   }
   assertLoopbackUrl(parsed.acsUrl, 'The ACS URL');
+  // The lab IdP only ever answers to ACS URLs on this machine, whatever else the metadata lists.
+  parsed = { ...parsed, acsUrls: parsed.acsUrls.filter((u) => isLoopbackUrl(u)) };
   for (const [value, what] of [[input.startUrl, 'The start URL'], [input.whoamiUrl, 'The who-am-I URL']] as const) if (value) assertLoopbackUrl(value, what);
   return RegisteredSp.parse({
     id: randomUUID(),
