@@ -41,12 +41,12 @@ interface SmokeRun {
 }
 
 /** Runs the built shell with the fake electron; resolves with its exit code, output and final JSON line. */
-function runShellSmoke(args: string[], env: Record<string, string> = {}): Promise<SmokeRun> {
+function runShellSmoke(args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<SmokeRun> {
   const testing = join(root, 'src-main', 'electron', 'testing');
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', join(testing, 'register-fake-electron.mjs'), join(testing, 'shell-smoke.mjs'), ...args],
+      ['--import', join(testing, 'register-fake-electron.mjs'), ...nodeArgs, join(testing, 'shell-smoke.mjs'), ...args],
       { cwd: root, env: { ...process.env, ...env }, timeout: 45_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
@@ -143,7 +143,7 @@ test.describe('electron shell on plain Node (fake electron) @electron', () => {
     }
   });
 
-  test('packed app (electron-builder --dir, stand-in Electron): app.asar holds out/ and production deps only, and that bundle runs', async () => {
+  test('packed app (electron-builder --dir, stand-in Electron): app.asar holds out/ and production deps only, and that bundle runs from inside app.asar and extracted', async () => {
     test.setTimeout(150_000);
     const work = tempDir('saml-jit-lab-pack-');
     try {
@@ -181,22 +181,36 @@ test.describe('electron shell on plain Node (fake electron) @electron', () => {
       // what electron-builder's asarUnpack is for). The app starts no child process.
       expect(files.filter((f) => f.endsWith('.node')), 'native addons would need asarUnpack').toEqual([]);
 
-      // The packed bundle, with only what is in app.asar next to it, runs the whole desktop login. It runs EXTRACTED,
-      // on plain Node: the same files and the same module resolution, but not Electron's asar layer, which only the
-      // Electron binary has. What therefore stays untested until a real Electron runs the packed app:
-      //  - Electron's ESM loader reading the main bundle and lowdb (ESM-only, subpath export `lowdb/node`) from inside
-      //    app.asar (supported since Electron 28), and its CJS loader for samlify, xml-crypto, @xmldom/xmldom, zod;
-      //  - Electron's fs patches for paths into app.asar: the verification pool's existsSync(out/main/verify-worker.js)
-      //    and `new Worker()` on that path inside the archive (worker_threads gained asar support in electron#33216);
+      // The packed bundle runs the whole desktop login twice: from INSIDE app.asar, never extracted, with
+      // src-main/electron/testing/asar-node.mjs standing in for Electron's asar layer (imports through module hooks,
+      // require() and fs reads of paths into the archive: the main bundle, lowdb's subpath export `lowdb/node`, the
+      // CommonJS packages samlify, xml-crypto, @xmldom/xmldom with their own requires); and extracted, on plain Node.
+      // What still only a real Electron running the packed app would show:
+      //  - Electron's own asar layer (the shim is a second implementation of its behaviour, tested in
+      //    asar-node.test.ts), including `new Worker()` on a file in the archive (the verification pool's
+      //    out/main/verify-worker.js, once the lab uses the pool; worker_threads gained asar support in electron#33216);
       //  - Chromium loading the sandboxed preload (out/preload/index.cjs) and the renderer (file://…/app.asar/out/
       //    renderer/index.html, its assets and Monaco's workers) from the archive;
       //  - process.resourcesPath and app.getAppPath() as the packaged Electron reports them (the fake sets both).
-      // libxml2-wasm embeds its .wasm in its .mjs (no file read), and the schemas come from samlify-validator-js's
-      // modules (require), so no other runtime file access goes into the archive. A Node asar shim could cover the
-      // first two only by re-implementing Electron's fs patching: Node 20 has no synchronous module hooks, and its
-      // async load hook does not route the require() calls of a CommonJS module whose source it supplied through the
-      // hooks (tried on Node 20.20: "Cannot find module"), so samlify, xml-crypto and @xmldom/xmldom would need a
-      // patched Module._resolveFilename and fs, i.e. a second asar implementation tested instead of Electron's.
+      // libxml2-wasm embeds its .wasm in its .mjs and the schemas come from samlify-validator-js's modules, so no
+      // other runtime file access goes into the archive.
+      const dataDirInAsar = join(work, 'data-asar');
+      mkdirSync(dataDirInAsar);
+      writeFileSync(join(dataDirInAsar, 'desktop.json'), JSON.stringify({ loginIn: 'system-browser', window: { x: 9000, y: 0, width: 1000, height: 700, maximized: false } }));
+      const inAsar = await runShellSmoke(
+        ['--data', dataDirInAsar, '--port', '0'],
+        {
+          SHELL_SMOKE: 'system-browser',
+          SHELL_SMOKE_MAIN: join(appAsar, 'out', 'main', 'index.js'),
+          FAKE_ELECTRON_PACKAGED: '1',
+          FAKE_ELECTRON_RESOURCES_PATH: join(unpacked, 'resources'),
+          FAKE_ELECTRON_APP_PATH: appAsar,
+        },
+        ['--import', join(root, 'src-main', 'electron', 'testing', 'asar-node.mjs')],
+      );
+      expect(inAsar.code, `${inAsar.stdout}\n${inAsar.stderr}`).toBe(0);
+      expect(inAsar.result).toMatchObject({ ok: true, scenario: 'system-browser' });
+
       const app = join(work, 'app');
       asar.extractAll(appAsar, app);
       const dataDir = join(work, 'data');
