@@ -99,7 +99,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SpTestReport> {
     throw new Error(`The start URL did not send the browser to the lab IdP (${idp.ssoUrl}): it ended at ${page.url} with HTTP ${page.status}. Configure the SP with the lab IdP's metadata.`);
   }
 
-  let validPost: { samlResponse: string; relayState: string | null } | null = null;
+  let validPost: { samlResponse: string; relayState: string | null; acsUrl: string } | null = null;
   let validAccepted = false;
   let validPage: string | null = null;
   const results: SpTestCaseResult[] = [];
@@ -117,10 +117,11 @@ export async function runSuite(opts: SuiteOptions): Promise<SpTestReport> {
       const jar = new CookieJar();
       let inResponseTo: string | null = null;
       let relayState: string | null = null;
+      let acsUrl = sp.acsUrl;
       let samlResponse: string;
       if (id === 'replay') {
         if (!validPost) throw new Error('The valid login produced no response to replay.');
-        ({ samlResponse, relayState } = validPost);
+        ({ samlResponse, relayState, acsUrl } = validPost);
         built = { xml: '', legit: null, forged: opts.user.nameId };
       } else {
         if (sp.startUrl) {
@@ -129,26 +130,29 @@ export async function runSuite(opts: SuiteOptions): Promise<SpTestReport> {
           evidence.requestChecks = analysis.checks;
           inResponseTo = analysis.request?.id ?? null;
           relayState = analysis.relayState;
+          // Where the app asked for the response, when that is one of its registered ACS URLs.
+          acsUrl = analysis.acsUrl ?? sp.acsUrl;
         }
         if (id === 'in-response-to-other') {
           // Another browser's real request (SP-initiated), or an ID the SP never issued.
           inResponseTo = sp.startUrl ? ((await startLogin(new CookieJar())).analysis.request?.id ?? newSamlId()) : newSamlId();
         }
-        built = await buildCase(id, { idp, spEntityId: sp.entityId, acsUrl: sp.acsUrl, user: opts.user, now: opts.clock(), inResponseTo, otherKeys });
+        built = await buildCase(id, { idp, spEntityId: sp.entityId, acsUrl, user: opts.user, now: opts.clock(), inResponseTo, otherKeys });
         samlResponse = Buffer.from(built.xml, 'utf8').toString('base64');
       }
       evidence.inResponseTo = inResponseTo;
       evidence.samlResponse = samlResponse;
       evidence.relayState = relayState;
+      evidence.acsUrl = acsUrl;
       const form: Record<string, string> = { SAMLResponse: samlResponse };
       if (relayState) form.RelayState = relayState;
-      const acs = await request(jar, sp.acsUrl, { method: 'POST', form });
+      const acs = await request(jar, acsUrl, { method: 'POST', form });
       evidence.acsStatus = acs.status;
       evidence.acsLocation = acs.location;
       const { page: final } = await follow(jar, acs);
       evidence.finalUrl = final.url;
       evidence.finalStatus = final.status;
-      if (id === 'valid') validPost = { samlResponse, relayState };
+      if (id === 'valid') validPost = { samlResponse, relayState, acsUrl };
 
       if (success.kind === 'whoami') {
         const who: Page = await request(jar, success.url);
@@ -192,7 +196,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SpTestReport> {
     for (const r of results) {
       if (r.id !== 'valid' && r.verdict === 'safe') {
         r.verdict = 'inconclusive';
-        r.detail = `Refused, but the valid login was refused too, so this proves nothing. ${r.detail}`;
+        r.detail = `Proves nothing: the valid login was not accepted either. ${r.detail}`;
       }
     }
   }
