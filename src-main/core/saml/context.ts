@@ -82,6 +82,11 @@ export interface VerifyPolicy {
    * state (node-saml `validateInResponseTo: never`, omniauth-saml), so an unknown one only warns.
    */
   inResponseTo?: 'strict' | 'off';
+  /**
+   * Longest time between the assertion's IssueInstant and its arrival, in seconds; null (default): only a warning
+   * after an hour. crewjam/saml (Grafana max_issue_delay) refuses after 90 s.
+   */
+  maxIssueDelaySeconds?: number | null;
   /** Attributes sharing a Name (or case variant, or FriendlyName = another's Name): 'fail-on-conflict' (default), 'fail', 'warn'. */
   duplicateAttributes?: 'fail-on-conflict' | 'fail' | 'warn';
   /** Hard limits checked before parsing (limits.*); defaults in limits.ts. */

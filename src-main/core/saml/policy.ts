@@ -33,6 +33,7 @@ export function resolvePolicy(p: VerifyPolicy): ResolvedPolicy {
     destination: p.destination ?? 'required-if-signed',
     inResponseTo: p.inResponseTo ?? 'strict',
     duplicateAttributes: p.duplicateAttributes ?? 'fail-on-conflict',
+    maxIssueDelaySeconds: p.maxIssueDelaySeconds ?? null,
     limits,
   };
 }

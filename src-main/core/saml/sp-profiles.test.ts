@@ -120,3 +120,12 @@ describe('SP profiles', () => {
     expect(failed(input('strict'))).toEqual(['xml.schema', 'signature.algorithm']); // strict also refuses its RSA-SHA1
   });
 });
+
+describe('maximum issue delay (Grafana max_issue_delay)', () => {
+  it('an assertion issued 2 minutes before it arrives (still inside its 5-minute window): Grafana refuses it, the lab and SimpleSAMLphp accept it', async () => {
+    const late = await signResponse(idpKeys, { inResponseTo: '_req1', now: new Date(NOW.getTime() - 120_000) });
+    expect(failed(judge(late, 'grafana', outstanding))).toEqual(['assertion.issue-instant']);
+    expect(judge(late, 'lab', outstanding).verdict).toBe('accepted');
+    expect(judge(late, 'simplesamlphp', outstanding).verdict).toBe('accepted');
+  });
+});

@@ -41,6 +41,7 @@ const LAB: ProfileKnobs = {
   destination: 'required-if-signed',
   inResponseTo: 'strict',
   duplicateAttributes: 'fail-on-conflict',
+  maxIssueDelaySeconds: null,
 };
 
 export const SP_PROFILES: Record<SpProfileId, SpProfile> = {
@@ -100,6 +101,8 @@ export const SP_PROFILES: Record<SpProfileId, SpProfile> = {
       destination: 'off',
       // profile.attributes[name] is overwritten by a later attribute with the same Name: accepted.
       duplicateAttributes: 'warn',
+      // maxAssertionAgeMs defaults to 0 (no limit beyond NotOnOrAfter).
+      maxIssueDelaySeconds: null,
     },
   },
 
@@ -136,6 +139,8 @@ export const SP_PROFILES: Record<SpProfileId, SpProfile> = {
       destination: 'if-present',
       // check_duplicated_attributes is off unless passed: duplicates are accepted.
       duplicateAttributes: 'warn',
+      // ruby-saml compares IssueInstant with nothing but the clock drift (no maximum age).
+      maxIssueDelaySeconds: null,
     },
   },
 
@@ -150,6 +155,9 @@ export const SP_PROFILES: Record<SpProfileId, SpProfile> = {
       sha1: 'warn',
       // crewjam/saml MaxClockSkew: "defaults to 180 seconds (matches shibboleth)".
       clockSkewSeconds: 180,
+      // crewjam/saml `var MaxIssueDelay = time.Second * 90`, checked against the Response and the Assertion
+      // IssueInstant (validateXMLResponse, validateAssertion); Grafana exposes it as max_issue_delay.
+      maxIssueDelaySeconds: 90,
       // Grafana docs, SAML configuration options: allow_idp_initiated defaults to false; crewjam then requires
       // InResponseTo to be one of the possible request IDs (validateXMLResponse, validateAssertion).
       allowUnsolicited: false,
@@ -202,8 +210,9 @@ export const SP_PROFILES: Record<SpProfileId, SpProfile> = {
       audience: 'if-present',
       // DestinationValidator.validate(): "destination is optional" (null is valid); a mismatch fails.
       destination: 'if-present',
-      // Not confirmed from a source: lab default.
+      // Not confirmed from a source: lab defaults.
       duplicateAttributes: 'fail-on-conflict',
+      maxIssueDelaySeconds: null,
     },
   },
 
@@ -237,8 +246,9 @@ export const SP_PROFILES: Record<SpProfileId, SpProfile> = {
       audience: 'if-present',
       // processResponse(): `if ($msgDestination !== null && $msgDestination !== $currentURL)`.
       destination: 'if-present',
-      // Not confirmed from a source: lab default.
+      // Not confirmed from a source: lab defaults.
       duplicateAttributes: 'fail-on-conflict',
+      maxIssueDelaySeconds: null,
     },
   },
 

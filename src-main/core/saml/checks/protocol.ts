@@ -280,6 +280,11 @@ export const issueInstantCheck: CheckModule = {
     const expected = `between ${new Date(now - 3600_000).toISOString()} and ${new Date(now + ctx.skewMs).toISOString()}`;
     if (!issued) return fail(expected, attr(ctx.assertion, 'IssueInstant') ?? 'absent', 'IssueInstant is missing or not an xs:dateTime.');
     if (issued.getTime() - ctx.skewMs > now) return fail(expected, issued.toISOString(), 'The IdP clock is ahead of this machine by more than the allowed skew. Sync the clocks (NTP).');
+    const maxDelay = ctx.policy.maxIssueDelaySeconds;
+    if (maxDelay !== null && issued.getTime() + maxDelay * 1000 < now) {
+      return fail(`issued within ${maxDelay} s before ${ctx.input.now.toISOString()} (policy)`, issued.toISOString(),
+        `The SP this policy mirrors refuses an assertion issued more than ${maxDelay} s before it arrives (crewjam/saml MaxIssueDelay; Grafana max_issue_delay, 90 s by default). Check both clocks, and that the user is not held up between the IdP and the SP; or raise that setting.`);
+    }
     if (issued.getTime() < now - 3600_000) return warn(expected, issued.toISOString(), 'This assertion was issued more than an hour ago: it is being replayed, or the clocks disagree.');
     return pass(expected, issued.toISOString());
   },
