@@ -9,6 +9,7 @@ import { parseIdpMetadata } from '../idp/metadata.ts';
 import type { KeyPair } from '../sp/keys.ts';
 import { ACS_URL, ALICE, IDP_ENTITY_ID, NOW, SP_ENTITY_ID, b64, makeKeyPair, signResponse, trustedIdp, verifyInput } from '../testing/test-idp.ts';
 import type { TrustedIdp, VerifyInput } from './context.ts';
+import { resolvePolicy } from './policy.ts';
 import { SP_PROFILES, policyForProfile } from './sp-profiles.ts';
 import { verifyResponse, type VerifyResult } from './verify.ts';
 import { ENC } from './xmlenc.ts';
@@ -49,6 +50,11 @@ describe('SP profiles', () => {
       expect(SP_PROFILES[id].id).toBe(id);
       expect([id, judge(clean, id, outstanding).verdict]).toEqual([id, 'accepted']);
     }
+  });
+
+  it('the lab profile is exactly the verifier\'s defaults (an SP with no profile chosen is judged by the fail/warn rule)', () => {
+    const bare = { clockSkewSeconds: 180, allowUnsolicited: true, maxResponseBytes: 4 * 1024 * 1024 };
+    expect(resolvePolicy(policyForProfile('lab', { maxResponseBytes: bare.maxResponseBytes }))).toEqual(resolvePolicy(bare));
   });
 
   it('no AuthnStatement: GitLab (ruby-saml) and strict refuse it, Keycloak and the lab accept it', () => {
