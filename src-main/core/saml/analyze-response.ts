@@ -372,6 +372,8 @@ function checkSignature(sigEl: Element, xml: string, idp: TrustedIdp | null): { 
       lastProblem = digestFailed
         ? 'The digest does not match: the signed element was changed after signing.'
         : 'The signature value does not match (signed with another key, or SignedInfo was changed).';
+      // A digest does not depend on the key: no other key can make it match, and each try re-parses the document.
+      if (digestFailed) break;
     } catch (error) {
       lastProblem = describeXmlCryptoError(error);
     }
