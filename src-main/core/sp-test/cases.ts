@@ -131,8 +131,9 @@ export async function buildCase(id: Exclude<SpTestCaseId, 'replay'>, ctx: CaseCo
       const signed = await buildSignedResponse({ ...base, nameId: signedAs, attributes });
       const escaped = escapeText(user);
       const tail = escapeText('.evil.example');
-      const xml = signed.split(`>${escaped}${tail}<`).join(`>${escaped}<!---->${tail}<`);
-      return { xml, legit: signedAs, forged: user };
+      const parts = signed.split(`>${escaped}${tail}<`);
+      if (parts.length < 2) throw new Error('Could not place the comment inside the NameID (unusual characters in the user\'s NameID).');
+      return { xml: parts.join(`>${escaped}<!---->${tail}<`), legit: signedAs, forged: user };
     }
     default: {
       const variant = Number(id.slice(3)) as XswVariant;
