@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoUser } from '../../contract/demo-users.ts';
-import type { RegisteredSp, SpTestProgress } from '../../contract/sp-test.ts';
+import { SpTestReport, type RegisteredSp, type SpTestProgress } from '../../contract/sp-test.ts';
 import { loadDemoUsers } from '../demo-idp/demo-idp.ts';
 import { DEFAULT_RULES } from '../jit/presets.ts';
 import { startListener, type Listener } from '../listener/server.ts';
@@ -172,6 +172,7 @@ describe('the contract handlers', () => {
     const sp = (await handlers['testSps.list']({})).find((s) => s.entityId === app.entityId)!;
     const report = await handlers['testSps.run']({ id: sp.id, cases: ['wrong-issuer', 'expired'] });
     expect(report.cases.map((c) => [c.id, c.verdict])).toEqual([['valid', 'safe'], ['expired', 'safe'], ['wrong-issuer', 'VULNERABLE']]);
+    expect(SpTestReport.safeParse(report).success).toBe(true);
     expect(progress.map((p) => p.done)).toEqual([0, 1, 2, 3]);
     expect(progress.at(-1)).toMatchObject({ done: 3, total: 3, caseId: null });
     const fresh = createSpTestHandlers({ dataDir: dir, registry, idpKeys: idp.keys, listenerUrl: () => listener.url, clock: () => new Date(), users: () => users, rules: () => DEFAULT_RULES });
