@@ -72,11 +72,11 @@ export interface VerifyPolicy {
   /** 'required' (default): an AudienceRestriction naming this SP must be present; 'if-present': checked when present. */
   audience?: 'required' | 'if-present';
   /**
-   * 'required-if-signed' (default): a signed Response must carry Destination (SAML bindings 3.5.5.2: absent warns
-   * unless 'strict'); 'strict': absent on a signed Response fails; 'if-present': compared only when present;
-   * 'off': not compared (a mismatch still warns).
+   * 'if-present' (default): a Destination that is present must be this ACS URL; absent, it warns (SAML bindings
+   * 3.5.5.2 wants it on a signed Response, but most SPs check the Recipient instead); 'strict': absent on a signed
+   * Response fails (crewjam/saml); 'off': not compared, a mismatch only warns (node-saml).
    */
-  destination?: 'required-if-signed' | 'strict' | 'if-present' | 'off';
+  destination?: 'strict' | 'if-present' | 'off';
   /**
    * 'strict' (default): an InResponseTo must name an outstanding request of this SP; 'off': the SP keeps no request
    * state (node-saml `validateInResponseTo: never`, omniauth-saml), so an unknown one only warns.

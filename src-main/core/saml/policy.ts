@@ -30,7 +30,7 @@ export function resolvePolicy(p: VerifyPolicy): ResolvedPolicy {
     encryptionAlgorithms: p.encryptionAlgorithms ?? ALL_CONTENT_ALGORITHMS,
     keyTransportAlgorithms: p.keyTransportAlgorithms ?? ALL_KEY_TRANSPORT_ALGORITHMS,
     audience: p.audience ?? 'required',
-    destination: p.destination ?? 'required-if-signed',
+    destination: p.destination ?? 'if-present',
     inResponseTo: p.inResponseTo ?? 'strict',
     duplicateAttributes: p.duplicateAttributes ?? 'fail-on-conflict',
     maxIssueDelaySeconds: p.maxIssueDelaySeconds ?? null,

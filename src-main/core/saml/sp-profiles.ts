@@ -38,7 +38,7 @@ const LAB: ProfileKnobs = {
   encryptionAlgorithms: ALL_CONTENT_ALGORITHMS,
   keyTransportAlgorithms: ALL_KEY_TRANSPORT_ALGORITHMS,
   audience: 'required',
-  destination: 'required-if-signed',
+  destination: 'if-present',
   inResponseTo: 'strict',
   duplicateAttributes: 'fail-on-conflict',
   maxIssueDelaySeconds: null,
