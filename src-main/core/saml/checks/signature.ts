@@ -60,9 +60,9 @@ export const keyInfoTrustedCheck: CheckModule = {
   run: (ctx) => {
     if (!applies(ctx) || ctx.signatures.length === 0 || !ctx.idp) return null;
     const strict = ctx.policy.keyInfo === 'reject';
-    const unreadable = ctx.signatures.find((s) => s.keyInfoUnreadable);
-    const untrusted = ctx.signatures.find((s) => s.keyInfoTrusted === false);
-    const odd = unreadable ?? untrusted;
+    // A signature that does not verify matters more than one whose KeyInfo is merely wrong.
+    const oddOnes = ctx.signatures.filter((s) => s.keyInfoUnreadable || s.keyInfoTrusted === false);
+    const odd = oddOnes.find((s) => !s.valid) ?? oddOnes[0];
     if (odd) {
       const received = odd.keyInfoUnreadable ? 'KeyInfo holds no readable X.509 certificate' : `KeyInfo: SHA-256 ${odd.keyInfoCert ?? '?'}`;
       if (!odd.valid) {
@@ -75,7 +75,7 @@ export const keyInfoTrustedCheck: CheckModule = {
       const by = `verified by metadata certificate ${shortFingerprint(odd.verifiedBy ?? '')}`;
       const hint = odd.keyInfoUnreadable
         ? `The signature verifies with ${by.replace('verified by ', '')}, but its KeyInfo holds no readable X.509 certificate (often a PEM text base64-encoded again). node-saml and pysaml2 ignore KeyInfo and accept this; ruby-saml (GitLab) reads KeyInfo and refuses it ("Document Certificate Error"). Fix the IdP's signing certificate configuration.`
-        : `The signature verifies with ${by.replace('verified by ', '')}, but its KeyInfo carries another certificate (SHA-256 ${shortFingerprint(odd.keyInfoCert ?? '')}), e.g. a chain or a stale copy. KeyInfo is never trusted here. node-saml and pysaml2 ignore KeyInfo and accept this; ruby-saml (GitLab) compares the KeyInfo certificate with its configured one and refuses it ("Fingerprint mismatch" / "Certificate of the Signature element does not match"). Make the IdP put its signing certificate in KeyInfo (or none).`;
+        : `The signature verifies with ${by.replace('verified by ', '')}, but its KeyInfo carries another certificate (SHA-256 ${shortFingerprint(odd.keyInfoCert ?? '')}), e.g. a chain or a stale copy. KeyInfo is never trusted here. node-saml and pysaml2 ignore KeyInfo and accept this; ruby-saml (GitLab) compares the KeyInfo certificate with its configured one and refuses it ("Fingerprint mismatch" / "Certificate of the Signature element does not match"), and so does crewjam/saml (Grafana: "Could not verify certificate against trusted certs"). Make the IdP put its signing certificate in KeyInfo (or none).`;
       return strict ? fail(`${trustedList(ctx)} (KeyInfo must name it: policy)`, `${received}; ${by}`, hint) : warn(trustedList(ctx), `${received}; ${by}`, hint);
     }
     const used = ctx.signatures.find((s) => s.verifiedBy)?.verifiedBy;
