@@ -50,6 +50,7 @@ export async function acsThroughput(opts: { responses?: number } = {}): Promise<
     allowUnsolicited: true,
     signaturePolicy: 'either',
     sha1Policy: 'warn',
+    spProfile: 'lab',
     certificatePem: '',
     certificateFingerprintSha256: '',
   };

@@ -1,5 +1,6 @@
 // `saml-jit-lab verify`: the same verification engine, headless, for scripts and CI.
 // Exit 0 accepted, 1 rejected, 2 usage or unreadable input.
+import { verifyPolicyOf } from '../core/verify-policy.ts';
 import { readFile } from 'node:fs/promises';
 import { readBundle } from '../core/export/bundle.ts';
 import { parseCurrentMetadata } from '../core/export/replay.ts';
@@ -83,12 +84,11 @@ export async function verifyCommand(argv: string[], io: Io): Promise<number> {
     now,
     sp: { entityId: spEntityId, acsUrl },
     idps: [idp],
-    policy: {
-      clockSkewSeconds: skew,
-      allowUnsolicited: config?.policy.allowUnsolicited ?? true,
-      maxResponseBytes: 10 * 1024 * 1024,
-      ...(config && { signaturePolicy: config.policy.signaturePolicy, sha1: config.policy.sha1Policy, nameIdFormat: config.sp.nameIdFormat }),
-    },
+    // The bundle's policy when given (its SP profile included), else the lab's defaults; --skew wins either way.
+    policy: verifyPolicyOf(
+      config ? { ...config.policy, clockSkewSeconds: skew, nameIdFormat: config.sp.nameIdFormat } : { clockSkewSeconds: skew, allowUnsolicited: true },
+      { maxResponseBytes: 10 * 1024 * 1024 },
+    ),
     // Without --in-response-to there is no record of the request: any ID is taken, and flagged below.
     outstanding: {
       find: (id) => (inResponseTo === undefined || id === inResponseTo ? { idpEntityId: idp.entityId, expiresAt: new Date(now.getTime() + 3600_000) } : null),

@@ -57,7 +57,7 @@ beforeAll(async () => {
     now: NOW,
     version: '9.9.9-test',
     idp: { name: 'Test IdP', entityId: IDP_ENTITY_ID, metadataXml: idpMetadataXml(keys), metadataUrl: null },
-    sp: { entityId: 'urn:test:sp', acsUrl: 'http://127.0.0.1:7820/saml/acs', metadataUrl: 'http://127.0.0.1:7820/saml/metadata', loginUrl: 'http://127.0.0.1:7820/saml/login', nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified', clockSkewSeconds: 180, allowUnsolicited: true, signaturePolicy: 'either', sha1Policy: 'warn', certificatePem: keys.certificatePem, certificateFingerprintSha256: '00' },
+    sp: { entityId: 'urn:test:sp', acsUrl: 'http://127.0.0.1:7820/saml/acs', metadataUrl: 'http://127.0.0.1:7820/saml/metadata', loginUrl: 'http://127.0.0.1:7820/saml/login', nameIdFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified', clockSkewSeconds: 180, allowUnsolicited: true, signaturePolicy: 'either', sha1Policy: 'warn', spProfile: 'lab', certificatePem: keys.certificatePem, certificateFingerprintSha256: '00' },
     rules,
     logins,
     accountById: (id) => accounts.find((a) => a.id === id) ?? null,

@@ -50,6 +50,9 @@ export const AccountDiff = z.object({
   rolesRemoved: z.array(z.string()),
   /** Set when the login was linked to an existing account by email instead of matching its principal. */
   linkedBy: z.enum(['email']).nullable(),
+  /** Fields (and "groups") this login cleared because the IdP sent none of their sources (check jit.field-cleared);
+   * absent in logins recorded before it existed. The badge says "Updated — N fields cleared". */
+  clearedFields: z.array(z.string()).optional(),
 });
 export type AccountDiff = z.infer<typeof AccountDiff>;
 

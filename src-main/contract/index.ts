@@ -10,6 +10,10 @@ import { idpMethods } from './idps.ts';
 import { accountMethods, LoginSummary, loginMethods } from './logins.ts';
 import { rulesMethods } from './rules.ts';
 import { appMethods, settingsMethods, spMethods } from './sp.ts';
+import { demoMethods } from './demo.ts';
+import { jitMethods } from './jit.ts';
+import { spTestEvents, spTestMethods } from './sp-test.ts';
+import { targetMethods } from './targets.ts';
 
 export * from './common.ts';
 export * from './demo-users.ts';
@@ -18,6 +22,12 @@ export * from './idps.ts';
 export * from './logins.ts';
 export * from './rules.ts';
 export * from './sp.ts';
+export * from './demo.ts';
+export * from './jit.ts';
+export * from './jit-coverage.ts';
+export * from './sp-profiles.ts';
+export * from './sp-test.ts';
+export * from './targets.ts';
 export { JIT_RULES_VERSION, JitRules, type JitRulesInput, type RulesProblem } from './jit-rules.ts';
 
 export const contract = {
@@ -30,6 +40,10 @@ export const contract = {
   ...accountMethods,
   ...rulesMethods,
   ...exportMethods,
+  ...demoMethods,
+  ...jitMethods,
+  ...targetMethods,
+  ...spTestMethods,
 } as const;
 
 export type Contract = typeof contract;
@@ -43,6 +57,7 @@ export const events = {
   'logins.completed': LoginSummary,
   /** A metadata file being read: `reading` (listing its IdPs, or an upload arriving), `extracting` (the picked IdP). */
   'idps.importProgress': z.object({ id: z.string(), phase: z.enum(['reading', 'extracting']), bytes: z.number().int(), total: z.number().int().nullable() }),
+  ...spTestEvents,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AccountDiff, Attribute, ById, Check, DiffKind, Empty, Verdict, type MethodSpec } from './common.ts';
+import { JitCoverage } from './jit-coverage.ts';
 
 // Logins (what the ACS received and what it did) and the accounts they provisioned.
 
@@ -17,6 +18,8 @@ export const LoginSummary = z.object({
   claimedNameId: z.string().nullable(),
   accountId: z.string().nullable(),
   diffKind: DiffKind,
+  /** How many fields this login cleared (jit.field-cleared): "Updated — N fields cleared". */
+  clearedCount: z.number().int().optional(),
   failedCheckIds: z.array(z.string()),
   warnCount: z.number().int(),
 });
@@ -35,6 +38,9 @@ export const LoginDetail = LoginSummary.extend({
   checks: z.array(Check),
   attributes: z.array(Attribute),
   diff: AccountDiff,
+  /** Attribute coverage under the IdP profile's current rules (sources that matched nothing, attributes nothing
+   * maps) and the fields this login cleared; null for a login that never reached the JIT rules. */
+  coverage: JitCoverage.nullable().optional(),
   http: z.object({
     method: z.string(),
     contentType: z.string().nullable(),

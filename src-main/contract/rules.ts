@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Account } from './logins.ts';
 import { AccountDiff, Check, Empty, Verdict, type MethodSpec } from './common.ts';
+import { GroupsSeen, JitCoverage } from './jit-coverage.ts';
 import { JitRules } from './jit-rules.ts';
 
 // JIT rules per IdP profile, their presets, and the dry run.
@@ -36,8 +37,14 @@ export const rulesMethods = {
       verdict: Verdict,
       checks: z.array(Check),
       matchedAccountId: z.string().nullable(),
+      /** The account the login matches (by principal, or by email when linked), whatever the verdict. */
+      before: Account.nullable(),
       account: Account.nullable(),
       diff: AccountDiff,
+      /** The groups the login carried (after transforms) and the groups the rules require. */
+      groups: GroupsSeen,
+      /** Null when verification failed (the rules never ran). */
+      coverage: JitCoverage.nullable(),
     }),
   },
 } as const satisfies Record<string, MethodSpec>;

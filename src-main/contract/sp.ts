@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { Empty, type MethodSpec } from './common.ts';
+import { safeConfigString } from './safe-strings.ts';
+import { Sha1Policy, SignaturePolicy, SpProfileId } from './sp-profiles.ts';
 
 // The lab's own SP settings, lab-wide settings, and what the app says about itself.
 
-export const SignaturePolicy = z.enum(['either', 'response', 'assertion', 'both']);
-export type SignaturePolicy = z.infer<typeof SignaturePolicy>;
 
 export const SpSettings = z.object({
   entityId: z.string(),
@@ -17,7 +17,9 @@ export const SpSettings = z.object({
   /** Where a valid signature must be: on the Response, the Assertion, both, or either (default). */
   signaturePolicy: SignaturePolicy,
   /** RSA-SHA1 / SHA-1 digests: warn (default) or reject. */
-  sha1Policy: z.enum(['warn', 'reject']),
+  sha1Policy: Sha1Policy,
+  /** Which SP's behaviour verdicts mirror (sets the knobs above and the ones only a profile sets). */
+  spProfile: SpProfileId,
   certificatePem: z.string(),
   certificateFingerprintSha256: z.string(),
 });
@@ -47,17 +49,31 @@ export const appMethods = {
   'app.info': { input: Empty, output: AppInfo },
 } as const satisfies Record<string, MethodSpec>;
 
+export const SpProfileSummary = z.object({
+  id: SpProfileId,
+  name: z.string(),
+  description: z.string(),
+  /** The knobs it sets, as shown to a person: knob name → value. */
+  knobs: z.record(z.string(), z.string()),
+});
+export type SpProfileSummary = z.infer<typeof SpProfileSummary>;
+
 export const spMethods = {
   'sp.get': { input: Empty, output: SpSettings },
+  /** The SP profiles verdicts can mirror, with the knobs each sets (and where each value comes from). */
+  'sp.profiles': { input: Empty, output: z.array(SpProfileSummary) },
   'sp.update': {
     input: z
       .object({
-        entityId: z.string().trim().min(1).max(1024).optional(),
-        nameIdFormat: z.string().trim().min(1).max(256).optional(),
+        entityId: safeConfigString(z.string().trim().min(1).max(1024), 'The SP entity ID').optional(),
+        nameIdFormat: safeConfigString(z.string().trim().min(1).max(256), 'The NameID format').optional(),
         clockSkewSeconds: z.number().int().min(0).max(3600).optional(),
         allowUnsolicited: z.boolean().optional(),
         signaturePolicy: SignaturePolicy.optional(),
-        sha1Policy: z.enum(['warn', 'reject']).optional(),
+        sha1Policy: Sha1Policy.optional(),
+        /** Choosing a profile also sets clock skew, unsolicited logins and the signature policies to its values,
+         * unless given in the same call. */
+        spProfile: SpProfileId.optional(),
       })
       .strict(),
     output: SpSettings,

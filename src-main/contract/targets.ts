@@ -1,6 +1,7 @@
 // "Would your SP accept this?": the verdicts of real SP libraries on one login's response, side by side with the
 // lab's. Produced by src-main/core/targets; shown by the login detail screen and `saml-jit-lab verify --targets`.
 import { z } from 'zod';
+import type { MethodSpec } from './common.ts';
 
 /** The SP libraries the lab can run: two in-process (npm), three as external runners (Debian packages). */
 export const TargetName = z.enum(['node-saml', 'samlify', 'ruby-saml', 'python3-saml', 'simplesamlphp']);
@@ -32,3 +33,9 @@ export type TargetsResult = z.infer<typeof TargetsResult>;
 /** Input of `logins.targets`: a stored login, and which libraries to ask (all by default). */
 export const TargetsInput = z.object({ id: z.string().min(1), targets: z.array(TargetName).min(1).optional() }).strict();
 export type TargetsInput = z.infer<typeof TargetsInput>;
+
+export const targetMethods = {
+  /** "Would your SP accept this?": a stored login given to real SP libraries (in-process node-saml and samlify;
+   * ruby-saml, python3-saml and SimpleSAMLphp when installed), each with its documented defaults, at the login's time. */
+  'logins.targets': { input: TargetsInput, output: TargetsResult },
+} as const satisfies Record<string, MethodSpec>;

@@ -13,10 +13,15 @@ import { contract, isMethod, type EventName, type EventPayload, type Handlers, t
 import { DEMO_IDP_ENTITY_ID, DemoIdpService, loadDemoUsers } from './demo-idp/demo-idp.ts';
 import { toErrorBody } from './errors.ts';
 import { createExportHandlers } from './export/handlers.ts';
+import { createDemoHandlers } from './demo-idp/handlers.ts';
 import { createDemoUserHandlers } from './features/demo-users.ts';
+import { createJitHandlers } from './features/jit.ts';
+import { createTargetHandlers } from './features/targets.ts';
+import { createSpTestFeature } from './sp-test/handlers.ts';
 import { createIdpHandlers } from './features/idps.ts';
-import { createLoginHandlers, startLogin, type LoginFeatureDeps } from './features/logins.ts';
+import { createLoginHandlers, spMetadataInputOf, startLogin, type LoginFeatureDeps } from './features/logins.ts';
 import { createRulesHandlers, rulesOf } from './features/rules.ts';
+import { join } from 'node:path';
 import { SpSettingsService } from './features/sp-settings.ts';
 import { DEFAULT_PORT, type Lab, type LabOptions, type Logger } from './host.ts';
 import { IdpRegistry } from './idp/registry.ts';
@@ -77,6 +82,14 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     onCompleted: (login) => emit('logins.completed', login),
   });
   const loginDeps: LoginFeatureDeps = { store, idps, sp, spKeys, clock, baseUrl: () => baseUrl, openLoginWindow: options.openLoginWindow };
+  const spTest = await createSpTestFeature({
+    dataDir: options.dataDir,
+    listenerUrl: () => baseUrl,
+    clock,
+    users: () => demo.listUsers(),
+    rules: () => rulesOf(idps.resolve(null)),
+    progress: (payload) => emit('testSps.progress', payload),
+  });
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -91,6 +104,10 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     ...createDemoUserHandlers({ store, demo }),
     ...createLoginHandlers(loginDeps),
     ...createRulesHandlers({ store, idps, logins }),
+    ...createJitHandlers({ store, idps, clock }),
+    ...createDemoHandlers({ demo, persist: () => store.commit() }),
+    ...createTargetHandlers({ store, idps, sp, spPrivateKeyPem: spKeys.privateKeyPem, runnersDir: join(options.resourcesDir, 'runners') }),
+    ...spTest.handlers,
     ...createExportHandlers({
       store,
       clock,
@@ -105,6 +122,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       profileOf: (idp) => idps.profileOf(idp),
       idpByEntityId: (entityId) => idps.byEntityId(entityId),
       applyMetadata: (change) => idps.applyMetadata(change).idp,
+      spMetadataInput: () => spMetadataInputOf(loginDeps),
     }),
   };
 
@@ -113,11 +131,12 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     [
       samlRoutes({
         logins,
-        spMetadataXml: () => spMetadataXml({ ...sp.settings(), certificatePem: spKeys.certificatePem }),
+        spMetadataXml: () => spMetadataXml(spMetadataInputOf(loginDeps)),
         startLogin: (idpId, relayState) => startLogin(loginDeps, idpId, relayState),
         appUrl: () => options.appUrl?.(baseUrl) ?? null,
       }),
       (req, res, url) => demo.handle(req, res, url),
+      spTest.route,
       ...(options.extraRoutes ?? []),
     ],
     logger,

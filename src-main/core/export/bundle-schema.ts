@@ -2,7 +2,7 @@
 // evidence that it did (the last accepted login of each tested user and the account it produced). Versioned; the
 // published JSON Schema (schemas/bundle.schema.json) is generated from this zod schema.
 import { z } from 'zod';
-import { Account, AccountDiff, Attribute, Check, JitRules, LoginFlow, SignaturePolicy } from '../../contract/index.ts';
+import { Account, AccountDiff, Attribute, Check, JitRules, LoginFlow, Sha1Policy, SignaturePolicy, SpProfileId } from '../../contract/index.ts';
 import { safeConfigString } from '../../contract/safe-strings.ts';
 
 /** Entity IDs, URLs and NameID formats never hold control characters (they end up in other programs' configs). */
@@ -60,7 +60,9 @@ export const TestedConfigBundle = z
       clockSkewSeconds: z.number().int().min(0),
       allowUnsolicited: z.boolean(),
       signaturePolicy: SignaturePolicy,
-      sha1Policy: z.enum(['warn', 'reject']),
+      sha1Policy: Sha1Policy,
+      /** The SP whose behaviour verdicts mirror (absent in bundles before profiles: the lab's rule). */
+      spProfile: SpProfileId.default('lab'),
     }),
     rules: JitRules,
     evidence: z.array(BundleEvidence),

@@ -44,6 +44,7 @@ export function buildBundle(src: BundleSource): TestedConfigBundle {
       allowUnsolicited: sp.allowUnsolicited,
       signaturePolicy: sp.signaturePolicy,
       sha1Policy: sp.sha1Policy,
+      spProfile: sp.spProfile,
     },
     rules: src.rules,
     evidence: evidenceOf(src),

@@ -2,6 +2,7 @@
 // SP settings and policy and the current IdP metadata, and provisioned again with the bundle's rules against the
 // account it produced. Whatever would now differ is reported: a rotated certificate (signature checks fail), a
 // moved endpoint, rules that would change the account.
+import { verifyPolicyOf } from '../verify-policy.ts';
 import type { Check, JitRules } from '../../contract/index.ts';
 import { accountKey, planProvision } from '../jit/provision.ts';
 import { BINDING, parseIdpMetadata, ssoLocation, type IdpMetadata, type ParsedIdpMetadata } from '../idp/metadata.ts';
@@ -110,14 +111,7 @@ function replayOne(e: BundleEvidence, options: ReplayOptions): ReplayItem {
     now: at,
     sp: { entityId: bundle.sp.entityId, acsUrl: bundle.sp.acsUrl },
     idps: [idp],
-    policy: {
-      clockSkewSeconds: bundle.policy.clockSkewSeconds,
-      allowUnsolicited: bundle.policy.allowUnsolicited,
-      signaturePolicy: bundle.policy.signaturePolicy,
-      sha1: bundle.policy.sha1Policy,
-      nameIdFormat: bundle.sp.nameIdFormat,
-      maxResponseBytes: REPLAY_MAX_RESPONSE_BYTES,
-    },
+    policy: verifyPolicyOf({ ...bundle.policy, nameIdFormat: bundle.sp.nameIdFormat }, { maxResponseBytes: REPLAY_MAX_RESPONSE_BYTES }),
     // The AuthnRequest it answered was outstanding when it arrived (the recorded in-response-to check says so).
     outstanding: { find: () => ({ idpEntityId: md.entityId, expiresAt: new Date(at.getTime() + 3600_000) }) },
     replay: { seen: () => false },

@@ -8,6 +8,7 @@ import type { IdpRegistry } from '../idp/registry.ts';
 import { detail, summarize } from '../login-service.ts';
 import { buildLogin, type LoginStart } from '../saml/authn-request.ts';
 import type { KeyPair } from '../sp/keys.ts';
+import { wantAssertionsSignedFor, type SpMetadataInput } from '../sp/sp-metadata.ts';
 import type { StoredAccount } from '../store/schema.ts';
 import type { StoreService } from '../store/store-service.ts';
 import type { SpSettingsService } from './sp-settings.ts';
@@ -32,6 +33,32 @@ export interface LoginFeatureDeps {
   openLoginWindow?: ((url: string) => void) | undefined;
 }
 
+/** Whether SP-initiated requests to this IdP are signed: "always", or "auto" when its metadata asks. */
+export function signsRequests(options: LoginOptions, wantAuthnRequestsSigned: boolean): boolean {
+  return options.signRequest === 'always' || (options.signRequest === 'auto' && wantAuthnRequestsSigned);
+}
+
+/** What the SP metadata says about this SP, as it behaves now: it signs its requests to the active IdP when that
+ * IdP gets signed requests, and wants the assertion signed only when the policy requires it. */
+export function spMetadataInputOf(deps: Pick<LoginFeatureDeps, 'idps' | 'sp'>): SpMetadataInput {
+  const sp = deps.sp.settings();
+  const idp = deps.idps.resolve(null);
+  let wants = false;
+  try {
+    wants = deps.idps.metadataOf(idp).wantAuthnRequestsSigned;
+  } catch {
+    wants = false; // unreadable metadata: no login can start, nothing is signed
+  }
+  return {
+    entityId: sp.entityId,
+    acsUrl: sp.acsUrl,
+    nameIdFormat: sp.nameIdFormat,
+    certificatePem: sp.certificatePem,
+    authnRequestsSigned: signsRequests(LoginOptions.parse(idp.loginOptions ?? {}), wants),
+    wantAssertionsSigned: wantAssertionsSignedFor(deps.sp.verifyPolicy().signaturePolicy ?? 'either'),
+  };
+}
+
 /** Builds the AuthnRequest as the profile's login options say, and remembers its ID as outstanding. */
 export async function startLogin(deps: LoginFeatureDeps, idpId: string | null, relayState: string | null): Promise<LoginStart> {
   const idp = deps.idps.resolve(idpId);
@@ -44,7 +71,7 @@ export async function startLogin(deps: LoginFeatureDeps, idpId: string | null, r
   if (!ssoUrl) {
     throw new LabError('invalid-metadata', `${idp.name} offers no HTTP-${binding === 'redirect' ? 'Redirect' : 'POST'} SingleSignOnService endpoint. Choose the other binding in the IdP's login options.`);
   }
-  const sign = options.signRequest === 'always' || (options.signRequest === 'auto' && md.wantAuthnRequestsSigned);
+  const sign = signsRequests(options, md.wantAuthnRequestsSigned);
   const sp = deps.sp.settings();
   const now = deps.clock();
   const start = buildLogin({

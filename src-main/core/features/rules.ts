@@ -46,7 +46,7 @@ export function createRulesHandlers(deps: { store: StoreService; idps: IdpRegist
         verificationChecks = login.checks.filter((c) => !c.id.startsWith('jit.'));
         if (verificationChecks.some((c) => c.status === 'fail') || !login.nameId) {
           // Nothing verified, nothing to provision: rules do not matter for this login.
-          return { verdict: 'rejected' as const, checks: verificationChecks, matchedAccountId: null, account: null, diff: REJECTED_DIFF };
+          return { verdict: 'rejected' as const, checks: verificationChecks, matchedAccountId: null, before: null, account: null, diff: REJECTED_DIFF, groups: { received: [], required: [] }, coverage: null };
         }
         idp = (login.idpEntityId ? idps.byEntityId(login.idpEntityId) : null) ?? idp;
         nameId = login.nameId;
@@ -60,8 +60,11 @@ export function createRulesHandlers(deps: { store: StoreService; idps: IdpRegist
         verdict: plan.rejected ? ('rejected' as const) : ('accepted' as const),
         checks: [...verificationChecks, ...plan.checks],
         matchedAccountId: plan.before?.id ?? null,
+        before: plan.before ? publicAccount(plan.before) : null,
         account: plan.account ? publicAccount(plan.account) : null,
         diff: plan.diff,
+        groups: plan.groups,
+        coverage: plan.coverage,
       };
     },
   };

@@ -7,6 +7,7 @@ import type { StoreService } from '../store/store-service.ts';
 import { fingerprintSha256 } from '../util/cert.ts';
 import { verifyPolicyOf } from '../verify-policy.ts';
 import type { VerifyPolicy } from '../saml/context.ts';
+import { SP_PROFILES } from '../saml/sp-profiles.ts';
 
 export const DEFAULT_SP_ENTITY_ID = 'urn:saml-jit-lab:sp';
 
@@ -37,6 +38,7 @@ export class SpSettingsService {
       allowUnsolicited: sp.allowUnsolicited,
       signaturePolicy: sp.signaturePolicy ?? 'either',
       sha1Policy: sp.sha1Policy ?? 'warn',
+      spProfile: sp.spProfile ?? 'lab',
       certificatePem: this.keys.certificatePem,
       certificateFingerprintSha256: this.fingerprint,
     };
@@ -55,8 +57,20 @@ export class SpSettingsService {
   handlers(): HandlersFor<typeof spMethods & typeof settingsMethods> {
     return {
       'sp.get': () => this.settings(),
+      'sp.profiles': () =>
+        Object.values(SP_PROFILES).map((p) => ({
+          id: p.id,
+          name: p.name,
+          description: p.description,
+          knobs: Object.fromEntries(Object.entries(p.knobs).map(([k, v]) => [k, Array.isArray(v) ? v.map((u: string) => u.replace(/^.*#/, '')).join(', ') : String(v)])),
+        })),
       'sp.update': async (input) => {
-        const { entityId, nameIdFormat, clockSkewSeconds, allowUnsolicited, signaturePolicy, sha1Policy } = input;
+        const { entityId, nameIdFormat, clockSkewSeconds, allowUnsolicited, signaturePolicy, sha1Policy, spProfile } = input;
+        // A profile chosen sets the knobs the settings screen shows too; values given in the same call win.
+        const knobs = spProfile === undefined ? null : SP_PROFILES[spProfile].knobs;
+        if (spProfile !== undefined && knobs) {
+          this.store.sp.update({ spProfile, clockSkewSeconds: knobs.clockSkewSeconds, allowUnsolicited: knobs.allowUnsolicited, signaturePolicy: knobs.signaturePolicy, sha1Policy: knobs.sha1 });
+        }
         this.store.sp.update({
           ...(entityId !== undefined && { entityId }),
           ...(nameIdFormat !== undefined && { nameIdFormat }),

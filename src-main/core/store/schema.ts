@@ -1,6 +1,6 @@
 // The shape of the store (store.json + store.journal, see store-service.ts). Bump STORE_VERSION and add a
 // migration in migrations.ts when it changes.
-import type { AccountDiff, Attribute, Check, JitRules, LoginFlow, LoginOptions, Verdict } from '../../contract/index.ts';
+import type { AccountDiff, Attribute, Check, JitRules, LoginFlow, LoginOptions, Sha1Policy, SignaturePolicy, SpProfileId, Verdict } from '../../contract/index.ts';
 
 export const STORE_VERSION = 2;
 
@@ -18,8 +18,10 @@ export interface StoredSp {
   nameIdFormat: string;
   clockSkewSeconds: number;
   allowUnsolicited: boolean;
-  signaturePolicy?: 'either' | 'response' | 'assertion' | 'both';
-  sha1Policy?: 'warn' | 'reject';
+  signaturePolicy?: SignaturePolicy;
+  sha1Policy?: Sha1Policy;
+  /** Which SP's behaviour verdicts mirror; absent: 'lab'. */
+  spProfile?: SpProfileId;
 }
 
 export interface StoredIdp {

@@ -107,7 +107,7 @@ function makeContext(v: Values): { bundle: TestedConfigBundle; metadata: IdpMeta
     containsSecrets: false,
     idp: { name: v.idpName, entityId: v.idpEntityId, metadataUrl: null, metadataXml: '<md:EntityDescriptor/>' },
     sp: { entityId: v.spEntityId, acsUrl: v.acsUrl, metadataUrl: '', loginUrl: '', nameIdFormat: v.nameIdFormat, certificatePem: 'x', certificateFingerprintSha256: 'x', privateKey: null },
-    policy: { clockSkewSeconds: 180, allowUnsolicited: true, signaturePolicy: 'either', sha1Policy: 'warn' },
+    policy: { clockSkewSeconds: 180, allowUnsolicited: true, signaturePolicy: 'either', sha1Policy: 'warn', spProfile: 'lab' },
     rules,
     evidence: [
       {
