@@ -74,12 +74,26 @@ namespace {
         $_GET = [];
 
         // The SP (an authsources.php 'saml:SP' entry): its entity ID and, for encrypted assertions, its key file.
+        // SimpleSAMLphp reads the key from a file: it lives in a 0700 folder only while this case is judged.
         $sp = ['entityid' => $c['spEntityId']];
+        $keyFile = null;
         if ($c['spPrivateKeyPem'] !== null) {
             $keyFile = $tmp . '/sp-' . bin2hex(random_bytes(6)) . '.pem';
             file_put_contents($keyFile, $c['spPrivateKeyPem']);
+            chmod($keyFile, 0600);
             $sp['privatekey'] = $keyFile;
         }
+        try {
+            return lab_process($c, $sp);
+        } finally {
+            if ($keyFile !== null) {
+                @unlink($keyFile);
+            }
+        }
+    }
+
+    function lab_process(array $c, array $sp)
+    {
         $spMetadata = Configuration::loadFromArray($sp, '[ARRAY]');
         // The IdP (a saml20-idp-remote.php entry): its entity ID and signing certificates.
         $keys = [];
