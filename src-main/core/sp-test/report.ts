@@ -14,7 +14,7 @@ export function reportText(report: SpTestReport): string[] {
   }
   const a = report.account;
   if (a.app || a.appText) {
-    lines.push(`Account the app shows: ${a.app ? Object.entries(a.app).map(([k, v]) => `${k}=${v}`).join(', ') : a.appText}`);
+    lines.push(`Account the app shows: ${a.app ? Object.entries(a.app).map(([k, v]) => `${k}=${v}`).join(', ') : clip(a.appText ?? '', 300)}`);
   }
   if (a.lab) lines.push(`Account the lab's JIT rules plan: ${Object.entries(a.lab).map(([k, v]) => `${k}=${v}`).join(', ')}${a.labRoles.length ? `; roles ${a.labRoles.join(', ')}` : ''}`);
   for (const m of a.mismatches) lines.push(`  differs: ${m.field}: app ${m.app ?? '(not shown)'}, lab ${m.lab ?? '(none)'}`);
@@ -37,4 +37,8 @@ export function reportJson(report: SpTestReport): string {
     null,
     2,
   );
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }
