@@ -110,7 +110,7 @@ export class DemoIdpService {
     return this.users.get(id, this.deps.sp().entityId);
   }
 
-  /** Replaces a user's attributes (empty values dropped, attributes without values removed). The caller flushes. */
+  /** Replaces a user's attributes (empty values dropped, attributes without values removed). The caller commits. */
   updateUser(id: string, attributes: Record<string, string[]>): DemoUserProfile {
     return this.users.save(id, { attributes }, this.deps.sp().entityId);
   }
@@ -197,7 +197,7 @@ export class DemoIdpService {
     } else if (req.method === 'POST' && path === '/demo-idp/reset') {
       req.resume();
       this.resetUsers();
-      await this.deps.store.flush();
+      await this.deps.store.commit();
       sendHtml(res, 200, this.loginPage({ requestId: null, relayState: null, intro: 'The demo users are the shipped ones again.', pick: null }));
     } else if (req.method === 'GET' && path === '/demo-idp/initiate') {
       const userId = url.searchParams.get('user') ?? '';
@@ -309,7 +309,7 @@ export class DemoIdpService {
       const changes = formChanges(form);
       if (changes) {
         this.saveUser(userId, changes);
-        await this.deps.store.flush();
+        await this.deps.store.commit();
       }
       const response = await this.signedResponseFor(userId, form.get('requestId') || null, this.scenarioChoice(form));
       this.sendAutoPost(res, response, form.get('RelayState'));

@@ -4,7 +4,7 @@
 // Where edits live: the store's `demoUsers` map, which has held each user's edited attributes (by user id) since
 // store version 1. The NameID settings sit in the same map under `nameid:<user id>` (`{format: [..], case: [..]}`),
 // so older stores read unchanged and no store migration is needed; user ids come from resources/ and hold no colon.
-// Everything that reads or writes that map is in this file.
+// Everything that reads that map is in this file; it is written only through the store's `demoUsers` methods.
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,9 +19,10 @@ export const DEMO_USER_LIMITS = { attributes: 100, valuesPerAttribute: 1000, nam
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 
-/** The part of the store this file owns. */
+/** The part of the store this file uses. */
 export interface DemoUserStore {
-  data: { demoUsers: Record<string, Record<string, string[]>> };
+  readonly data: { readonly demoUsers: Readonly<Record<string, Record<string, string[]>>> };
+  readonly demoUsers: { set(id: string, value: Record<string, string[]> | null): void; reset(): void };
 }
 
 export interface DemoUserChanges {
@@ -66,30 +67,27 @@ export class DemoUsers {
   }
 
   /** Applies the changes (attributes: the whole new set; empty values dropped, an attribute with none removed).
-   * The caller flushes the store. */
+   * The caller commits the store. */
   save(id: string, changes: DemoUserChanges, spEntityId: string): DemoUserProfile {
     this.get(id, spEntityId);
     const shipped = this.defaults.find((u) => u.id === id)!;
-    const map = this.store.data.demoUsers;
     // What equals the shipped user is not stored: `edited` then means what it says.
     if (changes.attributes) {
       const clean = cleanAttributes(changes.attributes);
-      if (JSON.stringify(clean) === JSON.stringify(shipped.attributes)) delete map[id];
-      else map[id] = clean;
+      this.store.demoUsers.set(id, JSON.stringify(clean) === JSON.stringify(shipped.attributes) ? null : clean);
     }
     if (changes.nameIdFormat !== undefined || changes.nameIdCase !== undefined) {
       const current = this.settings(id);
       const format = changes.nameIdFormat ?? current.format;
       const nameIdCase = changes.nameIdCase ?? current.case;
-      if (format === 'emailAddress' && nameIdCase === 'as-is') delete map[settingsKey(id)];
-      else map[settingsKey(id)] = { format: [format], case: [nameIdCase] };
+      this.store.demoUsers.set(settingsKey(id), format === 'emailAddress' && nameIdCase === 'as-is' ? null : { format: [format], case: [nameIdCase] });
     }
     return this.get(id, spEntityId);
   }
 
-  /** Back to the shipped users. The caller flushes the store. */
+  /** Back to the shipped users. The caller commits the store. */
   reset(spEntityId: string): DemoUserProfile[] {
-    this.store.data.demoUsers = {};
+    this.store.demoUsers.reset();
     return this.list(spEntityId);
   }
 

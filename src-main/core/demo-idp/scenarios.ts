@@ -4,6 +4,7 @@
 // for a user into the broken one.
 import { generate } from 'selfsigned';
 import type { DemoScenario, DemoScenarioParam } from '../../contract/demo.ts';
+import { DEFAULT_LIMITS } from '../saml/limits.ts';
 import type { KeyPair } from '../sp/keys.ts';
 import { encryptAssertionFor, type ContentEncryption } from './assertion-encrypt.ts';
 import { responseXml, type ResponseSpec } from './response-builder.ts';
@@ -23,6 +24,12 @@ interface ScenarioDefinition extends DemoScenario {
 }
 
 const ELSEWHERE_ACS = 'https://another-sp.example/saml/acs';
+// The SP's hard limits (refused unread above them): the size and group scenarios stay under them, over-limit goes over.
+const LIMIT_KB = Math.floor(DEFAULT_LIMITS.responseBytes / 1024);
+/** Room left for the signatures and the rest of the document (a signed response without filler is ~6 kB). */
+const MAX_PADDED_KB = LIMIT_KB - 8;
+/** Each group is one element of ~70 bytes; the rest of a response is under 100 elements. */
+const MAX_GROUPS = Math.min(5000, DEFAULT_LIMITS.elements - 200, Math.floor((DEFAULT_LIMITS.responseBytes - 16 * 1024) / 80));
 const HOUR_MS = 3_600_000;
 
 const at = (spec: ResponseSpec, offsetMs: number): Date => new Date(spec.now.getTime() + offsetMs);
@@ -191,7 +198,7 @@ const SCENARIOS: readonly ScenarioDefinition[] = [
     checks: ['groups.count'],
     status: 'warn',
     verdict: 'accepted',
-    param: param('count', 'Number of groups', 200, 1, 5000),
+    param: param('count', 'Number of groups', 200, 1, MAX_GROUPS),
     build: ({ spec, value }) => ({ ...spec, attributes: { ...spec.attributes, groups: manyGroups(spec.attributes.groups ?? [], value ?? 200) } }),
   },
   {
@@ -216,22 +223,22 @@ const SCENARIOS: readonly ScenarioDefinition[] = [
   {
     id: 'oversized',
     title: 'Oversized response',
-    description: 'The decoded response is padded to about N kB with a filler attribute: above what downstream stacks accept (Jetty 200 KB forms, ruby-saml ~250 KB), below the lab\'s own 1 MiB hard limit.',
+    description: `The decoded response is padded to about N kB with a filler attribute: above what downstream stacks accept (Jetty 200 KB forms, ruby-saml ~187 KB decoded), below the lab's own ${LIMIT_KB} KiB hard limit.`,
     checks: ['response.size'],
     status: 'warn',
     verdict: 'accepted',
-    param: param('kb', 'Decoded size in kB', 300, 1, 1000),
+    param: param('kb', 'Decoded size in kB', 300, 1, MAX_PADDED_KB),
     build: ({ spec, value }) => padded(spec, value ?? 300),
   },
   {
     id: 'over-limit',
     title: 'Over the hard size limit',
-    description: 'A 1.2 MB decoded response: more than the lab accepts from anyone (1 MiB), refused before any XML parser sees it, as a 4 MB hostile post would be.',
+    description: `A decoded response a fifth over the lab's hard limit (${LIMIT_KB} KiB): refused before any XML parser sees it, as a 4 MB hostile post would be.`,
     checks: ['limits.response-bytes'],
     status: 'fail',
     verdict: 'rejected',
     param: null,
-    build: ({ spec }) => padded(spec, 1200),
+    build: ({ spec }) => padded(spec, Math.ceil(LIMIT_KB * 1.2)),
   },
   {
     id: 'duplicate-attribute',
