@@ -1,7 +1,7 @@
 // judgeWithTargets as a user of the panel or of `verify --targets` meets it: the clock given is the clock each
 // library uses, a missing or broken runner is `unavailable` with the reason (never an exception), and the
 // disagreement sentences say which way a library differs from the lab and why.
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -65,6 +65,30 @@ describe('judgeWithTargets', () => {
     expect(results[0]!.error).toBe('ruby-saml: no answer within 2 s (killed)');
     expect(results[1]!.error).toMatch(/^python3-saml: the runner exited \(0\) without a JSON answer/);
   });
+
+  it('a runner whose library cannot be loaded says so: unavailable, with what to install', async (ctx) => {
+    const missing = ['ruby', '/usr/bin/python3', 'php'].filter((cmd) => spawnSync(cmd, ['--version']).status !== 0);
+    if (missing.length) {
+      console.log(`Skipping the library-missing runner test: ${missing.join(', ')} not installed.`);
+      ctx.skip();
+      return;
+    }
+    // The real runners, started so that their library cannot load: no gems, no site-packages, no php.ini extensions.
+    const wrappers = join(dir, 'no-library');
+    await mkdir(wrappers, { recursive: true });
+    await writeFile(join(wrappers, 'ruby-saml.rb'), `exec ruby --disable-gems ${join(RUNNERS_DIR, 'ruby-saml.rb')}\n`);
+    await writeFile(join(wrappers, 'python3-saml.py'), `exec /usr/bin/python3 -S ${join(RUNNERS_DIR, 'python3-saml.py')}\n`);
+    await writeFile(join(wrappers, 'simplesamlphp.php'), `exec php -n ${join(RUNNERS_DIR, 'simplesamlphp.php')}\n`);
+    const results = await judgeWithTargets(input, ['ruby-saml', 'python3-saml', 'simplesamlphp'], {
+      runnersDir: wrappers,
+      interpreters: { 'ruby-saml': '/bin/sh', 'python3-saml': '/bin/sh', simplesamlphp: '/bin/sh' },
+    });
+    expect(results.map((r) => [r.name, r.verdict, r.error?.replace(/:.*$/s, '')])).toEqual([
+      ['ruby-saml', 'unavailable', 'ruby-saml is not installed (apt-get install ruby-saml)'],
+      ['python3-saml', 'unavailable', 'python3-saml is not installed (apt-get install python3-onelogin-saml2)'],
+      ['simplesamlphp', 'unavailable', 'php-xml is not installed (apt-get install php-xml)'],
+    ]);
+  }, 60_000);
 
   it('reads --targets lists', () => {
     expect(parseTargetList('all')).toEqual(['node-saml', 'samlify', 'ruby-saml', 'python3-saml', 'simplesamlphp']);
