@@ -2,7 +2,7 @@
 // Node or core code, and the preload imports only electron and the contract.
 import { readFile, readdir } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
@@ -41,6 +41,33 @@ describe('architecture', () => {
   });
 
   it('the contract imports nothing but zod and its own files', async () => {
-    expect(await offenders('src-main/contract', (s) => s !== 'zod' && !s.startsWith('./'))).toEqual([]);
+    expect(await offenders('src-main/contract', (s) => s !== 'zod' && s !== 'vitest' && !s.startsWith('./'))).toEqual([]);
+  });
+
+  it('the renderer imports the contract and its own files, never core, the shell or Node', async () => {
+    const allowed = (spec: string): boolean => {
+      if (spec.startsWith('node:') || ['fs', 'path', 'child_process', 'electron'].includes(spec)) return false;
+      if (!spec.startsWith('.')) return true; // packages: react, monaco-editor, zod…
+      return !/src-main\/(core|electron|web|cli|preload|interop)\b/.test(spec);
+    };
+    const bad = await offenders('src-renderer', (spec) => !allowed(spec));
+    expect(bad).toEqual([]);
+    // …and the rule sees a violation when there is one.
+    expect(allowed('../../src-main/core/lab.ts')).toBe(false);
+    expect(allowed('../../src-main/contract/index.ts')).toBe(true);
+  });
+
+  it('the preload exposes window.lab with exactly invoke and on, and nothing else', async () => {
+    const exposed: [string, unknown][] = [];
+    vi.doMock('electron', () => ({
+      contextBridge: { exposeInMainWorld: (key: string, api: unknown) => exposed.push([key, api]) },
+      ipcRenderer: { invoke: async () => ({ ok: true, value: null }), on: () => {}, removeListener: () => {} },
+    }));
+    await import('./preload/index.ts');
+    vi.doUnmock('electron');
+    expect(exposed.map(([key]) => key)).toEqual(['lab']);
+    const bridge = exposed[0]![1] as Record<string, unknown>;
+    expect(Object.keys(bridge).sort()).toEqual(['invoke', 'on']);
+    expect(Object.values(bridge).every((v) => typeof v === 'function')).toBe(true);
   });
 });

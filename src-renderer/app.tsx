@@ -6,6 +6,7 @@ import { useStartLogin } from './hooks/use-start-login.ts';
 import { AccountDetailScreen } from './screens/account-detail-screen.tsx';
 import { AccountsScreen } from './screens/accounts-screen.tsx';
 import { ExportScreen } from './screens/export-screen.tsx';
+import { TestSpScreen } from './screens/test-sp-screen.tsx';
 import { IdpsScreen } from './screens/idps-screen.tsx';
 import { LoginDetailScreen } from './screens/login-detail-screen.tsx';
 import { LoginsScreen } from './screens/logins-screen.tsx';
@@ -53,6 +54,7 @@ const SCREENS: Record<string, ScreenEntry> = {
   idps: { section: 'idps', render: ([id]) => <IdpsScreen selected={id} /> },
   sp: { section: 'sp', render: () => <SpScreen /> },
   export: { section: 'export', render: () => <ExportScreen /> },
+  'test-sp': { section: 'test-sp', render: () => <TestSpScreen /> },
 };
 
 const NAV: { section: string; label: string; href: string }[] = [
@@ -63,6 +65,7 @@ const NAV: { section: string; label: string; href: string }[] = [
   { section: 'idps', label: 'Identity providers', href: '#/idps' },
   { section: 'sp', label: 'Service provider', href: '#/sp' },
   { section: 'export', label: 'Export', href: '#/export' },
+  { section: 'test-sp', label: 'Test an SP', href: '#/test-sp' },
 ];
 
 function Shell(): ReactNode {

@@ -232,7 +232,7 @@ function bindIpc(): void {
   ipcMain.handle(LAB_INVOKE, async (event, method: unknown, input: unknown): Promise<Result<unknown>> => {
     if (!isTrustedSender(event)) {
       logger.warn(`Refused an IPC call from ${event.senderFrame?.url ?? 'a closed frame'}.`);
-      return { ok: false, error: { code: 'internal', message: 'Refused: the call did not come from the lab window.' } };
+      return { ok: false, error: { code: 'forbidden', message: 'Refused: the call did not come from the lab window.' } };
     }
     if (typeof method !== 'string') {
       return { ok: false, error: { code: 'unknown-method', message: 'The method name must be a string.' } };

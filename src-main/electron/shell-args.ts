@@ -1,7 +1,7 @@
 // Command-line arguments of the desktop app. Pure: no electron, so it is unit-tested under plain Node.
 import { resolve } from 'node:path';
 
-export const DEFAULT_PORT = 7820;
+export { DEFAULT_PORT } from '../core/host.ts';
 
 export interface ShellArgs {
   /** Absolute; undefined means the platform's userData folder. */
