@@ -14,6 +14,7 @@ import { demoMethods } from './demo.ts';
 import { jitMethods } from './jit.ts';
 import { spTestEvents, spTestMethods } from './sp-test.ts';
 import { targetMethods } from './targets.ts';
+import { sessionMethods, sloMethods } from './slo.ts';
 
 export * from './common.ts';
 export * from './demo-users.ts';
@@ -28,6 +29,7 @@ export * from './jit-coverage.ts';
 export * from './sp-profiles.ts';
 export * from './sp-test.ts';
 export * from './targets.ts';
+export * from './slo.ts';
 export { JIT_RULES_VERSION, JitRules, type JitRulesInput, type RulesProblem } from './jit-rules.ts';
 
 export const contract = {
@@ -44,6 +46,8 @@ export const contract = {
   ...jitMethods,
   ...targetMethods,
   ...spTestMethods,
+  ...sessionMethods,
+  ...sloMethods,
 } as const;
 
 export type Contract = typeof contract;

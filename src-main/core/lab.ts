@@ -8,6 +8,7 @@
 //   logins         LoginService        verify → JIT-provision → record (the ACS), accounts; features/logins.ts
 //   rules          features/rules.ts   JIT rules per profile, presets, dry run
 //   export/import  export/handlers.ts  bundles, SP metadata, stack configs, traces
+//   sessions, SLO  SloService          lab sessions and Single Logout both ways (/saml/logout, /saml/slo)
 //   demo IdP       DemoIdpService      its pages under /demo-idp/, its users (features/demo-users.ts)
 import { contract, isMethod, type EventName, type EventPayload, type Handlers, type Input, type Result } from '../contract/index.ts';
 import { DEMO_IDP_ENTITY_ID, DemoIdpService, loadDemoUsers } from './demo-idp/demo-idp.ts';
@@ -30,6 +31,7 @@ import { startListener } from './listener/server.ts';
 import { LoginService } from './login-service.ts';
 import { ensureKeyPair } from './sp/keys.ts';
 import { spMetadataXml } from './sp/sp-metadata.ts';
+import { SloService } from './slo/slo-service.ts';
 import { StoreService } from './store/store-service.ts';
 
 export { DEFAULT_PORT } from './host.ts';
@@ -82,6 +84,8 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     onCompleted: (login) => emit('logins.completed', login),
   });
   const loginDeps: LoginFeatureDeps = { store, idps, sp, spKeys, clock, baseUrl: () => baseUrl, openLoginWindow: options.openLoginWindow };
+  const slo = new SloService({ store, clock, idps, sp: () => sp.settings(), spKeys, baseUrl: () => baseUrl, appUrl: () => options.appUrl?.(baseUrl) ?? null, openLoginWindow: options.openLoginWindow });
+  const spMetadataInput = () => ({ ...spMetadataInputOf(loginDeps), sloUrl: slo.sloUrl() });
   const spTest = await createSpTestFeature({
     dataDir: options.dataDir,
     listenerUrl: () => baseUrl,
@@ -108,6 +112,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     ...createDemoHandlers({ demo, persist: () => store.commit() }),
     ...createTargetHandlers({ store, idps, sp, spPrivateKeyPem: spKeys.privateKeyPem, runnersDir: join(options.resourcesDir, 'runners') }),
     ...spTest.handlers,
+    ...slo.handlers(),
     ...createExportHandlers({
       store,
       clock,
@@ -122,7 +127,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       profileOf: (idp) => idps.profileOf(idp),
       idpByEntityId: (entityId) => idps.byEntityId(entityId),
       applyMetadata: (change) => idps.applyMetadata(change).idp,
-      spMetadataInput: () => spMetadataInputOf(loginDeps),
+      spMetadataInput,
     }),
   };
 
@@ -131,9 +136,10 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     [
       samlRoutes({
         logins,
-        spMetadataXml: () => spMetadataXml(spMetadataInputOf(loginDeps)),
+        spMetadataXml: () => spMetadataXml(spMetadataInput()),
         startLogin: (idpId, relayState) => startLogin(loginDeps, idpId, relayState),
         appUrl: () => options.appUrl?.(baseUrl) ?? null,
+        slo: { logoutRoute: (req, res, url) => slo.logoutRoute(req, res, url), sloRoute: (req, res, url) => slo.sloRoute(req, res, url) },
       }),
       (req, res, url) => demo.handle(req, res, url),
       spTest.route,

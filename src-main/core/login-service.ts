@@ -7,6 +7,7 @@ import { LabError } from './errors.ts';
 import { planProvision, type AccountLookup, type ProvisionPlan } from './jit/provision.ts';
 import type { TrustedIdp, VerifyPolicy } from './saml/context.ts';
 import { verifyResponse } from './saml/verify.ts';
+import { sessionOfLogin } from './slo/sessions.ts';
 import type { StoreService } from './store/store-service.ts';
 import type { StoredAccount, StoredLogin } from './store/schema.ts';
 
@@ -161,6 +162,8 @@ export class LoginService {
       http: { ...request.http, status: verdict === 'accepted' ? 200 : 403 },
       ...(untrusted ? { untrusted: true } : {}),
     };
+    // An accepted login opens a lab session (ended by Single Logout, SessionNotOnOrAfter or by hand; slo/).
+    if (verdict === 'accepted' && accountId && result.idp && result.nameId) this.deps.store.sessions.open(sessionOfLogin(login, accountId, { ...result, idp: result.idp, nameId: result.nameId }));
     const stored = untrusted ? boundUntrusted(login) : login;
     await this.record(stored);
     return stored;

@@ -13,7 +13,11 @@ export interface SamlRoutesDeps {
   /** Builds the AuthnRequest redirect for the given (or active) IdP; throws a readable Error when it cannot. */
   startLogin: (idpId: string | null, relayState: string | null) => Promise<LoginStart>;
   appUrl: () => string | null;
+  /** Single Logout: GET /saml/logout?session=ID and /saml/slo (GET and POST); core/slo/slo-service.ts. */
+  slo?: { logoutRoute: Route; sloRoute: Route };
 }
+
+type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void>;
 
 export function samlRoutes(deps: SamlRoutesDeps) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
@@ -36,6 +40,11 @@ export function samlRoutes(deps: SamlRoutesDeps) {
         return true;
       case '/saml/acs':
         await acs(deps, req, res);
+        return true;
+      case '/saml/logout':
+      case '/saml/slo':
+        if (!deps.slo) return false;
+        await (url.pathname === '/saml/logout' ? deps.slo.logoutRoute(req, res, url) : deps.slo.sloRoute(req, res, url));
         return true;
       default:
         return false;

@@ -20,6 +20,8 @@ export interface VerifyResult {
   claimedNameId: string | null;
   nameIdFormat: string | null;
   sessionIndex: string | null;
+  /** NameQualifier / SPNameQualifier of the signed NameID and SessionNotOnOrAfter of its AuthnStatement (Single Logout). */
+  nameQualifiers: { nameQualifier: string | null; spNameQualifier: string | null; sessionNotOnOrAfter: string | null };
   assertionId: string | null;
   /** Until when the assertion could be replayed (for the replay cache). */
   assertionExpiresAt: Date | null;
@@ -52,6 +54,7 @@ export function verifyResponse(input: VerifyInput): VerifyResult {
     claimedNameId: textOf(ctx.postedAssertion ? descendants(ctx.postedAssertion, NS.saml, 'NameID')[0] ?? null : null)?.trim() ?? null,
     nameIdFormat: attr(nameIdEl, 'Format'),
     sessionIndex: attr(authn, 'SessionIndex'),
+    nameQualifiers: { nameQualifier: attr(nameIdEl, 'NameQualifier'), spNameQualifier: attr(nameIdEl, 'SPNameQualifier'), sessionNotOnOrAfter: attr(authn, 'SessionNotOnOrAfter') },
     assertionId: attr(a, 'ID'),
     assertionExpiresAt: limits.length ? new Date(Math.max(...limits.map((d) => d.getTime()))) : null,
     inResponseTo: ctx.response ? attr(ctx.response, 'InResponseTo') : null,

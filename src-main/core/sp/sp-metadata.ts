@@ -15,6 +15,8 @@ export interface SpMetadataInput {
   authnRequestsSigned: boolean;
   /** True only when the verification policy requires the assertion itself to be signed (see wantAssertionsSignedFor). */
   wantAssertionsSigned: boolean;
+  /** The SingleLogoutService URL (HTTP-Redirect and HTTP-POST), when the SP does Single Logout. */
+  sloUrl?: string | null;
 }
 
 /** WantAssertionsSigned for a signature policy: only 'assertion' and 'both' require the Assertion to be signed. */
@@ -31,6 +33,10 @@ export function spMetadataXml(sp: SpMetadataInput): string {
     `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${h(sp.entityId)}">\n` +
     `  <md:SPSSODescriptor AuthnRequestsSigned="${sp.authnRequestsSigned}" WantAssertionsSigned="${sp.wantAssertionsSigned}" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">\n` +
     `    ${key('signing')}\n    ${key('encryption')}\n` +
+    (sp.sloUrl
+      ? `    <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${h(sp.sloUrl)}"/>\n` +
+        `    <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${h(sp.sloUrl)}"/>\n`
+      : '') +
     `    <md:NameIDFormat>${h(sp.nameIdFormat)}</md:NameIDFormat>\n` +
     `    <md:AssertionConsumerService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="${h(sp.acsUrl)}" index="0" isDefault="true"/>\n` +
     `  </md:SPSSODescriptor>\n</md:EntityDescriptor>\n`

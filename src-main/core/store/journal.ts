@@ -15,7 +15,7 @@
 // Each record's JSON is cached, so a full snapshot is a concatenation, not a re-serialization.
 import type { StoreData } from './schema.ts';
 
-export const KEYED = ['accounts', 'logins', 'outstanding', 'replay'] as const;
+export const KEYED = ['accounts', 'logins', 'outstanding', 'replay', 'sessions', 'sloExchanges'] as const;
 export type KeyedCollection = (typeof KEYED)[number];
 
 type AnyRecord = Record<string, unknown>;
@@ -25,6 +25,8 @@ const KEY_OF: Record<KeyedCollection, (r: AnyRecord) => string> = {
   logins: (r) => String(r.id),
   outstanding: (r) => String(r.id),
   replay: (r) => `${String(r.idpEntityId)}\u0000${String(r.assertionId)}`,
+  sessions: (r) => String(r.id),
+  sloExchanges: (r) => String(r.id),
 };
 
 /** One line of store.journal. Applying it twice gives the same store (puts and deletes are by key). */

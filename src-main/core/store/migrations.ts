@@ -18,6 +18,8 @@ const STEPS: Record<number, (store: Raw) => Raw> = {
       version: 2,
     };
   },
+  // 2 → 3: lab sessions and Single Logout exchanges (issue 17).
+  2: (store) => ({ ...store, sessions: [], sloExchanges: [], version: 3 }),
 };
 
 export class StoreShapeError extends Error {}
@@ -47,6 +49,8 @@ function isStoreShape(value: Raw): value is Raw & StoreData {
     Array.isArray(value.logins) &&
     Array.isArray(value.outstanding) &&
     Array.isArray(value.replay) &&
+    Array.isArray(value.sessions) &&
+    Array.isArray(value.sloExchanges) &&
     typeof value.sp === 'object' &&
     value.sp !== null &&
     typeof settings?.loginRetention === 'number'

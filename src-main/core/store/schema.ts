@@ -2,7 +2,7 @@
 // migration in migrations.ts when it changes.
 import type { AccountDiff, Attribute, Check, JitRules, LoginFlow, LoginOptions, Sha1Policy, SignaturePolicy, SpProfileId, Verdict } from '../../contract/index.ts';
 
-export const STORE_VERSION = 2;
+export const STORE_VERSION = 3;
 
 /** How many logins the store keeps by default (each holds its response, XML and checks: ~25–30 kB). */
 export const DEFAULT_LOGIN_RETENTION = 1_000;
@@ -101,6 +101,54 @@ export interface ReplayEntry {
   expiresAt: string;
 }
 
+/** A lab session: one per accepted login (version 3). Ended by Single Logout, by its SessionNotOnOrAfter, or by hand. */
+export interface StoredSession {
+  id: string;
+  loginId: string;
+  accountId: string;
+  idpId: string;
+  idpEntityId: string;
+  nameId: string;
+  nameIdFormat: string | null;
+  nameQualifier: string | null;
+  spNameQualifier: string | null;
+  sessionIndex: string | null;
+  startedAt: string;
+  /** The AuthnStatement's SessionNotOnOrAfter: the session expires then. */
+  notOnOrAfter: string | null;
+  endedAt: string | null;
+  endedBy: 'sp-logout' | 'idp-logout' | 'expiry' | 'hand' | null;
+  /** The SLO exchange that ended it. */
+  sloId: string | null;
+}
+
+/** One Single Logout exchange (version 3): a LogoutRequest sent or received and the LogoutResponse to it. */
+export interface StoredSloExchange {
+  id: string;
+  flow: 'sp-initiated' | 'idp-initiated';
+  startedAt: string;
+  completedAt: string | null;
+  /** pending: a LogoutRequest the lab sent, awaiting its LogoutResponse (until expiresAt). */
+  state: 'pending' | 'completed';
+  verdict: Verdict | null;
+  binding: 'redirect' | 'post' | null;
+  idpEntityId: string | null;
+  sessionId: string | null;
+  nameId: string | null;
+  /** The LogoutRequest's ID (the one the lab sent, or the one it received). */
+  requestId: string | null;
+  expiresAt: string | null;
+  requestXml: string | null;
+  responseXml: string | null;
+  /** The LogoutResponse's status (received, or sent), e.g. urn:…:status:Success. */
+  status: string | null;
+  statusMessage: string | null;
+  relayState: string | null;
+  checks: Check[];
+  /** No trusted IdP's valid signature vouched for it: stored capped, in a fixed budget (store-service.ts). */
+  untrusted?: boolean;
+}
+
 export interface StoreData {
   version: number;
   sp: StoredSp;
@@ -112,6 +160,8 @@ export interface StoreData {
   logins: StoredLogin[];
   outstanding: OutstandingRequest[];
   replay: ReplayEntry[];
+  sessions: StoredSession[];
+  sloExchanges: StoredSloExchange[];
   settings: StoredSettings;
 }
 
@@ -133,6 +183,8 @@ export function emptyStore(): StoreData {
     logins: [],
     outstanding: [],
     replay: [],
+    sessions: [],
+    sloExchanges: [],
     settings: { loginRetention: DEFAULT_LOGIN_RETENTION },
   };
 }

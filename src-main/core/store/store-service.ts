@@ -33,7 +33,9 @@ import {
   type StoredAccount,
   type StoredIdp,
   type StoredLogin,
+  type StoredSession,
   type StoredSettings,
+  type StoredSloExchange,
   type StoredSp,
 } from './schema.ts';
 
@@ -62,8 +64,26 @@ function loginBytes(login: StoredLogin): number {
   return n + 512;
 }
 
+/** Single Logout: how many ended sessions and SLO exchanges are kept (live sessions are always kept), and what
+ * exchanges no trusted IdP signed (anyone's posts to /saml/slo) may take of the store, together. */
+export const SLO_BOUNDS = { endedSessions: 1_000, exchanges: 500, untrustedCount: 100, untrustedBytes: 1024 * 1024 };
+
+function exchangeBytes(x: StoredSloExchange): number {
+  let n = 0;
+  for (const v of [x.requestXml, x.responseXml, x.relayState, x.idpEntityId, x.nameId, x.requestId, x.statusMessage]) n += v?.length ?? 0;
+  for (const c of x.checks) n += c.title.length + (c.expected?.length ?? 0) + (c.received?.length ?? 0) + (c.hint?.length ?? 0);
+  return n + 512;
+}
+
+/** What readers get: the store's state, read-only by type (collections cannot be pushed to or reassigned, records
+ * cannot be assigned to), so every change has to go through the methods below, which mark what they change. */
+export type StoreView = {
+  readonly [K in keyof StoreData]: StoreData[K] extends (infer T)[] ? readonly Readonly<T>[] : Readonly<StoreData[K]>;
+};
+
 export class StoreService {
-  readonly data: StoreData;
+  /** The live state. Only this class changes it. */
+  private readonly state: StoreData;
   readonly path: string;
   readonly journalPath: string;
   private readonly snapshotFile: TextFile;
@@ -80,7 +100,7 @@ export class StoreService {
   private compareAll = false;
 
   private constructor(data: StoreData, path: string, sizes: { journal: number; snapshot: number }, options: StoreOptions) {
-    this.data = data;
+    this.state = data;
     this.path = path;
     this.journalPath = `${path.replace(/\.json$/, '')}.journal`;
     this.snapshotFile = new TextFile(path);
@@ -116,12 +136,21 @@ export class StoreService {
     return { store, notice };
   }
 
+  get data(): StoreView {
+    return this.state;
+  }
+
+  /** The live, writable state, for tests that change records behind the API's back (the change tracker's tests). */
+  get unsafeMutableData(): StoreData {
+    return this.state;
+  }
+
   // Writes by API: every change goes through one of these methods, which marks what it changed in place, so that
   // `commit()` (a marked flush) can never miss a change. Reads go through `data`.
 
   readonly accounts = {
     add: (account: StoredAccount): void => {
-      this.data.accounts.push(account);
+      this.state.accounts.push(account);
     },
     /** Replaces an account's contents in place (its identity, and so every index pointing at it, stays). */
     update: (account: StoredAccount, next: StoredAccount): void => {
@@ -129,8 +158,8 @@ export class StoreService {
       this.touch('accounts', account);
     },
     remove: (id: string): StoredAccount | null => {
-      const account = this.data.accounts.find((a) => a.id === id) ?? null;
-      if (account) this.data.accounts = this.data.accounts.filter((a) => a !== account);
+      const account = this.state.accounts.find((a) => a.id === id) ?? null;
+      if (account) this.state.accounts = this.state.accounts.filter((a) => a !== account);
       return account;
     },
   };
@@ -139,21 +168,21 @@ export class StoreService {
     /** Appends a login; the oldest beyond the retention setting are dropped, and the oldest untrusted ones beyond
      * UNTRUSTED_BUDGET. */
     append: (login: StoredLogin): void => {
-      this.data.logins.push(login);
+      this.state.logins.push(login);
       if (login.untrusted) this.applyUntrustedBudget();
       this.applyRetention();
     },
     /** Removes the logins `drop` selects; answers how many. */
     remove: (drop: (login: StoredLogin) => boolean): number => {
-      const before = this.data.logins.length;
-      this.data.logins = this.data.logins.filter((l) => !drop(l));
-      return before - this.data.logins.length;
+      const before = this.state.logins.length;
+      this.state.logins = this.state.logins.filter((l) => !drop(l));
+      return before - this.state.logins.length;
     },
   };
 
   readonly idps = {
     add: (idp: StoredIdp): void => {
-      this.data.idps.push(idp);
+      this.state.idps.push(idp);
     },
     /** Changes a profile's fields (idps is compared as a whole at every write: no mark needed). */
     update: (idp: StoredIdp, patch: Partial<StoredIdp>): void => {
@@ -163,24 +192,24 @@ export class StoreService {
       }
     },
     remove: (id: string): boolean => {
-      const before = this.data.idps.length;
-      this.data.idps = this.data.idps.filter((i) => i.id !== id);
-      return this.data.idps.length < before;
+      const before = this.state.idps.length;
+      this.state.idps = this.state.idps.filter((i) => i.id !== id);
+      return this.state.idps.length < before;
     },
     activate: (id: string): void => {
-      this.data.activeIdpId = id;
+      this.state.activeIdpId = id;
     },
   };
 
   readonly sp = {
     update: (patch: Partial<StoredSp>): void => {
-      Object.assign(this.data.sp, patch);
+      Object.assign(this.state.sp, patch);
     },
   };
 
   readonly settings = {
     update: (patch: Partial<StoredSettings>): void => {
-      Object.assign(this.data.settings, patch);
+      Object.assign(this.state.settings, patch);
       this.applyRetention();
     },
   };
@@ -188,28 +217,75 @@ export class StoreService {
   readonly demoUsers = {
     /** Saves a demo user's edited attributes; null forgets the edit (back to the shipped values). */
     set: (id: string, attributes: Record<string, string[]> | null): void => {
-      const next = { ...this.data.demoUsers };
+      const next = { ...this.state.demoUsers };
       if (attributes === null) delete next[id];
       else next[id] = attributes;
-      this.data.demoUsers = next;
+      this.state.demoUsers = next;
     },
     reset: (): void => {
-      this.data.demoUsers = {};
+      this.state.demoUsers = {};
     },
   };
 
   readonly outstanding = {
     add: (request: OutstandingRequest): void => {
-      this.data.outstanding.push(request);
+      this.state.outstanding.push(request);
     },
     remove: (id: string): void => {
-      if (this.data.outstanding.some((o) => o.id === id)) this.data.outstanding = this.data.outstanding.filter((o) => o.id !== id);
+      if (this.state.outstanding.some((o) => o.id === id)) this.state.outstanding = this.state.outstanding.filter((o) => o.id !== id);
     },
   };
 
   readonly replay = {
     add: (entry: ReplayEntry): void => {
-      this.data.replay.push(entry);
+      this.state.replay.push(entry);
+    },
+  };
+
+  readonly sessions = {
+    /** Opens a session (an accepted login); the oldest ended sessions beyond SLO_BOUNDS are dropped. */
+    open: (session: StoredSession): void => {
+      this.state.sessions.push(session);
+      const ended = this.state.sessions.filter((x) => x.endedAt !== null);
+      if (ended.length > SLO_BOUNDS.endedSessions) {
+        const drop = new Set(ended.slice(0, ended.length - SLO_BOUNDS.endedSessions));
+        this.state.sessions = this.state.sessions.filter((x) => !drop.has(x));
+      }
+    },
+    /** Ends a live session in place (an ended one stays as it ended). */
+    end: (session: StoredSession, how: { at: string; by: NonNullable<StoredSession['endedBy']>; sloId?: string | null }): boolean => {
+      if (session.endedAt !== null) return false;
+      session.endedAt = how.at;
+      session.endedBy = how.by;
+      session.sloId = how.sloId ?? null;
+      this.touch('sessions', session);
+      return true;
+    },
+  };
+
+  readonly sloExchanges = {
+    /** Appends an exchange; the oldest beyond SLO_BOUNDS are dropped, untrusted ones within their own budget. */
+    append: (exchange: StoredSloExchange): void => {
+      this.state.sloExchanges.push(exchange);
+      if (exchange.untrusted) {
+        let count = 0;
+        let bytes = 0;
+        const drop = new Set<StoredSloExchange>();
+        for (let i = this.state.sloExchanges.length - 1; i >= 0; i--) {
+          const x = this.state.sloExchanges[i]!;
+          if (!x.untrusted) continue;
+          count++;
+          bytes += exchangeBytes(x);
+          if (count > SLO_BOUNDS.untrustedCount || bytes > SLO_BOUNDS.untrustedBytes) drop.add(x);
+        }
+        if (drop.size > 0) this.state.sloExchanges = this.state.sloExchanges.filter((x) => !drop.has(x));
+      }
+      if (this.state.sloExchanges.length > SLO_BOUNDS.exchanges) this.state.sloExchanges.splice(0, this.state.sloExchanges.length - SLO_BOUNDS.exchanges);
+    },
+    /** Completes a pending exchange in place (its LogoutResponse arrived). */
+    update: (exchange: StoredSloExchange, patch: Partial<StoredSloExchange>): void => {
+      Object.assign(exchange, patch);
+      this.touch('sloExchanges', exchange);
     },
   };
 
@@ -218,8 +294,8 @@ export class StoreService {
   pruneExpired(now: Date): void {
     const t = now.getTime();
     const live = (e: { expiresAt: string }): boolean => Date.parse(e.expiresAt) > t - 3600_000;
-    if (!this.data.replay.every(live)) this.data.replay = this.data.replay.filter(live);
-    if (!this.data.outstanding.every(live)) this.data.outstanding = this.data.outstanding.filter(live);
+    if (!this.state.replay.every(live)) this.state.replay = this.state.replay.filter(live);
+    if (!this.state.outstanding.every(live)) this.state.outstanding = this.state.outstanding.filter(live);
   }
 
   /** Persists every change made through the methods above (a marked flush: O(change), see the top of this file). */
@@ -231,24 +307,24 @@ export class StoreService {
     let count = 0;
     let bytes = 0;
     const drop = new Set<StoredLogin>();
-    for (let i = this.data.logins.length - 1; i >= 0; i--) {
-      const login = this.data.logins[i]!;
+    for (let i = this.state.logins.length - 1; i >= 0; i--) {
+      const login = this.state.logins[i]!;
       if (!login.untrusted) continue;
       count++;
       bytes += loginBytes(login);
       if (count > UNTRUSTED_BUDGET.count || bytes > UNTRUSTED_BUDGET.bytes) drop.add(login);
     }
-    if (drop.size > 0) this.data.logins = this.data.logins.filter((l) => !drop.has(l));
+    if (drop.size > 0) this.state.logins = this.state.logins.filter((l) => !drop.has(l));
   }
 
   /** The one login-retention rule: the newest `settings.loginRetention` logins are kept. */
   private applyRetention(): void {
-    const keep = this.data.settings.loginRetention;
-    if (Number.isInteger(keep) && keep >= 0 && this.data.logins.length > keep) this.data.logins.splice(0, this.data.logins.length - keep);
+    const keep = this.state.settings.loginRetention;
+    if (Number.isInteger(keep) && keep >= 0 && this.state.logins.length > keep) this.state.logins.splice(0, this.state.logins.length - keep);
   }
 
   /** Marks a record of a keyed collection as changed in place, for the next `flush({ marked: true })`. */
-  touch(collection: KeyedCollection, record: object): void {
+  private touch(collection: KeyedCollection, record: object): void {
     let set = this.touched.get(collection);
     if (!set) this.touched.set(collection, (set = new Set()));
     set.add(record);
@@ -295,7 +371,7 @@ export class StoreService {
     const touched = this.compareAll ? null : this.touched;
     this.touched = new Map();
     this.compareAll = false;
-    const { line, commit } = this.tracker.diff(this.data, touched);
+    const { line, commit } = this.tracker.diff(this.state, touched);
     if (line === null) return;
     const bytes = Buffer.from(`${line}\n`, 'utf8');
     try {
@@ -315,7 +391,7 @@ export class StoreService {
     // A full compare: whatever was changed in place without a mark is in the snapshot.
     this.touched = new Map();
     this.compareAll = false;
-    const { line: text } = this.tracker.snapshot(this.data);
+    const { line: text } = this.tracker.snapshot(this.state);
     await this.snapshotFile.write(text!);
     await truncate(this.journalPath, 0).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
