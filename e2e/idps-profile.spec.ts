@@ -66,6 +66,8 @@ test.describe('IdP profile', () => {
       expect(oldPrints).toHaveLength(1);
 
       await idps.refresh();
+      // A new signing key is trusted only once the person agreed (issue 13.2).
+      await page.getByTestId('trust-change-confirm').click();
       await expect(idps.refreshResult).toHaveAttribute('data-change-count', '3');
       await expect(idps.refreshResult).toContainText('The metadata changed');
       const changes = page.getByTestId('idp-refresh-change');

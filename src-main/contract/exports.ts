@@ -14,6 +14,19 @@ export const ExportFile = z.object({
 });
 export type ExportFile = z.infer<typeof ExportFile>;
 
+/** A tested login the bundle leaves out because it would not pass the bundle's own replay (e.g. accepted under an
+ * SP entity ID that changed since), with each reason as a sentence. */
+export const LeftOutLogin = z.object({
+  principal: z.string(),
+  loginId: z.string(),
+  receivedAt: z.string(),
+  reasons: z.array(z.string()),
+});
+export type LeftOutLogin = z.infer<typeof LeftOutLogin>;
+
+export const BundleExport = ExportFile.extend({ leftOut: z.array(LeftOutLogin) });
+export type BundleExport = z.infer<typeof BundleExport>;
+
 export const ExportTarget = z.enum(['node-saml', 'grafana', 'gitlab', 'simplesamlphp', 'keycloak']);
 export type ExportTarget = z.infer<typeof ExportTarget>;
 
@@ -22,7 +35,7 @@ export const exportMethods = {
    * (public parts; private keys only with includePrivateKeys, then marked), policy, JIT rules and evidence. */
   'bundles.export': {
     input: z.object({ idpId: z.string().optional(), includePrivateKeys: z.boolean().default(false) }).strict(),
-    output: ExportFile,
+    output: BundleExport,
   },
   /** Restores a bundle into an IdP profile (new, or the one with its entity ID); a newer or corrupt bundle changes
    * nothing, and new signing certificates for a configured IdP need `replace: true` (else `trust-change`). */

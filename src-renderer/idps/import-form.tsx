@@ -10,6 +10,7 @@ import { EntityPicker, type PickableIdp } from './entity-picker.tsx';
 import { draggedFiles, formatBytes, readMetadataFile } from './read-metadata-file.ts';
 import { STREAM_FILE_BYTES, uploadMetadata } from './upload-metadata.ts';
 import { useHashLocation } from '../hooks/use-route.ts';
+import { TrustChangeConfirm, trustChangeOf, type TrustChange } from './trust-change.tsx';
 
 const MetadataEditor = lazy(() => import('./metadata-editor.tsx').then((m) => ({ default: m.MetadataEditor })));
 
@@ -27,6 +28,15 @@ export interface DroppedFile {
 
 type Phase = { kind: 'idle' } | { kind: 'reading' | 'inspecting' | 'importing'; what: string };
 /** Bytes of a large file read so far (streamed imports report it as they go). */
+/** An import the core refused with `trust-change`: shown with its certificate changes; `confirm` repeats it with replace. */
+interface PendingTrust {
+  source: ImportSource;
+  change: TrustChange;
+  confirm: () => Promise<IdpProfile>;
+}
+/** `{ replace: true }` once the person agreed to new signing keys; nothing otherwise. */
+const replacing = (replace: boolean): { replace?: true } => (replace ? { replace: true } : {});
+
 interface Progress {
   bytes: number;
   total: number | null;
@@ -34,8 +44,8 @@ interface Progress {
 
 interface Aggregate {
   source: ImportSource;
-  /** Re-imports with the picked entityID: the XML again, or the URL again. */
-  importPicked: (entityId: string) => Promise<IdpProfile>;
+  /** Re-imports with the picked entityID: the XML again, or the URL again (with replace once the person agreed). */
+  importPicked: (entityId: string, replace: boolean) => Promise<IdpProfile>;
   name: string | null;
   idps: PickableIdp[];
 }
@@ -71,6 +81,7 @@ export function ImportForm({
   const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
   const [error, setError] = useState<{ source: ImportSource; message: string } | null>(null);
   const [aggregate, setAggregate] = useState<Aggregate | null>(null);
+  const [trust, setTrust] = useState<PendingTrust | null>(null);
   const [result, setResult] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const [progressBytes, setProgressBytes] = useState<Progress | null>(null);
@@ -115,6 +126,30 @@ export function ImportForm({
     }
   };
 
+  /** An import step: a `trust-change` refusal asks the person (the same call again with replace), other errors land at `where`. */
+  const importStep = async (where: ImportSource, next: Phase, call: (replace: boolean) => Promise<IdpProfile>): Promise<IdpProfile | null> => {
+    setPhase(next);
+    setProgressBytes(null);
+    try {
+      return await call(false);
+    } catch (err) {
+      const change = trustChangeOf(err);
+      if (change !== null) setTrust({ source: where, change, confirm: () => call(true) });
+      else setError({ source: where, message: describeError(err) });
+      return null;
+    } finally {
+      setPhase({ kind: 'idle' });
+      setProgressBytes(null);
+    }
+  };
+
+  const confirmTrust = async (): Promise<void> => {
+    if (trust === null) return;
+    const idp = await trust.confirm();
+    setTrust(null);
+    await finish(idp);
+  };
+
   // Streamed imports (a large file's upload, the desktop menu's file) report how far they are.
   useEffect(
     () =>
@@ -128,13 +163,13 @@ export function ImportForm({
   const importStreamed = async (
     overview: { kind: 'entity' | 'aggregate'; name: string | null; idps: PickableIdp[] },
     what: string,
-    importPicked: (entityId: string | undefined) => Promise<IdpProfile>,
+    importPicked: (entityId: string | undefined, replace: boolean) => Promise<IdpProfile>,
   ): Promise<void> => {
     if (overview.kind === 'aggregate' && overview.idps.length > 1) {
-      setAggregate({ source: 'file', importPicked: (entityId) => importPicked(entityId), name: overview.name, idps: overview.idps });
+      setAggregate({ source: 'file', importPicked: (entityId, replace) => importPicked(entityId, replace), name: overview.name, idps: overview.idps });
       return;
     }
-    const idp = await step('file', { kind: 'importing', what }, () => importPicked(undefined));
+    const idp = await importStep('file', { kind: 'importing', what }, (replace) => importPicked(undefined, replace));
     if (idp !== null) await finish(idp);
   };
 
@@ -145,8 +180,8 @@ export function ImportForm({
     );
     if (uploaded === null) return;
     const { token } = uploaded;
-    await importStreamed(uploaded.overview, picked.name, (entityId) =>
-      api.call('idps.importUpload', withName({ token, progressId: progressId.current, ...(entityId === undefined ? {} : { entityId }) })),
+    await importStreamed(uploaded.overview, picked.name, (entityId, replace) =>
+      api.call('idps.importUpload', withName({ token, progressId: progressId.current, ...(entityId === undefined ? {} : { entityId }), ...replacing(replace) })),
     );
   };
 
@@ -157,20 +192,20 @@ export function ImportForm({
     setFile({ name: fileName, bytes: 0 });
     const overview = await step('file', { kind: 'inspecting', what: fileName }, () => api.call('idps.inspectFile', { path, progressId: progressId.current }));
     if (overview === null) return;
-    await importStreamed(overview, fileName, (entityId) =>
-      api.call('idps.importFile', withName({ path, progressId: progressId.current, ...(entityId === undefined ? {} : { entityId }) })),
+    await importStreamed(overview, fileName, (entityId, replace) =>
+      api.call('idps.importFile', withName({ path, progressId: progressId.current, ...(entityId === undefined ? {} : { entityId }), ...replacing(replace) })),
     );
   };
 
   const importXml = async (text: string, where: ImportSource, what: string): Promise<void> => {
     const overview = await step(where, { kind: 'inspecting', what }, () => api.call('idps.inspect', { xml: text }));
     if (overview === null) return;
-    const importPicked = (entityId: string): Promise<IdpProfile> => api.call('idps.import', withName({ xml: text, entityId }));
+    const importPicked = (entityId: string, replace: boolean): Promise<IdpProfile> => api.call('idps.import', withName({ xml: text, entityId, ...replacing(replace) }));
     if (overview.kind === 'aggregate' && overview.idps.length > 1) {
       setAggregate({ source: where, importPicked, name: overview.name, idps: overview.idps });
       return;
     }
-    const idp = await step(where, { kind: 'importing', what }, () => api.call('idps.import', withName({ xml: text })));
+    const idp = await importStep(where, { kind: 'importing', what }, (replace) => api.call('idps.import', withName({ xml: text, ...replacing(replace) })));
     if (idp !== null) await finish(idp);
   };
 
@@ -178,6 +213,7 @@ export function ImportForm({
     setError(null);
     setResult(null);
     setAggregate(null);
+    setTrust(null);
     setSource(where);
   };
 
@@ -205,8 +241,11 @@ export function ImportForm({
       await finish(await api.call('idps.importUrl', withName({ url: target })));
     } catch (err) {
       const listed = aggregateIdpsOf(err);
+      const change = trustChangeOf(err);
       if (listed !== null && listed.length > 0) {
-        setAggregate({ source: 'url', importPicked: (entityId) => api.call('idps.importUrl', withName({ url: target, entityId })), name: null, idps: listed });
+        setAggregate({ source: 'url', importPicked: (entityId, replace) => api.call('idps.importUrl', withName({ url: target, entityId, ...replacing(replace) })), name: null, idps: listed });
+      } else if (change !== null) {
+        setTrust({ source: 'url', change, confirm: () => api.call('idps.importUrl', withName({ url: target, replace: true })) });
       } else {
         setError({ source: 'url', message: describeError(err) });
       }
@@ -218,7 +257,7 @@ export function ImportForm({
   const pick = async (entityId: string): Promise<void> => {
     if (aggregate === null) return;
     setError(null);
-    const idp = await step(aggregate.source, { kind: 'importing', what: entityId }, () => aggregate.importPicked(entityId));
+    const idp = await importStep(aggregate.source, { kind: 'importing', what: entityId }, (replace) => aggregate.importPicked(entityId, replace));
     if (idp !== null) await finish(idp);
   };
 
@@ -336,7 +375,16 @@ export function ImportForm({
         ))}
       </div>
       <div id={`${baseId}-panel`} role="tabpanel" aria-labelledby={`${baseId}-tab-${source}`} className="idp-import-body">
-        {aggregate !== null && aggregate.source === source ? (
+        {trust !== null && trust.source === source ? (
+          <TrustChangeConfirm
+            change={trust.change}
+            onConfirm={confirmTrust}
+            onCancel={() => {
+              setTrust(null);
+              setResult(`Nothing was changed: the lab keeps trusting the current keys of ${trust.change.entityId}.`);
+            }}
+          />
+        ) : aggregate !== null && aggregate.source === source ? (
           <EntityPicker
             idps={aggregate.idps}
             title={aggregate.name}

@@ -4,6 +4,7 @@
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { Certificate, IdpProfile } from '../../src-main/contract/index.ts';
 import { api, describeError } from '../api/client.ts';
+import { TrustChangeConfirm, trustChangeOf, type TrustChange } from './trust-change.tsx';
 import { CopyButton, ErrorMessage } from '../components/common.tsx';
 import { formatTime } from '../components/format.ts';
 import { useStartLogin } from '../hooks/use-start-login.ts';
@@ -51,6 +52,7 @@ export function ProfileDetail({
   const [actionError, setActionError] = useState<{ where: 'actions' | 'refresh' | 'remove'; message: string } | null>(null);
   const [refresh, setRefresh] = useState<RefreshOutcome | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [trust, setTrust] = useState<TrustChange | null>(null);
   const { state: signIn, start } = useStartLogin();
   const headingId = useId();
 
@@ -60,7 +62,9 @@ export function ProfileDetail({
     try {
       await action();
     } catch (err) {
-      setActionError({ where: what === 'activate' ? 'actions' : what, message: describeError(err) });
+      const change = what === 'refresh' ? trustChangeOf(err) : null;
+      if (change !== null) setTrust(change);
+      else setActionError({ where: what === 'activate' ? 'actions' : what, message: describeError(err) });
     } finally {
       setBusy(null);
     }
@@ -69,10 +73,19 @@ export function ProfileDetail({
   const doRefresh = (): Promise<void> =>
     run('refresh', async () => {
       setRefresh(null);
+      setTrust(null);
       const result = await api.call('idps.refresh', { id: idp.id });
       setRefresh({ at: new Date().toISOString(), changes: result.changes });
       await onChanged();
     });
+
+  /** The person agreed to the new signing keys the refresh found: the same refresh with replace. */
+  const confirmRefresh = async (): Promise<void> => {
+    const result = await api.call('idps.refresh', { id: idp.id, replace: true });
+    setTrust(null);
+    setRefresh({ at: new Date().toISOString(), changes: result.changes });
+    await onChanged();
+  };
 
   const doRemove = (): Promise<void> =>
     run('remove', async () => {
@@ -170,6 +183,16 @@ export function ProfileDetail({
           <ErrorMessage message={actionError.message} testId="idp-refresh-error" />
           <p className="small muted">The profile keeps its current metadata.</p>
         </div>
+      )}
+      {trust !== null && (
+        <TrustChangeConfirm
+          change={trust}
+          onConfirm={confirmRefresh}
+          onCancel={() => {
+            setTrust(null);
+            setRefresh({ at: new Date().toISOString(), changes: ['Not refreshed: the lab keeps trusting the current keys.'] });
+          }}
+        />
       )}
       {refresh !== null && <RefreshResult outcome={refresh} onDismiss={() => setRefresh(null)} />}
 

@@ -2,9 +2,11 @@
 // run the SSO (with what it cannot express), and traces of selected logins with redaction. Imports bundles and
 // traces too. Every file is previewed read-only in Monaco with copy and save buttons.
 import { lazy, Suspense, useCallback, useEffect, useState, type ReactNode } from 'react';
-import type { ExportFile, ExportTarget, IdpProfile } from '../../src-main/contract/index.ts';
+import type { ExportFile, ExportTarget, IdpProfile, LeftOutLogin } from '../../src-main/contract/index.ts';
 import { api, describeError } from '../api/client.ts';
 import { ErrorMessage, Loading } from '../components/common.tsx';
+import { formatTime } from '../components/format.ts';
+import { TrustChangeConfirm, trustChangeOf, type TrustChange } from '../idps/trust-change.tsx';
 import { useLab } from '../state/lab-store.tsx';
 import '../export/export.css';
 
@@ -103,7 +105,40 @@ function BundlePanel({ idpId, acceptedCount }: { idpId: string; acceptedCount: n
         </div>
       )}
       {error !== null && <ErrorMessage message={error} />}
+      {value !== null && value.leftOut.length > 0 && <LeftOutList leftOut={value.leftOut} />}
       {value !== null && <Preview file={value} testId="bundle-file" />}
+    </div>
+  );
+}
+
+/** Tested logins the bundle does not carry because its own replay would not pass them: said before saving. */
+function LeftOutList({ leftOut }: { leftOut: LeftOutLogin[] }): ReactNode {
+  return (
+    <div className="banner warn export-left-out" role="status" data-testid="export-left-out">
+      <p>
+        <strong>
+          {leftOut.length === 1 ? '1 tested login is' : `${leftOut.length} tested logins are`} left out of this bundle
+        </strong>{' '}
+        — {leftOut.length === 1 ? 'it' : 'they'} would not pass the bundle’s own replay with the settings being exported. Sign in again to test{' '}
+        {leftOut.length === 1 ? 'that user' : 'those users'} under the current settings.
+      </p>
+      <ul>
+        {leftOut.map((l) => (
+          <li key={l.loginId} data-testid="export-left-out-login" data-login-id={l.loginId}>
+            <a href={`#/logins/${encodeURIComponent(l.loginId)}`} className="mono">
+              {l.principal}
+            </a>{' '}
+            <span className="small muted">({formatTime(l.receivedAt)})</span>
+            <ul className="small">
+              {l.reasons.map((r) => (
+                <li key={r} data-testid="export-left-out-reason">
+                  {r}
+                </li>
+              ))}
+            </ul>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }
@@ -220,23 +255,32 @@ function ImportPanel(): ReactNode {
   const { refreshIdps, refreshLogins } = useLab();
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [trust, setTrust] = useState<{ change: TrustChange; json: string } | null>(null);
+  const importBundle = async (json: string, replace: boolean): Promise<void> => {
+    const profile = await api.call('bundles.import', replace ? { json, replace: true } : { json });
+    setTrust(null);
+    void refreshIdps();
+    setMessage(`Imported as the IdP profile "${profile.name}" with its JIT rules. Activate it on the Identity providers page.`);
+  };
   const onFile = async (kind: 'bundle' | 'trace', f: File | undefined): Promise<void> => {
     if (!f) return;
     setMessage(null);
     setError(null);
+    setTrust(null);
+    let json = '';
     try {
-      const json = await f.text();
+      json = await f.text();
       if (kind === 'bundle') {
-        const profile = await api.call('bundles.import', { json });
-        void refreshIdps();
-        setMessage(`Imported as the IdP profile "${profile.name}" with its JIT rules. Activate it on the Identity providers page.`);
+        await importBundle(json, false);
       } else {
         const { imported } = await api.call('traces.import', { json });
         void refreshLogins();
         setMessage(`Imported ${imported} login${imported === 1 ? '' : 's'} into the logins list.`);
       }
     } catch (err) {
-      setError(describeError(err));
+      const change = kind === 'bundle' ? trustChangeOf(err) : null;
+      if (change !== null) setTrust({ change, json });
+      else setError(describeError(err));
     }
   };
   return (
@@ -256,6 +300,16 @@ function ImportPanel(): ReactNode {
         <p role="status" data-testid="import-result">
           {message}
         </p>
+      )}
+      {trust !== null && (
+        <TrustChangeConfirm
+          change={trust.change}
+          onConfirm={() => importBundle(trust.json, true)}
+          onCancel={() => {
+            setTrust(null);
+            setMessage(`Nothing was imported: the lab keeps trusting the current keys of ${trust.change.entityId}.`);
+          }}
+        />
       )}
       {error !== null && <ErrorMessage message={error} testId="import-error" />}
     </div>
