@@ -2,7 +2,6 @@
 // lab's. Produced by src-main/core/targets; shown by the login detail screen and `saml-jit-lab verify --targets`.
 import { z } from 'zod';
 import type { MethodSpec } from './common.ts';
-import type { MethodSpec } from './common.ts';
 
 /** The SP libraries the lab can run: two in-process (npm), three as external runners (Debian packages). */
 export const TargetName = z.enum(['node-saml', 'samlify', 'ruby-saml', 'python3-saml', 'simplesamlphp']);
@@ -40,8 +39,3 @@ export const targetMethods = {
    * ruby-saml, python3-saml and SimpleSAMLphp when installed), each with its documented defaults, at the login's time. */
   'logins.targets': { input: TargetsInput, output: TargetsResult },
 } as const satisfies Record<string, MethodSpec>;
-
-/** The method to register in contract/index.ts (`...targetMethods`). Slow: the libraries really run (seconds). */
-export const targetMethods = {
-  'logins.targets': { input: TargetsInput, output: TargetsResult },
-} satisfies Record<string, MethodSpec>;
