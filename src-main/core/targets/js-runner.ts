@@ -1,7 +1,7 @@
 // The two npm SP libraries, @node-saml/node-saml and samlify, run in a worker thread of this process. Why a worker:
 // both read the clock with `new Date()` (node-saml in processValidlySignedAssertionAsync, samlify in
-// validator.verifyTime) and take no clock option, so the worker replaces its own global Date with one frozen at the
-// case's `now`; the rest of the app keeps the real time. The worker also gets its own samlify module, whose schema
+// validator.verifyTime) and take no clock option, so the worker replaces its own global Date with one set to the
+// case's `now` (and running on from there); the rest of the app keeps the real time. The worker also gets its own samlify module, whose schema
 // validator is set globally: there it is samlify-validator-js, the one samlify's README points to, while the lab's
 // own samlify keeps the lab's validator.
 import { readFileSync } from 'node:fs';
