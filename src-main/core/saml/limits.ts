@@ -115,8 +115,9 @@ export function scanXml(xml: string, limits: ResponseLimits): XmlScan {
     scan.elements++;
     if (name === 'Attribute' || name.endsWith(':Attribute')) scan.attributes++;
     if (xmlAttributes > scan.maxXmlAttributes) scan.maxXmlAttributes = xmlAttributes;
+    // This element sits at depth + 1 (a self-closing one too); only an open one deepens what follows.
+    if (depth + 1 > scan.maxDepth) scan.maxDepth = depth + 1;
     if (!selfClosing) depth++;
-    if (depth > scan.maxDepth) scan.maxDepth = depth;
     if (scan.elements > limits.elements) return { ...scan, exceeded: { limit: 'elements', value: scan.elements } };
     if (scan.maxDepth > limits.depth) return { ...scan, exceeded: { limit: 'depth', value: scan.maxDepth } };
     if (scan.attributes > limits.attributes) return { ...scan, exceeded: { limit: 'attributes', value: scan.attributes } };
