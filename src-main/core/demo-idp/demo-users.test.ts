@@ -149,3 +149,27 @@ describe('demo users', () => {
     expect(await call<Account[]>(lab, 'accounts.list')).toEqual([]);
   });
 });
+
+describe('the demo API (contract/demo.ts)', () => {
+  it('demoUsers.save / profiles / reset and demoScenarios.list, with hostile input refused', async () => {
+    const lab = await startLab();
+    const saved = await call<DemoUserProfile>(lab, 'demoUsers.save', { id: 'bob', attributes: { email: ['bob@example.com'], department: ['Ops'] }, nameIdFormat: 'persistent', nameIdCase: 'upper' });
+    expect(saved).toMatchObject({ id: 'bob', nameIdFormat: 'persistent', nameIdCase: 'upper', edited: true, attributes: { email: ['bob@example.com'], department: ['Ops'] } });
+    expect(saved.effectiveNameId).toMatch(/^[0-9A-F]{40}$/);
+    const { login } = await signIn(lab, { user: 'bob' });
+    expect(login.nameId).toBe(saved.effectiveNameId);
+
+    const bad = await lab.handle('demoUsers.save', { id: 'bob', attributes: { 'x\ny': ['1'] } });
+    expect(bad.ok).toBe(false);
+    expect((await lab.handle('demoUsers.save', { id: 'nobody', nameIdCase: 'upper' })).ok).toBe(false);
+    expect((await lab.handle('demoUsers.save', { id: 'bob', nameIdFormat: 'kerberos' })).ok).toBe(false);
+
+    const reset = await call<DemoUserProfile[]>(lab, 'demoUsers.reset');
+    expect(reset.find((u) => u.id === 'bob')).toMatchObject({ nameIdFormat: 'emailAddress', nameIdCase: 'as-is', effectiveNameId: 'bob@example.com', edited: false });
+    expect(await call(lab, 'demoUsers.profiles')).toEqual(reset);
+
+    const scenarios = await call<{ id: string; checks: string[] }[]>(lab, 'demoScenarios.list');
+    expect(scenarios.map((s) => s.id)).toEqual(expect.arrayContaining(['expired', 'groups-overage', 'encrypted-tripledes-cbc', 'over-limit']));
+    expect(scenarios.find((s) => s.id === 'groups-overage')?.checks).toEqual(['groups.overage']);
+  });
+});
