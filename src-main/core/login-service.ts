@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { Check, LoginDetail, LoginFlow, LoginSummary, SpSettings } from '../contract/index.ts';
 import type { Attribute, JitRules } from '../contract/index.ts';
 import { LabError } from './errors.ts';
-import { planProvision, type AccountLookup, type ProvisionPlan } from './jit/provision.ts';
+import { AccountIndex } from './jit/account-index.ts';
+import { planProvision, type ProvisionPlan } from './jit/provision.ts';
 import type { TrustedIdp, VerifyPolicy } from './saml/context.ts';
 import { verifyResponse } from './saml/verify.ts';
 import { sessionOfLogin } from './slo/sessions.ts';
@@ -34,13 +35,9 @@ export interface LoginServiceDeps {
 
 export class LoginService {
   private readonly deps: LoginServiceDeps;
-  private readonly accountsByKey = new Map<string, StoredAccount>();
-  private readonly accountsByEmail = new Map<string, StoredAccount[]>();
   private readonly unsaved = new WeakMap<StoredLogin, string>();
-  readonly accounts: AccountLookup = {
-    byKey: (key) => this.accountsByKey.get(key),
-    byEmail: (email) => this.accountsByEmail.get(email.toLowerCase()) ?? [],
-  };
+  /** Accounts by key, email and the canonical forms look-alikes meet under (core/jit/account-index.ts). */
+  readonly accounts = new AccountIndex();
 
   constructor(deps: LoginServiceDeps) {
     this.deps = deps;
@@ -48,21 +45,12 @@ export class LoginService {
   }
 
   private index(account: StoredAccount): void {
-    for (const key of [account.key, ...(account.linkedKeys ?? [])]) this.accountsByKey.set(key, account);
-    const email = account.fields.email?.toLowerCase();
-    if (email) {
-      const list = this.accountsByEmail.get(email) ?? [];
-      if (!list.includes(account)) list.push(account);
-      this.accountsByEmail.set(email, list);
-    }
+    this.accounts.add(account);
   }
 
+  /** Forgets the account's key, email and canonical forms (before it changes in place). */
   private unindexEmail(account: StoredAccount): void {
-    const email = account.fields.email?.toLowerCase();
-    if (!email) return;
-    const list = (this.accountsByEmail.get(email) ?? []).filter((a) => a !== account);
-    if (list.length > 0) this.accountsByEmail.set(email, list);
-    else this.accountsByEmail.delete(email);
+    this.accounts.remove(account);
   }
 
   /** Applies a provisioning plan to the store (in memory; the caller flushes). */
@@ -278,6 +266,7 @@ export function summarize(login: StoredLogin): LoginSummary {
     claimedNameId: login.claimedNameId ?? null,
     accountId: login.accountId,
     diffKind: login.diff.kind,
+    clearedCount: login.diff.clearedFields?.length ?? 0,
     failedCheckIds: login.checks.filter((c) => c.status === 'fail').map((c) => c.id),
     warnCount: login.checks.filter((c) => c.status === 'warn').length,
   };
