@@ -327,7 +327,7 @@ export class SloService {
       checks: [check('slo.message', 'The logout message is readable', 'fail', 'a samlp:LogoutRequest or samlp:LogoutResponse (HTTP-Redirect or HTTP-POST binding)', cap(reason), 'Send the message as the SAML bindings say: deflated base64 in SAMLRequest/SAMLResponse over HTTP-Redirect, or base64 in a form field over HTTP-POST.')],
       untrusted: true,
     };
-    await this.save(x, null);
+    await this.save(x, x);
     return x;
   }
 
@@ -502,14 +502,14 @@ export class SloService {
       const responseXml = logoutResponseXml({ id: newSamlId(), inResponseTo: r.id, issuer: this.deps.sp().entityId, destination: endpoint.url, issueInstant: now, status: status.status, subStatus: status.subStatus, message: status.message.slice(0, 1024) });
       Object.assign(x, { responseXml, status: status.status, statusMessage: status.subStatus ? `${status.subStatus.split(':').pop()}: ${status.message}` : status.message });
       if (!signed) Object.assign(x, boundUntrusted(x));
-      await this.save(x, signed ? null : x);
+      await this.save(x, x);
       send(res, this.outgoing(endpoint, 'SAMLResponse', responseXml, message.relayState), 'Answering the IdP\'s logout request…');
       return;
     }
     checks.push(check('slo.response-location', 'The IdP has an SLO endpoint for the LogoutResponse', 'fail', 'a SingleLogoutService (HTTP-Redirect or HTTP-POST) in the IdP metadata', idp ? 'none in its metadata' : 'no IdP: the Issuer is unknown', 'Without an SLO endpoint in the IdP metadata the lab cannot answer; re-import metadata that lists SingleLogoutService.'));
     x.verdict = 'rejected';
     if (!signed) Object.assign(x, boundUntrusted(x));
-    await this.save(x, signed ? null : x);
+    await this.save(x, x);
     this.sendResult(res, 400, x);
   }
 
