@@ -50,7 +50,9 @@ export function verifyResponse(input: VerifyInput): VerifyResult {
     decryptedXml: ctx.decryptedXml,
     idp: ctx.idp,
     issuer: ctx.responseIssuer,
-    nameId: textOf(nameIdEl)?.trim() ?? null,
+    // Only XML whitespace is formatting: trim() would also strip NBSP, BOM, U+3000, U+2028… and merge look-alike
+    // NameIDs into an existing account before the JIT rules can see them (core/jit/identity.ts).
+    nameId: textOf(nameIdEl)?.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '') ?? null,
     claimedNameId: textOf(ctx.postedAssertion ? descendants(ctx.postedAssertion, NS.saml, 'NameID')[0] ?? null : null)?.trim() ?? null,
     nameIdFormat: attr(nameIdEl, 'Format'),
     sessionIndex: attr(authn, 'SessionIndex'),
