@@ -1,7 +1,9 @@
 import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import { NAMEID_FORMATS, type SignaturePolicy, type SpSettings } from '../../src-main/contract/index.ts';
+import { NAMEID_FORMATS, type SignaturePolicy, type SpProfileId, type SpSettings } from '../../src-main/contract/index.ts';
 import { api, describeError } from '../api/client.ts';
 import { CopyButton, ErrorMessage, Loading } from '../components/common.tsx';
+import { saveFile } from '../export/save-file.ts';
+import { useCall } from '../hooks/use-call.ts';
 import { useLab } from '../state/lab-store.tsx';
 import '../sp/sp.css';
 
@@ -24,6 +26,7 @@ export function SpScreen(): ReactNode {
       <div className="screen-head">
         <h1>Service provider</h1>
         <p className="muted">Give these values to your IdP (or import the metadata URL there).</p>
+        {sp !== null && <DownloadMetadata />}
       </div>
       {errors.sp !== undefined && <ErrorMessage message={`Could not load SP settings. ${errors.sp}`} />}
       {sp === null ? (
@@ -43,7 +46,9 @@ export function SpScreen(): ReactNode {
             <dd>{sp.allowUnsolicited ? 'Allowed (unsolicited responses accepted)' : 'Rejected (InResponseTo required)'}</dd>
             <Row label="Certificate SHA-256" value={sp.certificateFingerprintSha256} testId="sp-cert-fingerprint" />
           </dl>
-          <SpSettingsForm sp={sp} />
+          <SpProfilePicker current={sp.spProfile} />
+          {/* Remounted when a profile changes the knobs, so the form shows what is saved. */}
+          <SpSettingsForm key={[sp.spProfile, sp.clockSkewSeconds, sp.allowUnsolicited, sp.signaturePolicy, sp.sha1Policy].join('|')} sp={sp} />
           <RetentionForm />
           <details>
             <summary>SP signing certificate (PEM)</summary>
@@ -53,6 +58,109 @@ export function SpScreen(): ReactNode {
         </div>
       )}
     </section>
+  );
+}
+
+/** Saves the SP metadata the IdP's console asks for (unsigned; the Export screen also has a signed one). */
+function DownloadMetadata(): ReactNode {
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const download = async (): Promise<void> => {
+    setBusy(true);
+    setError(null);
+    try {
+      saveFile(await api.call('spMetadata.export', { signed: false }));
+    } catch (err) {
+      setError(describeError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="sp-download">
+      <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void download()} data-testid="sp-download-metadata">
+        {busy ? 'Preparing…' : 'Download SP metadata'}
+      </button>
+      {error !== null && <ErrorMessage message={error} testId="sp-download-error" />}
+    </div>
+  );
+}
+
+/** Which SP's behaviour the verdicts mirror: pick one, see the knobs it sets, apply it. */
+function SpProfilePicker({ current }: { current: SpProfileId }): ReactNode {
+  const { refreshSp } = useLab();
+  const profiles = useCall('sp.profiles', {}, 'sp.profiles');
+  const [chosen, setChosen] = useState<SpProfileId>(current);
+  const [state, setState] = useState<FormState>({ kind: 'idle' });
+  if (profiles.kind === 'loading') return <Loading what="the SP profiles" />;
+  if (profiles.kind === 'error') return <ErrorMessage message={`Could not load the SP profiles. ${profiles.message}`} />;
+  const shown = profiles.value.find((p) => p.id === chosen);
+  const apply = async (): Promise<void> => {
+    setState({ kind: 'saving' });
+    try {
+      await api.call('sp.update', { spProfile: chosen });
+      await refreshSp();
+      setState({ kind: 'saved' });
+    } catch (err) {
+      setState({ kind: 'error', message: describeError(err) });
+    }
+  };
+  return (
+    <div className="sp-form sp-profile" data-testid="sp-profile">
+      <h2>Judge logins as</h2>
+      <p className="muted small">
+        An SP profile sets the verification knobs to what that SP does by default, so a verdict here predicts the verdict there. The settings below
+        follow the profile; change them after applying it if your SP is configured differently.
+      </p>
+      <div className="sp-profile-row">
+        <label className="field">
+          <span>SP profile</span>
+          <select
+            value={chosen}
+            onChange={(e) => {
+              setChosen(e.target.value as SpProfileId);
+              setState({ kind: 'idle' });
+            }}
+            data-testid="sp-profile-select"
+          >
+            {profiles.value.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+                {p.id === current ? ' (in use)' : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" className="btn" disabled={chosen === current || state.kind === 'saving'} onClick={() => void apply()} data-testid="sp-profile-apply">
+          {state.kind === 'saving' ? 'Applying…' : chosen === current ? 'In use' : 'Use this profile'}
+        </button>
+        {state.kind === 'saved' && (
+          <span role="status" className="small" data-testid="sp-profile-saved">
+            Applied: the next logins are judged as {shown?.name ?? chosen}.
+          </span>
+        )}
+      </div>
+      {shown !== undefined && (
+        <>
+          <p className="small" data-testid="sp-profile-description">
+            {shown.description}
+          </p>
+          <table className="sp-profile-knobs" data-testid="sp-profile-knobs">
+            <tbody>
+              {Object.entries(shown.knobs).map(([knob, value]) => (
+                <tr key={knob} data-testid="sp-profile-knob" data-knob={knob}>
+                  <th scope="row" className="mono small">
+                    {knob}
+                  </th>
+                  <td className="mono small">{value}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {state.kind === 'error' && <ErrorMessage message={state.message} testId="sp-profile-error" />}
+    </div>
   );
 }
 
