@@ -49,6 +49,11 @@ export interface SimpleSamlPhp {
   /** The SP's ACS URL is read from a file at each request, so the lab can start (on port 0) after the IdP. */
   setAcsUrl(spEntityId: string, acsUrl: string): Promise<void>;
   idpInitiatedUrl(spEntityId: string, relayState?: string): string;
+  /** Single Logout for this SP: its SLO URL (HTTP-Redirect) and the certificate its logout messages are verified with;
+   * SimpleSAMLphp signs its own and requires the SP's signed (read at each request, like the ACS URL). */
+  setSlo(spEntityId: string, sloUrl: string, spCertificatePem: string): Promise<void>;
+  /** The IdP's own Single Logout start: logs the browser's IdP session out of every SP, then goes to returnTo. */
+  idpLogoutUrl(returnTo: string): string;
   close(): Promise<void>;
 }
 
@@ -128,7 +133,9 @@ $metadata[${php(entityId)}] = ['host' => '__DEFAULT__', 'auth' => 'example-userp
   'attributes.NameFormat' => ${php(uri ? 'urn:oasis:names:tc:SAML:2.0:attrname-format:uri' : 'urn:oasis:names:tc:SAML:2.0:attrname-format:basic')},
   'authproc' => [${authproc.join(', ')}],
   'saml20.sign.response' => true, 'saml20.sign.assertion' => true,
-];`;
+];
+$extra = @file_get_contents(${php(join(dir, 'acs', `${i}.extra.json`))});
+if ($extra) { $metadata[${php(sp.entityId)}] = array_merge($metadata[${php(sp.entityId)}], json_decode($extra, true)); }`;
   });
   await writeFile(join(dir, 'metadata', 'saml20-sp-remote.php'), `<?php\n${entries.join('\n')}\n`);
   for (let i = 0; i < sps.length; i++) await writeFile(join(dir, 'acs', `${i}.txt`), '');
@@ -146,6 +153,14 @@ $metadata[${php(entityId)}] = ['host' => '__DEFAULT__', 'auth' => 'example-userp
       if (index < 0) throw new Error(`SimpleSAMLphp has no SP ${spEntityId}`);
       await writeFile(join(dir, 'acs', `${index}.txt`), acsUrl);
     },
+    async setSlo(spEntityId, sloUrl, spCertificatePem) {
+      const index = sps.findIndex((s) => s.entityId === spEntityId);
+      if (index < 0) throw new Error(`SimpleSAMLphp has no SP ${spEntityId}`);
+      const certData = spCertificatePem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+      const extra = { SingleLogoutService: [{ Binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect', Location: sloUrl }], certData, 'sign.logout': true, 'validate.logout': true };
+      await writeFile(join(dir, 'acs', `${index}.extra.json`), JSON.stringify(extra));
+    },
+    idpLogoutUrl: (returnTo) => `${baseUrl}/saml2/idp/SingleLogoutService.php?ReturnTo=${encodeURIComponent(returnTo)}`,
     idpInitiatedUrl: (spEntityId, relayState) =>
       `${baseUrl}/saml2/idp/SSOService.php?spentityid=${encodeURIComponent(spEntityId)}${relayState ? `&RelayState=${encodeURIComponent(relayState)}` : ''}`,
     async close() {
