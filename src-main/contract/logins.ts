@@ -47,6 +47,9 @@ export const LoginDetail = LoginSummary.extend({
     bytes: z.number().int(),
     status: z.number().int(),
   }),
+  /** The AuthnRequest the SP sent for an SP-initiated login (XML, binding, signed); null for IdP-initiated logins and
+   * logins recorded before it was kept. */
+  authnRequest: z.object({ xml: z.string(), binding: z.enum(['redirect', 'post']), signed: z.boolean() }).nullable().optional(),
 });
 export type LoginDetail = z.infer<typeof LoginDetail>;
 

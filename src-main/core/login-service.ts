@@ -94,6 +94,8 @@ export class LoginService {
     });
 
     let flow: LoginFlow = 'unknown';
+    // The AuthnRequest this response answers, kept with the login (read before the outstanding entry is used up).
+    const sentRequest = result.inResponseTo ? data.outstanding.find((o) => o.id === result.inResponseTo)?.request : undefined;
     if (result.verdict === 'accepted') flow = result.inResponseTo ? 'sp-initiated' : 'idp-initiated';
     let diff: StoredLogin['diff'] = REJECTED_DIFF;
     let accountId: string | null = null;
@@ -149,6 +151,7 @@ export class LoginService {
       diff,
       http: { ...request.http, status: verdict === 'accepted' ? 200 : 403 },
       ...(untrusted ? { untrusted: true } : {}),
+      ...(sentRequest && !untrusted ? { authnRequest: sentRequest } : {}),
     };
     // An accepted login opens a lab session (ended by Single Logout, SessionNotOnOrAfter or by hand; slo/).
     if (verdict === 'accepted' && accountId && result.idp && result.nameId) this.deps.store.sessions.open(sessionOfLogin(login, accountId, { ...result, idp: result.idp, nameId: result.nameId }));
@@ -285,5 +288,6 @@ export function detail(login: StoredLogin): LoginDetail {
     attributes: login.attributes,
     diff: login.diff,
     http: login.http,
+    authnRequest: login.authnRequest ?? null,
   };
 }

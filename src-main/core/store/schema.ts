@@ -83,6 +83,8 @@ export interface StoredLogin {
   attributes: Attribute[];
   diff: AccountDiff;
   http: { method: string; contentType: string | null; bytes: number; status: number };
+  /** The AuthnRequest this login answered (its InResponseTo matched an outstanding request the lab sent). */
+  authnRequest?: SentAuthnRequest;
   /** No trusted IdP's valid signature vouched for it: anyone's input (the ACS takes cross-site posts). Such logins
    * are stored capped field by field and share one fixed budget (store-service.ts UNTRUSTED_BUDGET). */
   untrusted?: boolean;
@@ -93,6 +95,16 @@ export interface OutstandingRequest {
   idpEntityId: string;
   createdAt: string;
   expiresAt: string;
+  /** The AuthnRequest as sent (absent in requests stored before it was kept): moves onto the login it answers. */
+  request?: SentAuthnRequest;
+}
+
+/** An AuthnRequest the SP sent: its XML (for HTTP-Redirect the XML before deflating; the signature is then in the
+ * query), the binding and whether it was signed. */
+export interface SentAuthnRequest {
+  xml: string;
+  binding: 'redirect' | 'post';
+  signed: boolean;
 }
 
 export interface ReplayEntry {
