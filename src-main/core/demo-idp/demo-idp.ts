@@ -16,7 +16,7 @@ import { DemoUsers } from './demo-users.ts';
 import { hostRefusal, signInRefusal } from './front-door.ts';
 import { buildSignedResponse, newSamlId, type ResponseSpec } from './response-builder.ts';
 import { SCENARIO_TABLE, applyScenario, findScenario, makeUntrustedKey, scenarioValue } from './scenarios.ts';
-import { DemoSlo, LOGOUT_PATH, SLO_PATH } from './slo.ts';
+import { DemoSlo, LOGOUT_PATH, SLO_PATH, SLO_VARIANTS, type IdpSession } from './slo.ts';
 
 export { loadDemoUsers } from './demo-users.ts';
 
@@ -342,6 +342,7 @@ export class DemoIdpService {
       `<h1>Demo IdP</h1><p class="sub">${introIsHtml ? intro : h(intro)} Responses go to <code>${h(sp.acsUrl)}</code> for <code>${h(sp.entityId)}</code>. ` +
         `Multi-valued attributes: comma-separated. Empty a field to remove that attribute.</p>` +
         `<div class="users">${cards}</div>` +
+        sessionsHtml(this.slo.listSessions().filter((x) => x.spEntityId === sp.entityId)) +
         `<form class="card" method="post" action="/demo-idp/reset" data-testid="demo-reset"><strong>Reset</strong><div>Forget every edit: the shipped users, NameIDs and attributes again.</div><button type="submit">Reset demo users</button></form>` +
         scenarioTableHtml(),
     );
@@ -423,4 +424,23 @@ function scenarioTableHtml(): string {
     `<div class="card"><strong>Scenarios</strong><p class="sub">Each breaks the login in one way, signed for real; scripts use ` +
     `<code>/demo-idp/initiate?user=alice&amp;scenario=expired</code> (plus <code>seconds</code>, <code>count</code> or <code>kb</code>).</p><ul class="checks">${rows}</ul></div>`
   );
+}
+
+/** The IdP's open sessions with this SP (newest first, at most 20), each with an IdP-initiated logout form. */
+function sessionsHtml(sessions: IdpSession[]): string {
+  if (sessions.length === 0) return '';
+  const variants = `<option value="">a valid, signed LogoutRequest</option>` + SLO_VARIANTS.map((v) => `<option value="${h(v.id)}">${h(v.title)}</option>`).join('');
+  const rows = sessions
+    .slice(-20)
+    .reverse()
+    .map(
+      (x) =>
+        `<form method="get" action="${LOGOUT_PATH}" data-testid="demo-session-${h(x.sessionIndex)}"><div><strong>${h(x.userId)}</strong> <code>${h(x.nameId)}</code> · SessionIndex <code>${h(x.sessionIndex)}</code> · ${h(x.createdAt)}</div>` +
+        `<input type="hidden" name="user" value="${h(x.userId)}"><input type="hidden" name="sessionIndex" value="${h(x.sessionIndex)}">` +
+        `<label>Logout request<select name="variant">${variants}</select></label>` +
+        `<label>Binding<select name="binding"><option value="redirect">HTTP-Redirect</option><option value="post">HTTP-POST</option></select></label>` +
+        `<button type="submit">Log out at the SP</button></form>`,
+    )
+    .join('');
+  return `<div class="card" data-testid="demo-sessions"><strong>Sessions (Single Logout)</strong><p class="sub">Sessions this IdP opened with the SP. Logging one out sends an IdP-initiated LogoutRequest to the SP's SingleLogoutService; the broken variants show what the SP must refuse.</p>${rows}</div>`;
 }

@@ -208,6 +208,15 @@ describe('demo IdP Single Logout, IdP-initiated', () => {
     expect(parseLogoutRequest(received.xml).sessionIndexes).toEqual([sessionIndex]);
   });
 
+  it('the demo IdP page lists its sessions with a logout form that sends the variant picked', async () => {
+    const sessionIndex = await signIn('bob');
+    const page = await (await fetch(`${lab.url}/demo-idp/`)).text();
+    expect(page).toContain(`data-testid="demo-session-${sessionIndex}"`);
+    expect(page).toContain('<option value="wrong-nameid">Wrong NameID</option>');
+    const out = await startLogout(`user=bob&sessionIndex=${sessionIndex}&variant=wrong-nameid&binding=redirect`);
+    expect(out.request).toMatchObject({ nameId: 'someone-else@example.com', sessionIndexes: [sessionIndex] });
+  });
+
   it('a logout for a user without a session says so; the front door applies', async () => {
     const none = await fetch(`${lab.url}/demo-idp/logout?user=carol`);
     expect(none.status).toBe(409);
