@@ -1,5 +1,6 @@
 // Logins and accounts: starting an SP-initiated login (the AuthnRequest and its outstanding ID), the logins the ACS
 // recorded, and the accounts they provisioned with each account's timeline.
+import { inflateRawSync } from 'node:zlib';
 import { LoginOptions, type Account, type HandlersFor } from '../../contract/index.ts';
 import { accountMethods, loginMethods } from '../../contract/logins.ts';
 import { LabError } from '../errors.ts';
@@ -9,7 +10,7 @@ import { detail, summarize } from '../login-service.ts';
 import { buildLogin, type LoginStart } from '../saml/authn-request.ts';
 import type { KeyPair } from '../sp/keys.ts';
 import { wantAssertionsSignedFor, type SpMetadataInput } from '../sp/sp-metadata.ts';
-import type { StoredAccount } from '../store/schema.ts';
+import type { SentAuthnRequest, StoredAccount } from '../store/schema.ts';
 import type { StoreService } from '../store/store-service.ts';
 import type { SpSettingsService } from './sp-settings.ts';
 
@@ -87,9 +88,24 @@ export async function startLogin(deps: LoginFeatureDeps, idpId: string | null, r
     signWith: sign ? deps.spKeys : null,
     now,
   });
-  deps.store.outstanding.add({ id: start.id, idpEntityId: md.entityId, createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + REQUEST_LIFETIME_MS).toISOString() });
+  deps.store.outstanding.add({
+    id: start.id,
+    idpEntityId: md.entityId,
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + REQUEST_LIFETIME_MS).toISOString(),
+    request: sentRequestOf(start, sign),
+  });
   await deps.store.commit();
   return start;
+}
+
+/** The request as it went out: POST carries the (signed) XML itself; Redirect carries it deflated, signed in the query. */
+export function sentRequestOf(start: LoginStart, signed: boolean): SentAuthnRequest {
+  const xml =
+    start.binding === 'post'
+      ? Buffer.from(start.fields.SAMLRequest ?? '', 'base64').toString('utf8')
+      : inflateRawSync(Buffer.from(new URL(start.url).searchParams.get('SAMLRequest') ?? '', 'base64')).toString('utf8');
+  return { xml, binding: start.binding, signed };
 }
 
 export function createLoginHandlers(deps: LoginFeatureDeps): HandlersFor<typeof loginMethods & typeof accountMethods> {
