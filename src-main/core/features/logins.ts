@@ -4,6 +4,8 @@ import { inflateRawSync } from 'node:zlib';
 import { LoginOptions, type Account, type HandlersFor } from '../../contract/index.ts';
 import { accountMethods, loginMethods } from '../../contract/logins.ts';
 import { LabError } from '../errors.ts';
+import { loginCoverage } from '../jit/coverage.ts';
+import { DEFAULT_RULES } from '../jit/presets.ts';
 import { BINDING, ssoLocation } from '../idp/metadata.ts';
 import type { IdpRegistry } from '../idp/registry.ts';
 import { detail, summarize } from '../login-service.ts';
@@ -132,7 +134,9 @@ export function createLoginHandlers(deps: LoginFeatureDeps): HandlersFor<typeof 
     'logins.get': (input) => {
       const login = store.data.logins.find((l) => l.id === input.id);
       if (!login) throw new LabError('not-found', `There is no login "${input.id}" (it may have been pruned).`);
-      return detail(login);
+      // Coverage only for logins that reached the JIT rules (verified, with a NameID), under the profile's rules now.
+      const idp = login.nameId && !login.checks.some((c) => c.status === 'fail' && !c.id.startsWith('jit.')) && login.idpEntityId ? deps.idps.byEntityId(login.idpEntityId) : null;
+      return { ...detail(login), coverage: idp ? loginCoverage(login, idp.rules ?? DEFAULT_RULES, deps.clock()) : null };
     },
     'accounts.list': () => store.data.accounts.map(publicAccount),
     'accounts.get': (input) => {
