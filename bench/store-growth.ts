@@ -55,20 +55,25 @@ async function perLogin(accounts: number, samples: number, kind: 'marked' | 'unm
   const dir = await tempDir(`growth-${kind}`);
   const now = new Date().toISOString();
   const { store } = await StoreService.open(dir, () => new Date());
-  for (let i = 0; i < accounts; i++) store.data.accounts.push(account(i, now));
-  for (let i = 0; i < store.data.settings.loginRetention; i++) store.data.logins.push(loginRecord(store.data.accounts[i % accounts]!, now));
+  for (let i = 0; i < accounts; i++) store.accounts.add(account(i, now));
+  for (let i = 0; i < store.data.settings.loginRetention; i++) store.logins.append(loginRecord(store.unsafeMutableData.accounts[i % accounts]!, now));
   await store.flush();
-  const lowdb = new Low<StoreData>(new JSONFile<StoreData>(join(dir, 'lowdb.json')), store.data);
+  const lowdb = new Low<StoreData>(new JSONFile<StoreData>(join(dir, 'lowdb.json')), store.unsafeMutableData);
   const one = async (i: number): Promise<void> => {
-    const a = store.data.accounts[(i * 7919) % accounts]!;
-    Object.assign(a, { fields: { ...a.fields, lastName: `Changed ${i}` }, lastLoginAt: new Date().toISOString(), loginCount: a.loginCount + 1 });
-    store.data.logins.push(loginRecord(a, now));
+    const a = store.unsafeMutableData.accounts[(i * 7919) % accounts]!;
+    const next = { ...a, fields: { ...a.fields, lastName: `Changed ${i}` }, lastLoginAt: new Date().toISOString(), loginCount: a.loginCount + 1 };
     if (kind === 'marked') {
-      store.touch('accounts', a);
-      await store.flush({ marked: true });
-    } else if (kind === 'unmarked') await store.flush();
-    else {
-      if (store.data.logins.length > store.data.settings.loginRetention) store.data.logins.splice(0, 1);
+      // What a login does: the account changed through the API (marked), the login appended, one commit.
+      store.accounts.update(a, next);
+      store.logins.append(loginRecord(a, now));
+      await store.commit();
+    } else if (kind === 'unmarked') {
+      Object.assign(a, next);
+      store.logins.append(loginRecord(a, now));
+      await store.flush();
+    } else {
+      Object.assign(a, next);
+      store.logins.append(loginRecord(a, now));
       await lowdb.write();
     }
   };

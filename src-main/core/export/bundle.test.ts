@@ -46,7 +46,7 @@ describe('bundles.export', () => {
     expect(bundle.idp.entityId).toBe('urn:saml-jit-lab:demo-idp');
     expect(bundle.idp.metadataXml).toContain('IDPSSODescriptor');
     expect(bundle.sp.privateKey).toBeNull();
-    expect(bundle.policy).toEqual({ clockSkewSeconds: 120, allowUnsolicited: true, signaturePolicy: 'both', sha1Policy: 'warn' });
+    expect(bundle.policy).toEqual({ clockSkewSeconds: 120, allowUnsolicited: true, signaturePolicy: 'both', sha1Policy: 'warn', spProfile: 'lab' });
     expect(bundle.rules.preset).toBe('generic');
     expect(bundle.evidence.map((e) => e.principal).sort()).toEqual(['alice@example.com', 'bob@example.com']);
     const alice = bundle.evidence.find((e) => e.principal === 'alice@example.com')!;

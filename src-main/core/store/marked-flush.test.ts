@@ -30,17 +30,17 @@ describe('marked flushes', () => {
   it('write a marked in-place change and the structural changes, and only those', async () => {
     const dir = await freshDir();
     const store = await open(dir);
-    for (let i = 0; i < 2000; i++) store.data.accounts.push(account(i));
-    for (let i = 0; i < 5; i++) store.data.logins.push(login(i));
+    for (let i = 0; i < 2000; i++) store.unsafeMutableData.accounts.push(account(i));
+    for (let i = 0; i < 5; i++) store.unsafeMutableData.logins.push(login(i));
     await store.flush();
     const before = store.sizes().journal;
-    Object.assign(store.data.accounts[1500]!, { loginCount: 7, fields: { email: 'changed@example.com' } });
-    store.touch('accounts', store.data.accounts[1500]!);
-    store.data.accounts.push(account(2000));
-    store.data.logins.splice(0, 2);
-    store.data.logins.push(login(9));
-    store.data.replay = [...store.data.replay, { assertionId: '_a', idpEntityId: 'idp', expiresAt: NOW.toISOString() }];
-    store.data.accounts[10] = { ...account(10), loginCount: 3 };
+    Object.assign(store.unsafeMutableData.accounts[1500]!, { loginCount: 7, fields: { email: 'changed@example.com' } });
+    (store as unknown as { touch(c: string, r: object): void }).touch('accounts', store.unsafeMutableData.accounts[1500]!);
+    store.unsafeMutableData.accounts.push(account(2000));
+    store.unsafeMutableData.logins.splice(0, 2);
+    store.unsafeMutableData.logins.push(login(9));
+    store.unsafeMutableData.replay = [...store.unsafeMutableData.replay, { assertionId: '_a', idpEntityId: 'idp', expiresAt: NOW.toISOString() }];
+    store.unsafeMutableData.accounts[10] = { ...account(10), loginCount: 3 };
     await store.flush({ marked: true });
     const line = store.sizes().journal - before;
     expect(line).toBeLessThan(4 * JSON.stringify(account(1)).length + JSON.stringify(login(9)).length + 200);
@@ -53,10 +53,10 @@ describe('marked flushes', () => {
   it('write an unmarked in-place change at the next unmarked flush', async () => {
     const dir = await freshDir();
     const store = await open(dir);
-    for (let i = 0; i < 10; i++) store.data.accounts.push(account(i));
+    for (let i = 0; i < 10; i++) store.unsafeMutableData.accounts.push(account(i));
     await store.flush();
-    store.data.accounts[3]!.groups.push('forgotten');
-    store.data.logins.push(login(1));
+    store.unsafeMutableData.accounts[3]!.groups.push('forgotten');
+    store.unsafeMutableData.logins.push(login(1));
     await store.flush({ marked: true });
     // The unmarked change is in memory and not yet on disk; the marked one is.
     expect((await open(dir)).data.logins.map((l) => l.id)).toEqual(['login-1']);
@@ -67,9 +67,9 @@ describe('marked flushes', () => {
   it('compare everything when a marked and an unmarked flush share a write', async () => {
     const dir = await freshDir();
     const store = await open(dir);
-    for (let i = 0; i < 10; i++) store.data.accounts.push(account(i));
+    for (let i = 0; i < 10; i++) store.unsafeMutableData.accounts.push(account(i));
     await store.flush();
-    store.data.accounts[4]!.fields.displayName = 'Four';
+    store.unsafeMutableData.accounts[4]!.fields.displayName = 'Four';
     await Promise.all([store.flush({ marked: true }), store.flush(), store.flush({ marked: true })]);
     expect((await open(dir)).data).toEqual(store.data);
   });
@@ -77,11 +77,11 @@ describe('marked flushes', () => {
   it('write an unmarked in-place change at the next compaction', async () => {
     const dir = await freshDir();
     const store = await open(dir, { compactBytes: 1000 });
-    for (let i = 0; i < 5; i++) store.data.accounts.push(account(i));
+    for (let i = 0; i < 5; i++) store.unsafeMutableData.accounts.push(account(i));
     await store.flush();
-    store.data.accounts[2]!.status = 'blocked';
+    store.unsafeMutableData.accounts[2]!.status = 'blocked';
     for (let i = 0; i < 40 && (await open(dir)).data.accounts[2]!.status !== 'blocked'; i++) {
-      store.data.logins.push(login(i));
+      store.unsafeMutableData.logins.push(login(i));
       await store.flush({ marked: true });
     }
     expect((await open(dir)).data).toEqual(store.data);
@@ -90,10 +90,10 @@ describe('marked flushes', () => {
   it('compare everything after a failed write, whose marks went with it', async () => {
     const dir = await freshDir();
     const store = await open(dir);
-    for (let i = 0; i < 5; i++) store.data.accounts.push(account(i));
+    for (let i = 0; i < 5; i++) store.unsafeMutableData.accounts.push(account(i));
     await store.flush();
-    store.data.accounts[1]!.loginCount = 99;
-    store.touch('accounts', store.data.accounts[1]!);
+    store.unsafeMutableData.accounts[1]!.loginCount = 99;
+    (store as unknown as { touch(c: string, r: object): void }).touch('accounts', store.unsafeMutableData.accounts[1]!);
     const { rename, mkdir } = await import('node:fs/promises');
     await rename(join(dir, 'store.journal'), join(dir, 'journal.bak'));
     await mkdir(join(dir, 'store.journal'));
@@ -114,17 +114,17 @@ describe('marked flushes', () => {
     };
     let next = 0;
     for (let step = 0; step < 300; step++) {
-      const d = store.data;
+      const d = store.unsafeMutableData;
       const op = rnd(8);
       if (op === 0 || d.accounts.length === 0) d.accounts.push(account(next++));
       else if (op === 1) {
         const a = d.accounts[rnd(d.accounts.length)]!;
         Object.assign(a, { loginCount: a.loginCount + 1, groups: [...a.groups, `g${step}`] });
-        store.touch('accounts', a);
+        (store as unknown as { touch(c: string, r: object): void }).touch('accounts', a);
       } else if (op === 2) {
         const a = d.accounts[rnd(d.accounts.length)]!;
         a.fields.displayName = `n${step}`;
-        store.touch('accounts', a);
+        (store as unknown as { touch(c: string, r: object): void }).touch('accounts', a);
       } else if (op === 3) d.accounts = d.accounts.filter((_, i) => i !== rnd(d.accounts.length));
       else if (op === 4) d.logins.push(login(next++));
       else if (op === 5) d.logins.splice(0, rnd(3));

@@ -30,16 +30,16 @@ describe('StoreService', () => {
   it('persists every kind of change through the journal and reads it back', async () => {
     const dir = await freshDir();
     const { store } = await open(dir);
-    for (let i = 0; i < 5; i++) store.data.accounts.push(account(i));
-    store.data.logins.push(login(0));
+    for (let i = 0; i < 5; i++) store.unsafeMutableData.accounts.push(account(i));
+    store.unsafeMutableData.logins.push(login(0));
     await store.flush();
     // In place, the ways the core changes things: Object.assign, a nested push, a nested field, a filtered array.
-    Object.assign(store.data.accounts[1]!, { loginCount: 2, fields: { email: 'new@example.com' } });
-    store.data.accounts[2]!.groups.push('b');
-    store.data.accounts[3]!.fields.displayName = 'Three';
-    store.data.accounts = store.data.accounts.filter((a) => a.id !== 'acc-4');
-    store.data.sp.clockSkewSeconds = 42;
-    store.data.replay.push({ assertionId: '_a', idpEntityId: 'idp', expiresAt: NOW.toISOString() });
+    Object.assign(store.unsafeMutableData.accounts[1]!, { loginCount: 2, fields: { email: 'new@example.com' } });
+    store.unsafeMutableData.accounts[2]!.groups.push('b');
+    store.unsafeMutableData.accounts[3]!.fields.displayName = 'Three';
+    store.unsafeMutableData.accounts = store.unsafeMutableData.accounts.filter((a) => a.id !== 'acc-4');
+    store.unsafeMutableData.sp.clockSkewSeconds = 42;
+    store.unsafeMutableData.replay.push({ assertionId: '_a', idpEntityId: 'idp', expiresAt: NOW.toISOString() });
     await store.flush();
     expect(store.sizes().journal).toBeGreaterThan(0);
     expect(store.sizes().journal).toBeLessThan(4000);
@@ -52,11 +52,11 @@ describe('StoreService', () => {
   it('writes only what changed: the journal grows by the new records, not by the store size', async () => {
     const dir = await freshDir();
     const { store } = await open(dir);
-    for (let i = 0; i < 2000; i++) store.data.accounts.push(account(i));
+    for (let i = 0; i < 2000; i++) store.unsafeMutableData.accounts.push(account(i));
     await store.flush();
     const before = store.sizes().journal;
-    store.data.accounts[1500]!.loginCount++;
-    store.data.logins.push(login(1));
+    store.unsafeMutableData.accounts[1500]!.loginCount++;
+    store.unsafeMutableData.logins.push(login(1));
     await store.flush();
     const line = store.sizes().journal - before;
     expect(line).toBeLessThan(JSON.stringify(account(1)).length + JSON.stringify(login(1)).length + 100);
@@ -66,8 +66,8 @@ describe('StoreService', () => {
     const dir = await freshDir();
     const { store } = await open(dir, { compactBytes: 2000 });
     for (let i = 0; i < 60; i++) {
-      store.data.accounts.push(account(i));
-      store.data.logins.push(login(i));
+      store.unsafeMutableData.accounts.push(account(i));
+      store.unsafeMutableData.logins.push(login(i));
       await store.flush();
     }
     expect(store.sizes().journal).toBeLessThan(Math.max(2000, store.sizes().snapshot) + 2000);
@@ -79,32 +79,32 @@ describe('StoreService', () => {
   it('keeps only the newest logins (retention setting)', async () => {
     const dir = await freshDir();
     const { store } = await open(dir);
-    expect(store.data.settings.loginRetention).toBe(DEFAULT_LOGIN_RETENTION);
-    store.data.settings.loginRetention = 3;
-    for (let i = 0; i < 7; i++) store.data.logins.push(login(i));
+    expect(store.unsafeMutableData.settings.loginRetention).toBe(DEFAULT_LOGIN_RETENTION);
+    store.unsafeMutableData.settings.loginRetention = 3;
+    for (let i = 0; i < 7; i++) store.unsafeMutableData.logins.push(login(i));
     await store.flush();
-    expect(store.data.logins.map((l) => l.id)).toEqual(['login-4', 'login-5', 'login-6']);
-    expect((await open(dir)).store.data.logins.map((l) => l.id)).toEqual(['login-4', 'login-5', 'login-6']);
+    expect(store.unsafeMutableData.logins.map((l) => l.id)).toEqual(['login-4', 'login-5', 'login-6']);
+    expect((await open(dir)).store.unsafeMutableData.logins.map((l) => l.id)).toEqual(['login-4', 'login-5', 'login-6']);
   });
 
   it('drops a journal line cut short by a crash, and appends cleanly after it', async () => {
     const dir = await freshDir();
     const { store } = await open(dir);
-    store.data.accounts.push(account(1));
+    store.unsafeMutableData.accounts.push(account(1));
     await store.flush();
     await writeFile(join(dir, 'store.journal'), '{"put":{"accounts":[{"id":"acc-2","ke', { flag: 'a' });
     const { store: reopened, notice } = await open(dir);
     expect(notice).toBeNull();
     expect(reopened.data.accounts.map((a) => a.id)).toEqual(['acc-1']);
-    reopened.data.accounts.push(account(3));
+    reopened.unsafeMutableData.accounts.push(account(3));
     await reopened.flush();
-    expect((await open(dir)).store.data.accounts.map((a) => a.id)).toEqual(['acc-1', 'acc-3']);
+    expect((await open(dir)).store.unsafeMutableData.accounts.map((a) => a.id)).toEqual(['acc-1', 'acc-3']);
   });
 
   it('moves a store with a damaged journal aside, says so, and starts empty', async () => {
     const dir = await freshDir();
     const { store } = await open(dir);
-    store.data.accounts.push(account(1));
+    store.unsafeMutableData.accounts.push(account(1));
     await store.flush();
     await writeFile(join(dir, 'store.journal'), 'garbage\n{"set":{}}\n', { flag: 'a' });
     const { store: reopened, notice } = await open(dir);
@@ -123,7 +123,7 @@ describe('StoreService', () => {
     await writeFile(join(dir, 'store.json'), content);
     const { store, notice } = await open(dir);
     expect(notice).toMatch(/^The store could not be read \(.+\)\. It was moved to .*store\.json\.corrupt-2030-06-01T12-00-00-000Z and the app started empty\.$/);
-    expect(store.data.accounts).toEqual([]);
+    expect(store.unsafeMutableData.accounts).toEqual([]);
     expect(await readFile(join(dir, 'store.json.corrupt-2030-06-01T12-00-00-000Z'), 'utf8')).toBe(content);
     if (content.includes('"version":99')) expect(notice).toContain('written by a newer version (store version 99');
   });
@@ -131,12 +131,12 @@ describe('StoreService', () => {
   it('reports a failed write as store-unwritable, keeps the change in memory, and writes it once it can', async () => {
     const dir = await freshDir();
     const { store } = await open(dir);
-    store.data.accounts.push(account(1));
+    store.unsafeMutableData.accounts.push(account(1));
     await store.flush();
     // Root ignores permissions, so make the journal unwritable by putting a directory in its place.
     await rename(join(dir, 'store.journal'), join(dir, 'journal.bak'));
     await mkdir(join(dir, 'store.journal'));
-    store.data.accounts.push(account(2));
+    store.unsafeMutableData.accounts.push(account(2));
     const error = await store.flush().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LabError);
     expect((error as LabError).code).toBe('store-unwritable');
@@ -144,7 +144,7 @@ describe('StoreService', () => {
     await rm(join(dir, 'store.journal'), { recursive: true });
     await rename(join(dir, 'journal.bak'), join(dir, 'store.journal'));
     await store.flush();
-    expect((await open(dir)).store.data.accounts.map((a) => a.id)).toEqual(['acc-1', 'acc-2']);
+    expect((await open(dir)).store.unsafeMutableData.accounts.map((a) => a.id)).toEqual(['acc-1', 'acc-2']);
   });
 });
 
@@ -155,15 +155,15 @@ describe('migrations', () => {
     const v1 = JSON.parse(await readFile(join(dir, 'store.json'), 'utf8')) as Record<string, unknown>;
     const { store, notice } = await open(dir);
     expect(notice).toBeNull();
-    expect(store.data.version).toBe(STORE_VERSION);
-    expect(store.data.settings).toEqual({ loginRetention: DEFAULT_LOGIN_RETENTION });
-    expect(store.data.sp).toEqual(v1.sp);
-    expect(store.data.idps).toEqual(v1.idps);
-    expect(store.data.demoUsers).toEqual(v1.demoUsers);
-    expect(store.data.logins).toEqual(v1.logins);
-    expect(store.data.outstanding).toEqual(v1.outstanding);
-    expect(store.data.replay).toEqual(v1.replay);
-    expect(store.data.accounts).toEqual((v1.accounts as object[]).map((a) => ({ ...a, roles: [] })));
+    expect(store.unsafeMutableData.version).toBe(STORE_VERSION);
+    expect(store.unsafeMutableData.settings).toEqual({ loginRetention: DEFAULT_LOGIN_RETENTION });
+    expect(store.unsafeMutableData.sp).toEqual(v1.sp);
+    expect(store.unsafeMutableData.idps).toEqual(v1.idps);
+    expect(store.unsafeMutableData.demoUsers).toEqual(v1.demoUsers);
+    expect(store.unsafeMutableData.logins).toEqual(v1.logins);
+    expect(store.unsafeMutableData.outstanding).toEqual(v1.outstanding);
+    expect(store.unsafeMutableData.replay).toEqual(v1.replay);
+    expect(store.unsafeMutableData.accounts).toEqual((v1.accounts as object[]).map((a) => ({ ...a, roles: [] })));
     // Written back in the new version straight away, and read the same next time.
     const onDisk = JSON.parse(await readFile(join(dir, 'store.json'), 'utf8')) as { version: number };
     expect(onDisk.version).toBe(STORE_VERSION);
