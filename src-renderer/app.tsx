@@ -11,6 +11,7 @@ import { IdpsScreen } from './screens/idps-screen.tsx';
 import { LoginDetailScreen } from './screens/login-detail-screen.tsx';
 import { LoginsScreen } from './screens/logins-screen.tsx';
 import { RulesScreen } from './screens/rules-screen.tsx';
+import { SessionsScreen } from './screens/sessions-screen.tsx';
 import { SpScreen } from './screens/sp-screen.tsx';
 import { WalkthroughScreen } from './screens/walkthrough-screen.tsx';
 import { LabProvider, useLab } from './state/lab-store.tsx';
@@ -50,6 +51,7 @@ const SCREENS: Record<string, ScreenEntry> = {
     ),
   },
   accounts: { section: 'accounts', render: ([id]) => (id === undefined ? <AccountsScreen /> : <AccountDetailScreen key={id} id={id} />) },
+  sessions: { section: 'sessions', render: (_params, query) => <SessionsScreen sloId={query.get('slo')} /> },
   rules: { section: 'rules', render: () => <RulesScreen /> },
   idps: { section: 'idps', render: ([id]) => <IdpsScreen selected={id} /> },
   sp: { section: 'sp', render: () => <SpScreen /> },
@@ -61,6 +63,7 @@ const NAV: { section: string; label: string; href: string }[] = [
   { section: 'start', label: 'Setup guide', href: '#/start' },
   { section: 'logins', label: 'Logins', href: '#/logins' },
   { section: 'accounts', label: 'Accounts', href: '#/accounts' },
+  { section: 'sessions', label: 'Sessions', href: '#/sessions' },
   { section: 'rules', label: 'JIT rules', href: '#/rules' },
   { section: 'idps', label: 'Identity providers', href: '#/idps' },
   { section: 'sp', label: 'Service provider', href: '#/sp' },

@@ -7,6 +7,8 @@ import { VerdictBadge } from '../components/badges.tsx';
 import { ErrorMessage, Loading } from '../components/common.tsx';
 import { formatTime } from '../components/format.ts';
 import { DiffView } from '../rules/diff-view.tsx';
+import { useCall } from '../hooks/use-call.ts';
+import { SessionActions } from './sessions-screen.tsx';
 import { useLab } from '../state/lab-store.tsx';
 
 type AccountDetail = Output<'accounts.get'>;
@@ -70,6 +72,7 @@ export function AccountDetailScreen({ id }: { id: string }): ReactNode {
           Created {formatTime(account.createdAt)} · last login {formatTime(account.lastLoginAt)} · {account.loginCount} login{account.loginCount === 1 ? '' : 's'}
         </p>
       </div>
+      <AccountSessions accountId={account.id} refreshKey={latest ?? ''} />
       <h2>Timeline</h2>
       <ol className="timeline" data-testid="account-timeline">
         {timeline.map(({ login, diff }) => (
@@ -83,5 +86,25 @@ export function AccountDetailScreen({ id }: { id: string }): ReactNode {
         ))}
       </ol>
     </section>
+  );
+}
+
+/** The account's live sessions, each with "Log out" (SP-initiated Single Logout) and "End". */
+function AccountSessions({ accountId, refreshKey }: { accountId: string; refreshKey: string }): ReactNode {
+  const [generation, setGeneration] = useState(0);
+  const sessions = useCall('sessions.list', { accountId, state: 'live' }, `${accountId}/${refreshKey}/${generation}`);
+  if (sessions.kind !== 'ready' || sessions.value.length === 0) return null;
+  return (
+    <div className="card" data-testid="account-sessions">
+      <h2>Live sessions</h2>
+      <ul className="timeline">
+        {sessions.value.map((s) => (
+          <li key={s.id} data-testid="session-row" data-session-id={s.id}>
+            <span className="mono small">{s.sessionIndex ?? 'no SessionIndex'}</span> <span className="muted small">since {formatTime(s.startedAt)}</span>{' '}
+            <SessionActions session={s} onChanged={() => setGeneration((g) => g + 1)} />
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
