@@ -7,7 +7,7 @@ import { LabError } from './errors.ts';
 import { AccountIndex } from './jit/account-index.ts';
 import { planProvision, type ProvisionPlan } from './jit/provision.ts';
 import type { TrustedIdp, VerifyPolicy } from './saml/context.ts';
-import { verifyResponse } from './saml/verify.ts';
+import { sharedVerifyPool } from './verify-pool/pool.ts';
 import { sessionOfLogin } from './slo/sessions.ts';
 import type { StoreService } from './store/store-service.ts';
 import type { StoredAccount, StoredLogin } from './store/schema.ts';
@@ -42,6 +42,7 @@ export class LoginService {
   constructor(deps: LoginServiceDeps) {
     this.deps = deps;
     for (const a of deps.store.data.accounts) this.index(a);
+    sharedVerifyPool(); // workers start now, not at the first login
   }
 
   private index(account: StoredAccount): void {
@@ -77,8 +78,12 @@ export class LoginService {
     const sp = this.deps.sp();
     this.deps.store.pruneExpired(now);
     const policy = this.deps.policy();
-    const result = verifyResponse({
+    // Verified in a worker thread (verify-pool/), handed back in order of arrival, checked against the store as it is
+    // now: everything from here to the store mutation stays synchronous.
+    const result = await sharedVerifyPool().verify({
       samlResponse: request.samlResponse,
+      // The whole form as posted, for response.size (downstream form-size limits).
+      postedFormBytes: request.http.bytes,
       now,
       sp,
       spPrivateKeyPem: this.deps.spPrivateKeyPem,

@@ -9,8 +9,9 @@
 // order of arrival: two concurrent posts of one assertion cannot both pass the replay check, and logins for one
 // account are applied in the order they were posted.
 //
-// Where no worker can start (the worker file is missing, e.g. an unusual bundle), the pool verifies in-process, at
-// the same point of the same FIFO, and says so once.
+// Until the first worker has started (a few hundred ms; seconds on a loaded machine), and where no worker can start
+// at all (the worker file is missing, e.g. an unusual bundle; then it says so once), posts are verified in-process,
+// at the same point of the same FIFO, so nothing waits for the pool to come up.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
@@ -71,6 +72,8 @@ interface Slot {
   job: Job | null;
   jobId: number;
   ready: Promise<void>;
+  /** The worker has loaded and warmed up. */
+  started: boolean;
 }
 
 interface WorkerEntry {
@@ -161,11 +164,11 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
       job: null,
       jobId: 0,
       ready: new Promise<void>((r) => (markReady = r)),
+      started: false,
     };
-    let started = false;
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'ready') {
-        started = true;
+        slot.started = true;
         markReady();
         dispatch();
       } else if (message.type === 'lookup') {
@@ -193,7 +196,7 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
         retry(job, error);
       }
       if (closed) return;
-      if (!started) {
+      if (!slot.started) {
         // Never came up: workers cannot run here.
         if (slots.length === 0) fallBack(error.message);
         return;
@@ -230,7 +233,7 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
   function dispatch(): void {
     if (inProcess) return;
     for (const slot of slots) {
-      if (slot.job) continue;
+      if (slot.job || !slot.started) continue;
       const job = waiting.shift();
       if (!job) return;
       job.attempts += 1;
@@ -277,7 +280,10 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
       } else {
         result = withIdpIdentity(head.done.result, head.input.idps);
       }
-    } else if (inProcess && !head.running) {
+    } else if (!head.running && (inProcess || !slots.some((s) => s.started))) {
+      // No worker (yet): while the pool starts, the first posts are verified here rather than wait for it.
+      const queued = waiting.indexOf(head);
+      if (queued >= 0) waiting.splice(queued, 1);
       result = verifyResponse(head.input);
     } else {
       return;
@@ -312,12 +318,11 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
       return new Promise<VerifyResult>((resolve, reject) => {
         const job: Job = { input, resolve, reject, attempts: 0, done: null, error: null, running: false };
         order.push(job);
-        if (inProcess) {
-          scheduleDrain();
-        } else {
+        if (!inProcess) {
           waiting.push(job);
           dispatch();
         }
+        scheduleDrain();
       });
     },
     async ready() {
