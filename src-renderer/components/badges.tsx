@@ -24,10 +24,13 @@ const KIND_LABEL: Record<DiffKind, string> = {
 };
 const KIND_TONE: Record<DiffKind, string> = { created: 'info', updated: 'warn', unchanged: 'muted', rejected: 'bad' };
 
-export function DiffKindBadge({ kind, testId }: { kind: DiffKind; testId?: string }): ReactNode {
+/** `cleared`: fields the login cleared because the IdP stopped sending them — said in the danger colour. */
+export function DiffKindBadge({ kind, testId, cleared = 0 }: { kind: DiffKind; testId?: string; cleared?: number | undefined }): ReactNode {
+  const wiped = kind === 'updated' && cleared > 0;
   return (
-    <span className={`badge badge-${KIND_TONE[kind]}`} data-testid={testId} data-kind={kind}>
+    <span className={`badge badge-${wiped ? 'bad' : KIND_TONE[kind]}`} data-testid={testId} data-kind={kind} data-cleared={cleared}>
       {KIND_LABEL[kind]}
+      {wiped && ` — ${cleared} field${cleared === 1 ? '' : 's'} cleared`}
     </span>
   );
 }

@@ -8,7 +8,7 @@ export function DiffView({ diff, testId = 'dry-run-diff' }: { diff: AccountDiff;
   return (
     <div data-testid={testId} data-diff-kind={diff.kind}>
       <p>
-        <DiffKindBadge kind={diff.kind} testId={`${testId}-kind`} />
+        <DiffKindBadge kind={diff.kind} cleared={diff.clearedFields?.length} testId={`${testId}-kind`} />
         {diff.linkedBy === 'email' && <span className="badge badge-info"> linked by email</span>}
       </p>
       {diff.rolesRemoved.length > 0 && (

@@ -124,7 +124,7 @@ function Comparison({ a, b, onlyDifferences }: { a: LoginDetail; b: LoginDetail;
 
       <h2>Account diff</h2>
       <p className="compare-kinds">
-        A: <DiffKindBadge kind={a.diff.kind} /> · B: <DiffKindBadge kind={b.diff.kind} />
+        A: <DiffKindBadge kind={a.diff.kind} cleared={a.diff.clearedFields?.length} /> · B: <DiffKindBadge kind={b.diff.kind} cleared={b.diff.clearedFields?.length} />
       </p>
       <CompareTable testId="compare-diff" head={['Field', 'A', 'B']} empty="Neither login changed an account field.">
         {visible(changes).map((p) => (

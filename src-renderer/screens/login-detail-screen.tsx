@@ -7,6 +7,8 @@ import { formatFieldValue, formatTime } from '../components/format.ts';
 import { useLoginDetail } from '../hooks/use-login-detail.ts';
 import { hrefFor, LOGIN_TABS, navigate, type LoginTab } from '../hooks/use-route.ts';
 import { useLab } from '../state/lab-store.tsx';
+import { CoverageView } from '../rules/coverage-view.tsx';
+import { WhatIfTab } from './whatif-tab.tsx';
 
 const XmlViewer = lazy(() => import('../xml/xml-viewer.tsx').then((m) => ({ default: m.XmlViewer })));
 
@@ -16,6 +18,7 @@ const TAB_LABEL: Record<LoginTab, string> = {
   xml: 'XML',
   attributes: 'Attributes',
   diff: 'Account diff',
+  whatif: 'What if',
   raw: 'Raw',
 };
 
@@ -146,6 +149,7 @@ export function LoginDetailScreen({ id, tab }: { id: string; tab: LoginTab }): R
               ))}
             {tab === 'attributes' && <AttributesTab detail={detail} />}
             {tab === 'diff' && <DiffTab detail={detail} />}
+            {tab === 'whatif' && <WhatIfTab detail={detail} />}
             {tab === 'raw' && <RawTab detail={detail} />}
           </div>
         </>
@@ -198,7 +202,7 @@ function SummaryTab({ detail, idpName }: { detail: LoginDetail; idpName: string 
         <dd>{detail.flow === 'sp-initiated' ? 'SP-initiated (answers an AuthnRequest from this SP)' : detail.flow === 'idp-initiated' ? 'IdP-initiated (unsolicited)' : 'Unknown'}</dd>
         <dt>Account</dt>
         <dd>
-          <DiffKindBadge kind={detail.diff.kind} />{' '}
+          <DiffKindBadge kind={detail.diff.kind} cleared={detail.diff.clearedFields?.length} />{' '}
           {detail.accountId !== null && (
             <a href={`#/accounts/${encodeURIComponent(detail.accountId)}`} className="mono" title={detail.accountId} data-testid="summary-account">
               {account?.principal ?? detail.accountId}
@@ -392,7 +396,7 @@ function DiffTab({ detail }: { detail: LoginDetail }): ReactNode {
   return (
     <div data-testid="diff">
       <p className="diff-head">
-        <DiffKindBadge kind={diff.kind} testId="diff-kind" /> {KIND_TEXT[diff.kind]}
+        <DiffKindBadge kind={diff.kind} cleared={diff.clearedFields?.length} testId="diff-kind" /> {KIND_TEXT[diff.kind]}
         {diff.linkedBy === 'email' && ' It was linked to an existing account by email.'}
       </p>
       {(diff.rolesGranted.length > 0 || diff.rolesRemoved.length > 0) && (
@@ -410,6 +414,15 @@ function DiffTab({ detail }: { detail: LoginDetail }): ReactNode {
         </p>
       )}
       <DiffTable detail={detail} />
+      {detail.coverage != null && (
+        <>
+          <h2>Attribute coverage</h2>
+          <p className="small muted">
+            Under this IdP’s rules as they are now. <a href="#/rules">Map an attribute in the JIT rules</a>.
+          </p>
+          <CoverageView coverage={detail.coverage} />
+        </>
+      )}
     </div>
   );
 }

@@ -435,7 +435,7 @@ function LoginRow({
         {formatCompact(login.receivedAt)}
       </div>
       <div role="gridcell">
-        <DiffKindBadge kind={login.diffKind} />
+        <DiffKindBadge kind={login.diffKind} cleared={login.clearedCount} />
       </div>
     </div>
   );

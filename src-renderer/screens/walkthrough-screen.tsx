@@ -475,7 +475,7 @@ function ResultStep({ last, detail, error }: { last: LoginSummary | undefined; d
       </div>
       {last.verdict === 'accepted' ? (
         <p>
-          <DiffKindBadge kind={last.diffKind} />{' '}
+          <DiffKindBadge kind={last.diffKind} cleared={last.clearedCount} />{' '}
           {last.diffKind === 'created' ? 'JIT provisioning created the account' : last.diffKind === 'updated' ? 'JIT provisioning updated the account' : 'The account was already up to date'}{' '}
           {account !== undefined && <strong className="mono">{account.principal}</strong>}.
           {last.warnCount > 0 && ` ${last.warnCount} check${last.warnCount === 1 ? '' : 's'} warned: worth a look.`}
