@@ -25,7 +25,7 @@ export function verifyPolicyOf(settings: PolicySettings, limits: { maxResponseBy
     allowUnsolicited: settings.allowUnsolicited,
     maxResponseBytes: limits.maxResponseBytes ?? MAX_BODY_BYTES,
     signaturePolicy: settings.signaturePolicy ?? 'either',
-    sha1: settings.sha1Policy ?? 'warn',
+    sha1Policy: settings.sha1Policy ?? 'warn',
     ...(settings.nameIdFormat === undefined ? {} : { nameIdFormat: settings.nameIdFormat }),
   });
 }

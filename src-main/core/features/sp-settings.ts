@@ -69,7 +69,7 @@ export class SpSettingsService {
         // A profile chosen sets the knobs the settings screen shows too; values given in the same call win.
         const knobs = spProfile === undefined ? null : SP_PROFILES[spProfile].knobs;
         if (spProfile !== undefined && knobs) {
-          this.store.sp.update({ spProfile, clockSkewSeconds: knobs.clockSkewSeconds, allowUnsolicited: knobs.allowUnsolicited, signaturePolicy: knobs.signaturePolicy, sha1Policy: knobs.sha1 });
+          this.store.sp.update({ spProfile, clockSkewSeconds: knobs.clockSkewSeconds, allowUnsolicited: knobs.allowUnsolicited, signaturePolicy: knobs.signaturePolicy, sha1Policy: knobs.sha1Policy });
         }
         this.store.sp.update({
           ...(entityId !== undefined && { entityId }),

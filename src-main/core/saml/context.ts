@@ -47,7 +47,7 @@ export interface VerifyPolicy {
   /** Which element a valid signature must be on. Default 'either' (as long as it covers the assertion read). */
   signaturePolicy?: SignaturePolicy;
   /** RSA-SHA1 / SHA-1 digests: warn (default) or reject. */
-  sha1?: Sha1Policy;
+  sha1Policy?: Sha1Policy;
   /** The NameID format the SP asks for; a different one received is a warning. */
   nameIdFormat?: string;
   /** An assertion without AuthnStatement: false (default) warns, true fails (ruby-saml / GitLab refuse it). */

@@ -22,7 +22,7 @@ export function resolvePolicy(p: VerifyPolicy): ResolvedPolicy {
     allowUnsolicited: p.allowUnsolicited,
     maxResponseBytes: p.maxResponseBytes,
     signaturePolicy: p.signaturePolicy ?? 'either',
-    sha1: p.sha1 ?? 'warn',
+    sha1Policy: p.sha1Policy ?? 'warn',
     nameIdFormat: p.nameIdFormat ?? null,
     requireAuthnStatement: p.requireAuthnStatement ?? false,
     keyInfo: p.keyInfo ?? 'warn',

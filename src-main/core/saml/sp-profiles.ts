@@ -29,7 +29,7 @@ const GCM_ONLY = [ENC.aes128gcm, ENC.aes256gcm] as const;
 /** The fail/warn rule: security failures fail, deviations some SPs accept warn and name who refuses them. */
 const LAB: ProfileKnobs = {
   signaturePolicy: 'either',
-  sha1: 'warn',
+  sha1Policy: 'warn',
   clockSkewSeconds: 180,
   allowUnsolicited: true,
   requireAuthnStatement: false,
@@ -58,7 +58,7 @@ export const SP_PROFILES: Record<SpProfileId, SpProfile> = {
     description: 'Every deviation fails: how the lab judged every response before the fail/warn rule, plus SHA-1 refused.',
     knobs: {
       ...LAB,
-      sha1: 'reject',
+      sha1Policy: 'reject',
       requireAuthnStatement: true,
       keyInfo: 'reject',
       schema: 'strict',
@@ -78,7 +78,7 @@ export const SP_PROFILES: Record<SpProfileId, SpProfile> = {
       // DEFAULT_WANT_ASSERTIONS_SIGNED = true (constants.js): both must be signed.
       signaturePolicy: 'both',
       // xml-crypto verifies rsa-sha1 / sha1 and node-saml sets no algorithm allow-list.
-      sha1: 'warn',
+      sha1Policy: 'warn',
       // saml.js initialize(): acceptedClockSkewMs ?? 0.
       clockSkewSeconds: 0,
       // saml.js initialize(): validateInResponseTo ?? ValidateInResponseTo.never: no request state, so IdP-initiated
@@ -115,7 +115,7 @@ export const SP_PROFILES: Record<SpProfileId, SpProfile> = {
       // defaults to false (settings.rb DEFAULTS[:security]).
       signaturePolicy: 'either',
       // xml_security.rb verifies RSA-SHA1 (its own default digest/signature method is SHA1).
-      sha1: 'warn',
+      sha1Policy: 'warn',
       // response.rb allowed_clock_drift: options[:allowed_clock_drift].to_f (0 unless the app passes it; omniauth-saml
       // passes only the options the admin configured).
       clockSkewSeconds: 0,
@@ -152,7 +152,7 @@ export const SP_PROFILES: Record<SpProfileId, SpProfile> = {
       // crewjam/saml validateSigned(): "either the Response or Assertion must be signed", every signature present must verify.
       signaturePolicy: 'either',
       // goxmldsig (crewjam's verifier) knows RSA-SHA1 (crewjam itself offers dsig.RSASHA1SignatureMethod).
-      sha1: 'warn',
+      sha1Policy: 'warn',
       // crewjam/saml MaxClockSkew: "defaults to 180 seconds (matches shibboleth)".
       clockSkewSeconds: 180,
       // crewjam/saml `var MaxIssueDelay = time.Second * 90`, checked against the Response and the Assertion
@@ -190,7 +190,7 @@ export const SP_PROFILES: Record<SpProfileId, SpProfile> = {
       // Assertion is enough (PostBinding.verifySignature relaxes to the assertion's signature).
       signaturePolicy: 'either',
       // Not confirmed from a source: lab default.
-      sha1: 'warn',
+      sha1Policy: 'warn',
       // Keycloak identity-provider config getAllowedClockSkew(): 0 when the option is unset.
       clockSkewSeconds: 0,
       // IdP-initiated logins are accepted on the broker endpoint (SAMLEndpoint keeps the client id of
@@ -225,7 +225,7 @@ export const SP_PROFILES: Record<SpProfileId, SpProfile> = {
       // when neither is.
       signaturePolicy: 'either',
       // xmlseclibs verifies RSA-SHA1; no algorithm blacklist for signatures by default.
-      sha1: 'warn',
+      sha1Policy: 'warn',
       // processAssertion(): assertion.allowed_clock_skew, default 180 (clamped to 180–300).
       clockSkewSeconds: 180,
       // www/sp/saml2-acs.php: an InResponseTo whose state cannot be loaded is "Processing response as unsolicited";

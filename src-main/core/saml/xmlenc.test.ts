@@ -98,7 +98,7 @@ describe('policies', () => {
     const warned = verifyResponse(base);
     expect(warned.verdict).toBe('accepted');
     expect(check(warned, 'signature.algorithm')?.status).toBe('warn');
-    expect(failed(verifyResponse({ ...base, policy: { ...base.policy, sha1: 'reject' } }))).toEqual(['signature.algorithm']);
+    expect(failed(verifyResponse({ ...base, policy: { ...base.policy, sha1Policy: 'reject' } }))).toEqual(['signature.algorithm']);
   });
 
   it('warns when a transient NameID arrives where the SP asks for persistent', async () => {

@@ -105,7 +105,7 @@ export const algorithmCheck: CheckModule = {
     const weak = algs.filter((a) => WEAK.has(a));
     if (weak.length === 0) return pass('RSA-SHA256 or stronger', algs.join(', '));
     const hint = 'SHA-1 is deprecated for signatures. Switch the IdP to RSA-SHA256 (e.g. ADFS relying-party "Secure hash algorithm").';
-    return ctx.policy.sha1 === 'reject' ? fail('RSA-SHA256 or stronger (SHA-1 refused by policy)', algs.join(', '), hint) : warn('RSA-SHA256 or stronger', algs.join(', '), hint);
+    return ctx.policy.sha1Policy === 'reject' ? fail('RSA-SHA256 or stronger (SHA-1 refused by policy)', algs.join(', '), hint) : warn('RSA-SHA256 or stronger', algs.join(', '), hint);
   },
 };
 
