@@ -1,14 +1,12 @@
 // The login's "What if" tab: what each drift at the IdP (NameID format or case, email, a group removed, group
 // overage, attributes renamed, an account pre-created by SCIM) would do to this account under the current rules and
 // under each preset. Computed by the core's planner (logins.whatIf); nothing is written.
-import { useEffect, useState, type ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { LoginDetail } from '../../src-main/contract/index.ts';
-import type { WhatIfResult, WhatIfScenario } from '../../src-main/contract/jit.ts';
-import { api, describeError } from '../api/client.ts';
+import type { WhatIfResult } from '../../src-main/contract/jit.ts';
 import { EmptyState, ErrorMessage, Loading } from '../components/common.tsx';
+import { useCall } from '../hooks/use-call.ts';
 import { DiffView } from '../rules/diff-view.tsx';
-
-type State = { kind: 'loading' } | { kind: 'ready'; scenarios: WhatIfScenario[] } | { kind: 'error'; message: string };
 
 const TONE: Record<WhatIfResult['outcome']['severity'], string> = { danger: 'bad', notice: 'warn', ok: 'ok' };
 const OUTCOME_TEXT: Record<string, string> = {
@@ -26,27 +24,10 @@ const OUTCOME_TEXT: Record<string, string> = {
 const isSpOrCurrent = (r: WhatIfResult): boolean => r.rulesId === 'current' || r.rulesId.startsWith('sp-');
 
 export function WhatIfTab({ detail }: { detail: LoginDetail }): ReactNode {
-  const [state, setState] = useState<State>({ kind: 'loading' });
+  const accepted = detail.verdict === 'accepted';
+  const state = useCall('logins.whatIf', accepted ? { id: detail.id } : null, detail.id);
   const [allPresets, setAllPresets] = useState(false);
   const [open, setOpen] = useState<string | null>(null);
-  const accepted = detail.verdict === 'accepted';
-
-  useEffect(() => {
-    if (!accepted) return;
-    let cancelled = false;
-    setState({ kind: 'loading' });
-    api.call('logins.whatIf', { id: detail.id }).then(
-      (value) => {
-        if (!cancelled) setState({ kind: 'ready', scenarios: value.scenarios });
-      },
-      (err: unknown) => {
-        if (!cancelled) setState({ kind: 'error', message: describeError(err) });
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [detail.id, accepted]);
 
   if (!accepted) {
     return (
@@ -66,7 +47,7 @@ export function WhatIfTab({ detail }: { detail: LoginDetail }): ReactNode {
       <label className="small">
         <input type="checkbox" checked={allPresets} onChange={(e) => setAllPresets(e.target.checked)} data-testid="whatif-all-presets" /> Also show the IdP attribute-name presets
       </label>
-      {state.scenarios.map((s) => (
+      {state.value.scenarios.map((s) => (
         <section key={s.drift} className="whatif-scenario" data-testid="whatif-scenario" data-drift={s.drift} data-applicable={s.applicable}>
           <h2>{s.title}</h2>
           <p className="mono small" data-testid="whatif-change">
