@@ -1,6 +1,7 @@
 // The attribute coverage of a login (issue 15): fields this login clears, rule sources that matched no attribute,
 // and attributes no rule maps — each with "map this attribute to field…" where the rules can be edited.
 import { useState, type ReactNode } from 'react';
+import type { JitRules } from '../../src-main/contract/index.ts';
 import type { JitCoverage, UnmappedAttribute } from '../../src-main/contract/jit-coverage.ts';
 
 export function CoverageView({ coverage, fields, onMap, testId = 'coverage' }: { coverage: JitCoverage; fields?: string[]; onMap?: (attribute: string, field: string) => void; testId?: string }): ReactNode {
@@ -93,11 +94,11 @@ function UnmappedRow({ attribute: a, fields, onMap, testId }: { attribute: Unmap
 }
 
 /** Rules with `attribute` added as the first source of `field` (a new field rule when there is none). */
-export function mapAttribute<R extends { fields: { field: string; sources: string[] }[] }>(rules: R, attribute: string, field: string): void {
+export function mapAttribute(rules: JitRules, attribute: string, field: string): void {
   const rule = rules.fields.find((f) => f.field === field);
   if (rule) {
     if (!rule.sources.includes(attribute)) rule.sources.unshift(attribute);
   } else {
-    rules.fields.push({ field, sources: [attribute] } as R['fields'][number]);
+    rules.fields.push({ field, sources: [attribute], take: 'first', transforms: [], required: false });
   }
 }

@@ -5,6 +5,7 @@ import type { Check, JitRules, Output, RulesProblem } from '../../src-main/contr
 import { ApiError, api, describeError } from '../api/client.ts';
 import { CheckStatusBadge, VerdictBadge } from '../components/badges.tsx';
 import { EmptyState, ErrorMessage, Loading } from '../components/common.tsx';
+import { CoverageView, mapAttribute } from '../rules/coverage-view.tsx';
 import { DiffView } from '../rules/diff-view.tsx';
 import '../rules/rules.css';
 import { useLab } from '../state/lab-store.tsx';
@@ -35,9 +36,11 @@ export function RulesScreen(): ReactNode {
   const [loginId, setLoginId] = useState<string>('');
   const [dryRun, setDryRun] = useState<DryRun | null>(null);
   const [dryRunError, setDryRunError] = useState<string | null>(null);
-  /** Any edit makes the last dry run and the last save problems stale. */
+  const [mapped, setMapped] = useState<string | null>(null);
+  /** Any edit (and Revert, and a preset) makes the last dry run and the last save problems stale. */
   const changeText = (next: string): void => {
     setText(next);
+    setDryRun(null);
     setDryRunError(null);
     setProblems(null);
   };
@@ -97,6 +100,7 @@ export function RulesScreen(): ReactNode {
 
   const runDry = useCallback(async (): Promise<void> => {
     setDryRunError(null);
+    setMapped(null);
     if (!parsed.rules) {
       setDryRunError(parsed.error);
       return;
@@ -223,7 +227,21 @@ export function RulesScreen(): ReactNode {
               </button>
             </div>
             {dryRunError !== null && <ErrorMessage message={dryRunError} testId="dry-run-error" />}
-            {dryRun !== null && <DryRunResult result={dryRun} />}
+            {mapped !== null && (
+              <p className="banner" role="status" data-testid="dry-run-mapped">
+                {mapped} (unsaved). Run the dry run again to see what it changes.
+              </p>
+            )}
+            {dryRun !== null && (
+              <DryRunResult
+                result={dryRun}
+                fields={r?.fields.map((f) => f.field) ?? []}
+                onMap={(attribute, field) => {
+                  edit((x) => mapAttribute(x, attribute, field));
+                  setMapped(`Mapped ${attribute} to the field ${field}`);
+                }}
+              />
+            )}
           </>
         )}
       </div>
@@ -231,15 +249,36 @@ export function RulesScreen(): ReactNode {
   );
 }
 
-function DryRunResult({ result }: { result: DryRun }): ReactNode {
+function DryRunResult({ result, fields, onMap }: { result: DryRun; fields: string[]; onMap: (attribute: string, field: string) => void }): ReactNode {
   const jitChecks = result.checks.filter((c: Check) => c.id.startsWith('jit.'));
   return (
     <div data-testid="dry-run-result" data-verdict={result.verdict}>
       <p>
         <VerdictBadge verdict={result.verdict} testId="dry-run-verdict" />{' '}
-        {result.matchedAccountId ? <span>matches an existing account</span> : <span>no existing account matches</span>}
+        {result.before !== null ? (
+          <span data-testid="dry-run-before">
+            matches the existing account{' '}
+            <a href={`#/accounts/${encodeURIComponent(result.before.id)}`} className="mono">
+              {result.before.principal}
+            </a>
+            {result.verdict === 'rejected' && ' — which these rules would refuse to sign in'}
+          </span>
+        ) : (
+          <span>no existing account matches</span>
+        )}
         <span className="muted small"> · nothing was written</span>
       </p>
+      {result.coverage !== null && (
+        <p className="small" data-testid="dry-run-groups">
+          Groups received: <span data-testid="dry-run-groups-received">{result.groups.received.join(', ') || 'none'}</span>
+          {result.groups.required.length > 0 && (
+            <>
+              {' '}
+              · required (one of): <span data-testid="dry-run-groups-required">{result.groups.required.join(', ')}</span>
+            </>
+          )}
+        </p>
+      )}
       {jitChecks.length > 0 && (
         <ul className="plain">
           {jitChecks.map((c) => (
@@ -252,6 +291,12 @@ function DryRunResult({ result }: { result: DryRun }): ReactNode {
         </ul>
       )}
       <DiffView diff={result.diff} />
+      {result.coverage !== null && (
+        <details className="coverage-details" open={result.coverage.unmappedAttributes.length > 0 || result.coverage.clearedFields.length > 0}>
+          <summary>Attribute coverage</summary>
+          <CoverageView coverage={result.coverage} fields={fields} onMap={onMap} testId="dry-run-coverage" />
+        </details>
+      )}
     </div>
   );
 }
