@@ -71,7 +71,6 @@ function UnmappedRow({ attribute: a, fields, onMap, testId }: { attribute: Unmap
             aria-label={`Map ${source} to field`}
             value=""
             onChange={(e) => {
-              if (e.target.value === '__new') return;
               if (e.target.value) onMap(source, e.target.value);
             }}
             data-testid={`${testId}-map`}
