@@ -22,6 +22,9 @@ export interface SpExpectations {
 export interface OutstandingLookup {
   /** The outstanding AuthnRequest with this ID, if any (expired ones included, so the check can say so). */
   find(id: string): { idpEntityId: string; expiresAt: Date } | null;
+  /** The caller has no record of the requests it sent (`verify` without --in-response-to): an InResponseTo is not
+   * checked, and the check says so as a warning instead of passing. */
+  unknown?: boolean;
 }
 
 export interface ReplayLookup {

@@ -189,6 +189,9 @@ export const inResponseToCheck: CheckModule = {
         ? warn('an outstanding AuthnRequest ID (or unsolicited allowed)', 'unsolicited (IdP-initiated)', 'IdP-initiated logins are allowed by the current policy. Require SP-initiated logins to refuse them.')
         : fail('an outstanding AuthnRequest ID', 'unsolicited (IdP-initiated)', 'This SP requires SP-initiated logins. Start the login from the app, or allow unsolicited responses.');
     }
+    if (ctx.input.outstanding.unknown) {
+      return warn('the ID of the AuthnRequest you sent', id, 'Not checked: no record of the requests sent was given (saml-jit-lab verify: pass --in-response-to with the AuthnRequest ID).');
+    }
     const req = ctx.input.outstanding.find(id);
     if (!req && ctx.policy.inResponseTo === 'off') {
       return warn('an outstanding AuthnRequest ID', id, 'This response answers a request this SP did not send (or already used). The SP this policy mirrors keeps no request state and accepts it (node-saml validateInResponseTo "never", omniauth-saml); an SP that tracks its requests refuses it, and tracking them is what stops login CSRF. Start a new login.');
