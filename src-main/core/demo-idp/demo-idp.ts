@@ -39,6 +39,8 @@ export interface ScenarioChoice {
 }
 
 const FORM_LIMIT = 256 * 1024;
+/** The shared page style sizes inputs only; selects get the same width and padding inline. */
+const SELECT_STYLE = 'width:100%;max-width:100%;padding:6px 8px;border:1px solid var(--line);border-radius:6px;background:transparent;color:inherit;font:inherit';
 
 export class DemoIdpService {
   private readonly deps: DemoIdpDeps;
@@ -335,7 +337,10 @@ export class DemoIdpService {
     const { requestId, relayState, intro, introIsHtml, pick } = options;
     const sp = this.deps.sp();
     const cards = this.listUsers()
-      .map((u) => userCard(u, { requestId, relayState, scenario: pick && (pick.user === null || pick.user === u.id) ? pick.scenario : null, n: pick?.n ?? null }))
+      .map((u) => {
+        const picked = pick !== null && (pick.user === null || pick.user === u.id);
+        return userCard(u, { requestId, relayState, scenario: picked ? pick.scenario : null, n: picked ? pick.n : null });
+      })
       .join('');
     return page(
       'Demo IdP — sign in',
@@ -403,12 +408,12 @@ function userCard(u: DemoUserProfile, o: { requestId: string | null; relayState:
     `<input type="hidden" name="user" value="${id}">` +
     (o.requestId ? `<input type="hidden" name="requestId" value="${h(o.requestId)}">` : '') +
     (o.relayState ? `<input type="hidden" name="RelayState" value="${h(o.relayState)}">` : '') +
-    `<label for="${id}-nameid-format">NameID format</label><select id="${id}-nameid-format" name="nameIdFormat" data-testid="demo-nameid-format-${id}">${options(DemoNameIdFormat.options, u.nameIdFormat)}</select>` +
-    `<label for="${id}-nameid-case">NameID case</label><select id="${id}-nameid-case" name="nameIdCase" data-testid="demo-nameid-case-${id}">${options(DemoNameIdCase.options, u.nameIdCase)}</select>` +
+    `<label for="${id}-nameid-format">NameID format</label><select id="${id}-nameid-format" name="nameIdFormat" style="${SELECT_STYLE}" data-testid="demo-nameid-format-${id}">${options(DemoNameIdFormat.options, u.nameIdFormat)}</select>` +
+    `<label for="${id}-nameid-case">NameID case</label><select id="${id}-nameid-case" name="nameIdCase" style="${SELECT_STYLE}" data-testid="demo-nameid-case-${id}">${options(DemoNameIdCase.options, u.nameIdCase)}</select>` +
     inputs +
     `<label for="${id}-new-name">Add attribute: name</label><input id="${id}-new-name" name="newAttrName" data-testid="demo-new-attr-name-${id}">` +
     `<label for="${id}-new-value">Add attribute: values</label><input id="${id}-new-value" name="newAttrValue" data-testid="demo-new-attr-value-${id}">` +
-    `<label for="${id}-scenario">Scenario</label><select id="${id}-scenario" name="scenario" data-testid="demo-scenario-${id}">${scenarioOptions}</select>` +
+    `<label for="${id}-scenario">Scenario</label><select id="${id}-scenario" name="scenario" style="${SELECT_STYLE}" data-testid="demo-scenario-${id}">${scenarioOptions}</select>` +
     `<label for="${id}-n">N (seconds, groups or kB; blank: the scenario's default)</label><input id="${id}-n" name="n" inputmode="numeric" value="${h(o.n ?? '')}" data-testid="demo-scenario-n-${id}">` +
     `<button type="submit" data-testid="demo-signin-${id}">Sign in as ${h(u.label.split(' ')[0] ?? u.id)}</button></form>`
   );
@@ -437,8 +442,8 @@ function sessionsHtml(sessions: IdpSession[]): string {
       (x) =>
         `<form method="get" action="${LOGOUT_PATH}" data-testid="demo-session-${h(x.sessionIndex)}"><div><strong>${h(x.userId)}</strong> <code>${h(x.nameId)}</code> · SessionIndex <code>${h(x.sessionIndex)}</code> · ${h(x.createdAt)}</div>` +
         `<input type="hidden" name="user" value="${h(x.userId)}"><input type="hidden" name="sessionIndex" value="${h(x.sessionIndex)}">` +
-        `<label>Logout request<select name="variant">${variants}</select></label>` +
-        `<label>Binding<select name="binding"><option value="redirect">HTTP-Redirect</option><option value="post">HTTP-POST</option></select></label>` +
+        `<label>Logout request<select name="variant" style="${SELECT_STYLE}">${variants}</select></label>` +
+        `<label>Binding<select name="binding" style="${SELECT_STYLE}"><option value="redirect">HTTP-Redirect</option><option value="post">HTTP-POST</option></select></label>` +
         `<button type="submit">Log out at the SP</button></form>`,
     )
     .join('');
