@@ -48,8 +48,16 @@ test('two logins of alice, before and after her surname changed at the IdP, side
   expect(a).toContain('added');
   expect(b).toContain(`${before}-Lee`);
   expect(b).toContain('changed');
+  // Unchanged checks are collapsed until asked for.
+  await expect(compare.row('checks', 'signature.valid')).toHaveCount(0);
+  await page.getByTestId('compare-same-checks-toggle').click();
   await expect(compare.row('checks', 'signature.valid')).toHaveAttribute('data-same', 'true');
   await expect(compare.row('diff', 'email')).toHaveAttribute('data-same', 'true');
+  // The XML, line by line: the surname's value line removed and added, unchanged runs folded.
+  const xml = page.getByTestId('compare-xml');
+  await expect(xml.getByTestId('compare-xml-removed').filter({ hasText: `>${before}<` })).toHaveCount(1);
+  await expect(xml.getByTestId('compare-xml-added').filter({ hasText: `>${before}-Lee<` })).toHaveCount(1);
+  await expect(xml.getByTestId('compare-xml-folded').first()).toContainText('unchanged line');
   await app.screenshot('50-compare');
 
   await compare.onlyDifferences.check();

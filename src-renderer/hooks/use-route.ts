@@ -3,7 +3,7 @@
 // entry there. `hrefFor` builds the links this renderer uses, typed.
 import { useEffect, useState } from 'react';
 
-export const LOGIN_TABS = ['summary', 'checks', 'xml', 'attributes', 'diff', 'whatif', 'raw'] as const;
+export const LOGIN_TABS = ['summary', 'checks', 'xml', 'attributes', 'diff', 'whatif', 'raw', 'targets', 'request'] as const;
 export type LoginTab = (typeof LOGIN_TABS)[number];
 
 export function isLoginTab(value: string | undefined): value is LoginTab {

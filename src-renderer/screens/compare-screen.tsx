@@ -1,6 +1,6 @@
 // Two logins side by side — e.g. before and after an IdP change: attributes, checks and account diff, with the
 // differences first. Loaded lazily (#/compare/<older>/<newer>).
-import { useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import type { Attribute, Check, FieldChange, LoginDetail } from '../../src-main/contract/index.ts';
 import { ChangeBadge, CheckStatusBadge, DiffKindBadge, VerdictBadge } from '../components/badges.tsx';
 import { EmptyState, ErrorMessage, Loading } from '../components/common.tsx';
@@ -8,6 +8,9 @@ import { formatFieldValue, formatTime } from '../components/format.ts';
 import { useLoginDetail, type DetailState } from '../hooks/use-login-detail.ts';
 import { hrefFor } from '../hooks/use-route.ts';
 import { useLab } from '../state/lab-store.tsx';
+import { diffLines, foldUnchanged, type DiffRow } from '../xml/line-diff.ts';
+import { prettyXml } from '../xml/pretty-xml.ts';
+import './compare.css';
 
 interface Pair<T> {
   key: string;
@@ -84,6 +87,10 @@ function Comparison({ a, b, onlyDifferences }: { a: LoginDetail; b: LoginDetail;
   const changes = pairUp(a.diff.changes, b.diff.changes, (x) => x.field, sameChange);
   const count = (pairs: Pair<unknown>[]): number => pairs.filter((p) => !p.same).length;
   const visible = <T,>(pairs: Pair<T>[]): Pair<T>[] => (onlyDifferences ? pairs.filter((p) => !p.same) : pairs);
+  // Unchanged checks are collapsed by default: what changed between two logins is what matters.
+  const [showSameChecks, setShowSameChecks] = useState(false);
+  const sameChecks = checks.filter((p) => p.same).length;
+  const shownChecks = visible(checks).filter((p) => !p.same || showSameChecks);
 
   return (
     <>
@@ -110,7 +117,7 @@ function Comparison({ a, b, onlyDifferences }: { a: LoginDetail; b: LoginDetail;
 
       <h2>Checks</h2>
       <CompareTable testId="compare-checks" head={['Check', 'A', 'B']} empty="No checks ran on either login.">
-        {visible(checks).map((p) => (
+        {shownChecks.map((p) => (
           <tr key={p.key} className={p.same ? 'same' : 'differs'} data-testid="compare-row" data-key={p.key} data-same={p.same}>
             <th scope="row">
               <div>{p.a?.title ?? p.b?.title}</div>
@@ -122,6 +129,11 @@ function Comparison({ a, b, onlyDifferences }: { a: LoginDetail; b: LoginDetail;
         ))}
       </CompareTable>
 
+      {!onlyDifferences && sameChecks > 0 && (
+        <button type="button" className="btn btn-small" aria-expanded={showSameChecks} onClick={() => setShowSameChecks((s) => !s)} data-testid="compare-same-checks-toggle">
+          {showSameChecks ? `Hide the ${sameChecks} unchanged checks` : `Show ${sameChecks} unchanged check${sameChecks === 1 ? '' : 's'}`}
+        </button>
+      )}
       <h2>Account diff</h2>
       <p className="compare-kinds">
         A: <DiffKindBadge kind={a.diff.kind} cleared={a.diff.clearedFields?.length} /> · B: <DiffKindBadge kind={b.diff.kind} cleared={b.diff.clearedFields?.length} />
@@ -137,7 +149,50 @@ function Comparison({ a, b, onlyDifferences }: { a: LoginDetail; b: LoginDetail;
           </tr>
         ))}
       </CompareTable>
+      <h2>XML</h2>
+      <XmlDiff a={a} b={b} />
     </>
+  );
+}
+
+/** The two responses' XML (decrypted where there was an encrypted assertion), pretty-printed, diffed line by line;
+ * runs of unchanged lines folded. */
+function XmlDiff({ a, b }: { a: LoginDetail; b: LoginDetail }): ReactNode {
+  const xa = a.decryptedXml ?? a.xml;
+  const xb = b.decryptedXml ?? b.xml;
+  const rows = useMemo<DiffRow[] | null>(() => {
+    if (xa === null || xb === null) return null;
+    return foldUnchanged(diffLines(prettyXml(xa).split('\n'), prettyXml(xb).split('\n')));
+  }, [xa, xb]);
+  if (rows === null) return <p className="muted">{xa === null && xb === null ? 'Neither login has decodable XML.' : `Login ${xa === null ? 'A' : 'B'} has no decodable XML (see its Raw tab).`}</p>;
+  const changed = rows.filter((r) => r.kind === 'added' || r.kind === 'removed').length;
+  return (
+    <div className="xml-diff" data-testid="compare-xml">
+      <p className="small muted" data-testid="compare-xml-summary">
+        {changed === 0 ? 'The two documents are identical.' : `${changed} line${changed === 1 ? '' : 's'} differ (IDs and instants change on every login). `}
+        {a.decryptedXml !== null || b.decryptedXml !== null ? 'Encrypted assertions are shown decrypted.' : ''}
+      </p>
+      <table className="xml-diff-table mono small">
+        <tbody>
+          {rows.map((r, i) =>
+            r.kind === 'folded' ? (
+              <tr key={i} className="xml-diff-folded" data-testid="compare-xml-folded">
+                <td colSpan={3}>⋯ {r.count} unchanged line{r.count === 1 ? '' : 's'}</td>
+              </tr>
+            ) : (
+              <tr key={i} className={`xml-diff-${r.kind}`} data-testid={`compare-xml-${r.kind}`}>
+                <td className="xml-diff-n">{r.a ?? ''}</td>
+                <td className="xml-diff-n">{r.b ?? ''}</td>
+                <td className="xml-diff-text">
+                  <span aria-hidden="true">{r.kind === 'added' ? '+ ' : r.kind === 'removed' ? '− ' : '  '}</span>
+                  {r.text}
+                </td>
+              </tr>
+            ),
+          )}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -9,6 +9,7 @@ import { hrefFor, LOGIN_TABS, navigate, type LoginTab } from '../hooks/use-route
 import { useLab } from '../state/lab-store.tsx';
 import { CoverageView } from '../rules/coverage-view.tsx';
 import { WhatIfTab } from './whatif-tab.tsx';
+import { RequestTab, TargetsTab } from './login-extra-tabs.tsx';
 
 const XmlViewer = lazy(() => import('../xml/xml-viewer.tsx').then((m) => ({ default: m.XmlViewer })));
 
@@ -20,6 +21,8 @@ const TAB_LABEL: Record<LoginTab, string> = {
   diff: 'Account diff',
   whatif: 'What if',
   raw: 'Raw',
+  targets: 'Would your SP accept this?',
+  request: 'Request',
 };
 
 const STATUS_ORDER: Record<Check['status'], number> = { fail: 0, warn: 1, pass: 2 };
@@ -151,6 +154,8 @@ export function LoginDetailScreen({ id, tab }: { id: string; tab: LoginTab }): R
             {tab === 'diff' && <DiffTab detail={detail} />}
             {tab === 'whatif' && <WhatIfTab detail={detail} />}
             {tab === 'raw' && <RawTab detail={detail} />}
+            {tab === 'targets' && <TargetsTab id={detail.id} />}
+            {tab === 'request' && <RequestTab detail={detail} />}
           </div>
         </>
       )}
