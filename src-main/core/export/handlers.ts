@@ -6,6 +6,8 @@ import type { JitRules } from '../../contract/jit-rules.ts';
 import { LabError } from '../errors.ts';
 import type { IdpMetadata } from '../idp/metadata.ts';
 import { detail } from '../login-service.ts';
+import type { HandlersFor } from '../../contract/common.ts';
+import type { exportMethods } from '../../contract/exports.ts';
 import type { MetadataChange } from '../idp/registry.ts';
 import { publicAccount } from '../features/logins.ts';
 import type { KeyPair } from '../sp/keys.ts';
@@ -26,11 +28,7 @@ type Out<M extends ExportMethod> = z.output<(typeof contract)[M]['output']>;
  * replay (the UI lists them before saving). Contract: output ExportFile.extend({ leftOut: LeftOutLogin[] }). */
 export type BundleExportOutput = Out<'bundles.export'> & { leftOut: LeftOutLogin[] };
 
-export type ExportHandlers = {
-  [M in Exclude<ExportMethod, 'bundles.export'>]: (input: In<M>) => Promise<Out<M>> | Out<M>;
-} & {
-  'bundles.export': (input: In<'bundles.export'>) => BundleExportOutput;
-};
+export type ExportHandlers = HandlersFor<typeof exportMethods>;
 
 export interface ExportDeps {
   store: StoreService;

@@ -4,16 +4,15 @@
 // parsed and kept. Progress goes out as `idps.importProgress` events when the caller gives a progressId.
 import { readFile, rm, stat } from 'node:fs/promises';
 import type { z } from 'zod';
-import type { contract, EventPayload, IdpProfile } from '../../contract/index.ts';
+import type { EventPayload, HandlersFor, IdpProfile } from '../../contract/index.ts';
+import type { idpMethods } from '../../contract/idps.ts';
 import { LabError } from '../errors.ts';
 import type { StoredIdp } from '../store/schema.ts';
 import { STREAM_THRESHOLD_BYTES, metadataUploadPath, scanMetadataFile, type StreamScan } from './aggregate-stream.ts';
 import { decodeMetadataBytes, overviewMetadata, type MetadataOverview } from './metadata.ts';
 
 type FileMethod = 'idps.inspectFile' | 'idps.importFile' | 'idps.importUpload';
-export type MetadataFileHandlers = {
-  [M in FileMethod]: (input: z.output<(typeof contract)[M]['input']>) => Promise<z.output<(typeof contract)[M]['output']>>;
-};
+export type MetadataFileHandlers = HandlersFor<Pick<typeof idpMethods, FileMethod>>;
 
 export interface MetadataFileDeps {
   dataDir: string;
