@@ -265,7 +265,9 @@ export class SloService {
     let message: ReceivedSloMessage;
     try {
       if (req.method === 'GET') {
-        message = decodeRedirect(url.search);
+        // The query exactly as sent (a URL parser may re-encode characters, and the signature covers the raw bytes).
+        const raw = req.url ?? '';
+        message = decodeRedirect(raw.includes('?') ? raw.slice(raw.indexOf('?') + 1) : url.search);
       } else if (req.method === 'POST') {
         if (contentType(req) !== 'application/x-www-form-urlencoded') {
           req.resume();
@@ -480,7 +482,7 @@ export class SloService {
       responseXml: null,
       status: null,
       statusMessage: null,
-      relayState: message.relayState,
+      relayState: cap(message.relayState),
       checks,
     };
     // The answer: where the IdP takes LogoutResponses (same binding when it offers it).
