@@ -245,7 +245,8 @@ export function planProvision(input: ProvisionInput): ProvisionPlan {
       const n = coverage.clearedFields.length;
       const detail = coverage.clearedFields.map((name) => {
         const rule = name === 'groups' ? rules.groups.sources : (rules.fields.find((r) => r.field === name)?.sources ?? []);
-        return `${name} (none of ${rule.join(', ') || 'its template attributes'} sent)`;
+        const tried = rule.length > 3 ? `${rule.slice(0, 3).join(', ')} or ${rule.length - 3} more` : rule.join(', ');
+        return `${name} (none of ${tried || 'its template attributes'} sent)`;
       });
       check('jit.field-cleared', 'No field cleared because its attribute went missing', 'warn', `a value for ${coverage.clearedFields.join(', ')} (the account has one)`, `${n} field${n === 1 ? '' : 's'} cleared: ${detail.join('; ')}`, 'Force sync clears a field when the IdP stops sending it. If it should still be sent, fix the IdP\'s attribute release or the rule\'s source names (see the attributes nothing maps); to keep the last value, set the field\'s syncMode to "import".');
     }
