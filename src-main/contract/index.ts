@@ -14,7 +14,8 @@ import { demoMethods } from './demo.ts';
 import { jitMethods } from './jit.ts';
 import { spTestEvents, spTestMethods } from './sp-test.ts';
 import { targetMethods } from './targets.ts';
-import { sessionMethods, sloMethods } from './slo.ts';
+import { resetMethods } from './reset.ts';
+import { sessionMethods, sloEvents, sloMethods } from './slo.ts';
 
 export * from './common.ts';
 export * from './demo-users.ts';
@@ -29,6 +30,7 @@ export * from './jit-coverage.ts';
 export * from './sp-profiles.ts';
 export * from './sp-test.ts';
 export * from './targets.ts';
+export * from './reset.ts';
 export * from './slo.ts';
 export { JIT_RULES_VERSION, JitRules, type JitRulesInput, type RulesProblem } from './jit-rules.ts';
 
@@ -48,6 +50,7 @@ export const contract = {
   ...spTestMethods,
   ...sessionMethods,
   ...sloMethods,
+  ...resetMethods,
 } as const;
 
 export type Contract = typeof contract;
@@ -62,6 +65,7 @@ export const events = {
   /** A metadata file being read: `reading` (listing its IdPs, or an upload arriving), `extracting` (the picked IdP). */
   'idps.importProgress': z.object({ id: z.string(), phase: z.enum(['reading', 'extracting']), bytes: z.number().int(), total: z.number().int().nullable() }),
   ...spTestEvents,
+  ...sloEvents,
 } as const;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;

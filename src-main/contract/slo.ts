@@ -79,3 +79,8 @@ export const sloMethods = {
   },
   'slo.get': { input: ById, output: SloDetail },
 } as const satisfies Record<string, MethodSpec>;
+
+export const sloEvents = {
+  /** A logout exchange completed or was refused (a session may have ended): the Sessions view reloads. */
+  'slo.completed': SloSummary,
+} as const;

@@ -21,6 +21,7 @@ import { createTargetHandlers } from './features/targets.ts';
 import { createSpTestFeature } from './sp-test/handlers.ts';
 import { createIdpHandlers } from './features/idps.ts';
 import { createLoginHandlers, spMetadataInputOf, startLogin, type LoginFeatureDeps } from './features/logins.ts';
+import { createResetHandlers } from './features/reset.ts';
 import { createRulesHandlers, rulesOf } from './features/rules.ts';
 import { join } from 'node:path';
 import { SpSettingsService } from './features/sp-settings.ts';
@@ -84,7 +85,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     onCompleted: (login) => emit('logins.completed', login),
   });
   const loginDeps: LoginFeatureDeps = { store, idps, sp, spKeys, clock, baseUrl: () => baseUrl, openLoginWindow: options.openLoginWindow };
-  const slo = new SloService({ store, clock, idps, sp: () => sp.settings(), spKeys, baseUrl: () => baseUrl, appUrl: () => options.appUrl?.(baseUrl) ?? null, openLoginWindow: options.openLoginWindow });
+  const slo = new SloService({ store, clock, idps, sp: () => sp.settings(), spKeys, baseUrl: () => baseUrl, appUrl: () => options.appUrl?.(baseUrl) ?? null, openLoginWindow: options.openLoginWindow, onCompleted: (x) => emit('slo.completed', x) });
   const spMetadataInput = () => ({ ...spMetadataInputOf(loginDeps), sloUrl: slo.sloUrl() });
   const spTest = await createSpTestFeature({
     dataDir: options.dataDir,
@@ -113,6 +114,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     ...createTargetHandlers({ store, idps, sp, spPrivateKeyPem: spKeys.privateKeyPem, runnersDir: join(options.resourcesDir, 'runners') }),
     ...spTest.handlers,
     ...slo.handlers(),
+    ...createResetHandlers({ store, logins, idps, clock }),
     ...createExportHandlers({
       store,
       clock,

@@ -1,7 +1,7 @@
 // Lab sessions (one per accepted login) and Single Logout: log a live session out at its IdP (SP-initiated: the
 // browser goes to /saml/logout, the IdP answers at /saml/slo, whose page links back here with ?slo=ID), end one by
 // hand, and every logout exchange with its slo.* checks and messages, like a login.
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import type { Session, SloSummary } from '../../src-main/contract/index.ts';
 import { api, describeError } from '../api/client.ts';
 import { VerdictBadge } from '../components/badges.tsx';
@@ -65,6 +65,8 @@ export function SessionsScreen({ sloId }: { sloId: string | null }): ReactNode {
   const sessions = useCall('sessions.list', {}, `${latest}/${generation}`);
   const exchanges = useCall('slo.list', { limit: 200 }, `${latest}/${generation}`);
   const reload = (): void => setGeneration((g) => g + 1);
+  // An IdP-initiated logout (in another window or tab) ends sessions while this screen is shown.
+  useEffect(() => api.on('slo.completed', () => setGeneration((g) => g + 1)), []);
 
   return (
     <section className="screen" data-testid="sessions-screen">

@@ -65,6 +65,8 @@ export interface SloServiceDeps {
   /** Where "Back to SAML JIT Lab" goes (the UI's URL), or null. */
   appUrl: () => string | null;
   openLoginWindow?: ((url: string) => void) | undefined;
+  /** Announces each exchange that completed (slo.completed). */
+  onCompleted?: (x: SloSummary) => void;
 }
 
 type Sent = { binding: 'redirect'; url: string } | { binding: 'post'; url: string; fields: Record<string, string> };
@@ -524,7 +526,7 @@ export class SloService {
   }
 
   /** Appends a new exchange (when given) and writes the store. A failed write keeps the change for the next one. */
-  private async save(_x: StoredSloExchange, append: StoredSloExchange | null): Promise<void> {
+  private async save(x: StoredSloExchange, append: StoredSloExchange | null): Promise<void> {
     if (append) this.deps.store.sloExchanges.append(append);
     try {
       await this.deps.store.commit();
@@ -532,6 +534,7 @@ export class SloService {
       // The exchange is answered anyway and stays in memory; it goes out with the next write that succeeds.
       if (!(error instanceof LabError) || error.code !== 'store-unwritable') throw error;
     }
+    this.deps.onCompleted?.(summarizeSlo(x));
   }
 
   private sendResult(res: ServerResponse, status: number, x: StoredSloExchange, session: StoredSession | null = null): void {

@@ -302,7 +302,11 @@ describe('IdP-initiated Single Logout', () => {
 
   it('a clean request (Redirect) ends the session and gets a signed Success; the IdP accepts the answer', async () => {
     const s = await loginAtDemo('alice');
+    const announced: unknown[] = [];
+    const off = lab.on('slo.completed', (x) => announced.push(x));
     const out = await idpLogout('user=alice');
+    off();
+    expect(announced).toEqual([expect.objectContaining({ id: out.x.id, verdict: 'accepted', flow: 'idp-initiated' })]);
     expect(out.location.startsWith(`${lab.url}/demo-idp/slo?SAMLResponse=`)).toBe(true);
     expect(out.signature).toBe('valid');
     expect(out.response).toMatchObject({ status: STATUS.success, issuer: sp.entityId, destination: `${lab.url}/demo-idp/slo` });
