@@ -1,7 +1,7 @@
 // The app's own screens (served at / in browser mode).
 import { expect, type Locator, type Page } from '@playwright/test';
 
-export type LoginTab = 'summary' | 'checks' | 'xml' | 'attributes' | 'diff' | 'raw';
+export type LoginTab = 'summary' | 'checks' | 'xml' | 'attributes' | 'diff' | 'raw' | 'targets' | 'request';
 
 export class AppPage {
   readonly page: Page;
