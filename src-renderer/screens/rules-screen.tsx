@@ -334,6 +334,18 @@ function RulesForm({ rules, edit }: { rules: JitRules; edit: (change: (r: JitRul
           <option value="create">Create a second account (warned)</option>
         </select>
       </label>
+      {rules.emailConflict === 'link' && (
+        <label className="check">
+          <input type="checkbox" checked={rules.linkAcrossIdps} onChange={(e) => edit((r) => void (r.linkAcrossIdps = e.target.checked))} data-testid="rules-link-across-idps" /> Also link into accounts of another IdP
+        </label>
+      )}
+      <label className="field">
+        <span>A principal or email that only looks like an existing one (Unicode look-alike)</span>
+        <select value={rules.lookalikes} onChange={(e) => edit((r) => void (r.lookalikes = e.target.value as JitRules['lookalikes']))} data-testid="rules-lookalikes">
+          <option value="refuse">Refuse the login (never merged)</option>
+          <option value="warn">Warn and keep the accounts apart</option>
+        </select>
+      </label>
       <label className="field">
         <span>Sync mode</span>
         <select value={rules.syncMode} onChange={(e) => edit((r) => void (r.syncMode = e.target.value as JitRules['syncMode']))} data-testid="rules-sync-mode">
