@@ -1,7 +1,6 @@
 // The export/import methods of the contract. Built on what the lab already holds; no method writes a private key
 // unless asked (includePrivateKeys), and traces never carry one.
-import type { z } from 'zod';
-import type { contract, IdpProfile, SpSettings } from '../../contract/index.ts';
+import type { IdpProfile, SpSettings } from '../../contract/index.ts';
 import type { JitRules } from '../../contract/jit-rules.ts';
 import { LabError } from '../errors.ts';
 import type { IdpMetadata } from '../idp/metadata.ts';
@@ -19,14 +18,6 @@ import { wantAssertionsSignedFor } from '../sp/sp-metadata.ts';
 import { exportSpMetadata, type SpMetadataExportInput } from './sp-metadata-export.ts';
 import { exportTarget } from './targets/index.ts';
 import { buildTrace, readTrace } from './trace.ts';
-
-type ExportMethod = 'bundles.export' | 'bundles.import' | 'spMetadata.export' | 'configs.export' | 'traces.export' | 'traces.import';
-type In<M extends ExportMethod> = z.output<(typeof contract)[M]['input']>;
-type Out<M extends ExportMethod> = z.output<(typeof contract)[M]['output']>;
-
-/** bundles.export answers the file and the tested logins it left out because they would not pass the bundle's own
- * replay (the UI lists them before saving). Contract: output ExportFile.extend({ leftOut: LeftOutLogin[] }). */
-export type BundleExportOutput = Out<'bundles.export'> & { leftOut: LeftOutLogin[] };
 
 export type ExportHandlers = HandlersFor<typeof exportMethods>;
 

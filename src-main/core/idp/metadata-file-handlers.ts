@@ -3,7 +3,6 @@
 // large ones (a federation aggregate) are streamed: listed without a DOM, and only the picked EntityDescriptor is
 // parsed and kept. Progress goes out as `idps.importProgress` events when the caller gives a progressId.
 import { readFile, rm, stat } from 'node:fs/promises';
-import type { z } from 'zod';
 import type { EventPayload, HandlersFor, IdpProfile } from '../../contract/index.ts';
 import type { idpMethods } from '../../contract/idps.ts';
 import { LabError } from '../errors.ts';
