@@ -1,6 +1,6 @@
 // The built-in demo IdP's users as the API edits them (its pages and scenarios live in demo-idp/).
 import type { HandlersFor } from '../../contract/index.ts';
-import { demoUserMethods } from '../../contract/demo-users.ts';
+import type { demoUserMethods } from '../../contract/demo-users.ts';
 import type { DemoIdpService } from '../demo-idp/demo-idp.ts';
 import type { StoreService } from '../store/store-service.ts';
 

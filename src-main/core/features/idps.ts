@@ -1,7 +1,7 @@
 // The IdP profile methods: import (XML, file, upload, URL), inspect, refresh, rename, login options, activate,
 // remove. Every metadata change goes through the IdpRegistry (the one owner of metadata and trust).
 import type { EventPayload, HandlersFor } from '../../contract/index.ts';
-import { idpMethods } from '../../contract/idps.ts';
+import type { idpMethods } from '../../contract/idps.ts';
 import { LabError } from '../errors.ts';
 import { createMetadataFileHandlers } from '../idp/metadata-file-handlers.ts';
 import { decodeMetadataBytes, overviewMetadata } from '../idp/metadata.ts';

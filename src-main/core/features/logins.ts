@@ -2,7 +2,7 @@
 // recorded, and the accounts they provisioned with each account's timeline.
 import { inflateRawSync } from 'node:zlib';
 import { LoginOptions, type Account, type HandlersFor } from '../../contract/index.ts';
-import { accountMethods, loginMethods } from '../../contract/logins.ts';
+import type { accountMethods, loginMethods } from '../../contract/logins.ts';
 import { LabError } from '../errors.ts';
 import { loginCoverage } from '../jit/coverage.ts';
 import { DEFAULT_RULES } from '../jit/presets.ts';

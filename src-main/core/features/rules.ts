@@ -2,7 +2,7 @@
 // rules, without writing).
 import { z } from 'zod';
 import { JitRules, type Attribute, type Check, type HandlersFor } from '../../contract/index.ts';
-import { rulesMethods } from '../../contract/rules.ts';
+import type { rulesMethods } from '../../contract/rules.ts';
 import { LabError } from '../errors.ts';
 import type { IdpRegistry } from '../idp/registry.ts';
 import { DEFAULT_RULES, PRESETS } from '../jit/presets.ts';

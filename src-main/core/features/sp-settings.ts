@@ -1,7 +1,7 @@
 // The lab's own SP: its settings (entity ID, NameID format, clock skew, unsolicited logins, signature policies),
 // the URLs that follow from the listener, and the lab-wide settings. The one owner of `store.data.sp`/`settings`.
 import type { HandlersFor, SpSettings } from '../../contract/index.ts';
-import { settingsMethods, spMethods } from '../../contract/sp.ts';
+import type { settingsMethods, spMethods } from '../../contract/sp.ts';
 import type { KeyPair } from '../sp/keys.ts';
 import type { StoreService } from '../store/store-service.ts';
 import { fingerprintSha256 } from '../util/cert.ts';
