@@ -108,7 +108,8 @@ function resultPage(login: StoredLogin, appUrl: string | null, saveError: string
   const what = accepted
     ? `<p>Account <code>${h(login.nameId ?? '')}</code> ${login.diff.kind === 'created' ? 'created' : login.diff.kind === 'updated' ? 'updated' : 'unchanged'}.</p>`
     : `<ul class="checks">${failed
-        .map((c) => `<li data-testid="acs-failed-check" data-check-id="${h(c.id)}"><code>${h(c.id)}</code> — ${h(c.title)}<br><span class="sub">${h(c.hint ?? '')}</span></li>`)
+        // A JIT rejection says what is missing (required groups and the groups received, missing attributes by name).
+        .map((c) => `<li data-testid="acs-failed-check" data-check-id="${h(c.id)}"><code>${h(c.id)}</code> — ${h(c.title)}${c.id.startsWith('jit.') && c.received !== null ? `<br><span data-testid="acs-failed-detail">Expected ${h(c.expected ?? '—')}; received ${h(c.received)}</span>` : ''}<br><span class="sub">${h(c.hint ?? '')}</span></li>`)
         .join('')}</ul>`;
   return page(
     accepted ? 'Login verified' : 'Login rejected',
