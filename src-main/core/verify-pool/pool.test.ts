@@ -1,5 +1,5 @@
 // The verification pool against verifyResponse in-process: identical results (verdict, every check, every field) on
-// valid, tampered, wrapped, hostile and real captured responses; store lookups answered live and re-checked before
+// valid, tampered, wrapped, hostile and real captured responses; store lookups answered from the store and re-checked before
 // a result is handed back (two posts of one assertion: one accepted, one replay); results in order of arrival; and
 // the main thread stays free while hostile documents are being verified.
 import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
@@ -118,7 +118,7 @@ describe('pool vs in-process verifyResponse', () => {
 });
 
 describe('store lookups', () => {
-  it('answers the outstanding-request lookup live: an SP-initiated response is accepted, an expired request is named', async () => {
+  it('answers the outstanding-request lookup from the store: an SP-initiated response is accepted, an expired request is named', async () => {
     const xml = await signResponse(idpKeys, { inResponseTo: '_req-1' });
     const outstanding = (expiresAt: Date): VerifyInput['outstanding'] => ({ find: (id) => (id === '_req-1' ? { idpEntityId: IDP_ENTITY_ID, expiresAt } : null) });
     const open = verifyInput(b64(xml), [idp], { outstanding: outstanding(new Date(NOW.getTime() + 60_000)), policy: { clockSkewSeconds: 180, allowUnsolicited: false, maxResponseBytes: 4 << 20 } });

@@ -3,8 +3,9 @@
 // /saml/metadata. Provisioning and the store stay on the main thread, single writer.
 //
 // Results are handed back in the order the posts arrived (FIFO), one per event-loop turn, and each is checked just
-// before it is handed back: every store lookup the worker made (outstanding AuthnRequest, replayed assertion ID) is
-// asked again and must get the same answer, else the response is verified again. So the caller, provisioning
+// before it is handed back: every store lookup the worker made (outstanding AuthnRequest, replayed assertion ID;
+// answered in the worker without waiting for this thread, see protocol.ts) is asked of the store again and must get
+// the same answer, else the response is verified again with the store's answers. So the caller, provisioning
 // synchronously after its `await`, sees exactly what `verifyResponse` would have returned at that moment, in the
 // order of arrival: two concurrent posts of one assertion cannot both pass the replay check, and logins for one
 // account are applied in the order they were posted.
@@ -22,18 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { TrustedIdp, VerifyInput } from '../saml/context.ts';
 import { verifyResponse, type VerifyResult } from '../saml/verify.ts';
-import {
-  ANSWER_CAPACITY,
-  ANSWER_HEADER_BYTES,
-  STATE_ANSWERED,
-  STATE_TOO_LARGE,
-  answerLookup,
-  plainInput,
-  sameAnswer,
-  type AskedLookup,
-  type FromWorker,
-  type ToWorker,
-} from './protocol.ts';
+import { answerLookup, likelyRequestIds, plainInput, sameAnswer, type AskedLookup, type FromWorker, type ToWorker } from './protocol.ts';
 
 export interface VerifyPool {
   /** Resolves with what `verifyResponse(input)` returns at the moment of resolution; in order of the calls. */
@@ -60,6 +50,8 @@ interface Job {
   resolve: (result: VerifyResult) => void;
   reject: (error: Error) => void;
   attempts: number;
+  /** Store answers the worker uses instead of the defaults. */
+  pinned: AskedLookup[];
   done: { result: VerifyResult; asked: AskedLookup[] } | null;
   error: Error | null;
   running: boolean;
@@ -67,8 +59,6 @@ interface Job {
 
 interface Slot {
   worker: Worker;
-  header: Int32Array;
-  bytes: Uint8Array;
   job: Job | null;
   jobId: number;
   ready: Promise<void>;
@@ -153,14 +143,11 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
   };
 
   function startSlot(entry: WorkerEntry): Slot {
-    const shared = new SharedArrayBuffer(ANSWER_HEADER_BYTES + ANSWER_CAPACITY);
-    const worker = new Worker(entry.file, { eval: entry.eval, workerData: { answers: shared } });
+    const worker = new Worker(entry.file, { eval: entry.eval });
     worker.unref();
     let markReady!: () => void;
     const slot: Slot = {
       worker,
-      header: new Int32Array(shared, 0, 2),
-      bytes: new Uint8Array(shared, ANSWER_HEADER_BYTES, ANSWER_CAPACITY),
       job: null,
       jobId: 0,
       ready: new Promise<void>((r) => (markReady = r)),
@@ -171,8 +158,6 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
         slot.started = true;
         markReady();
         dispatch();
-      } else if (message.type === 'lookup') {
-        answer(slot, message.jobId, message.lookup);
       } else if (slot.job && message.jobId === slot.jobId) {
         const job = slot.job;
         slot.job = null;
@@ -210,21 +195,6 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
     return slot;
   }
 
-  function answer(slot: Slot, jobId: number, lookup: Parameters<typeof answerLookup>[1]): void {
-    const job = slot.job && slot.jobId === jobId ? slot.job : null;
-    // A stale question (its job was given up) still gets an answer, so the worker never waits for nothing.
-    const value = job ? answerLookup(job.input, lookup) : null;
-    const encoded = new TextEncoder().encode(JSON.stringify(value));
-    if (encoded.length > ANSWER_CAPACITY) {
-      Atomics.store(slot.header, 0, STATE_TOO_LARGE);
-    } else {
-      slot.bytes.set(encoded);
-      Atomics.store(slot.header, 1, encoded.length);
-      Atomics.store(slot.header, 0, STATE_ANSWERED);
-    }
-    Atomics.notify(slot.header, 0);
-  }
-
   function retry(job: Job, error: Error): void {
     if (job.attempts >= MAX_ATTEMPTS) job.error = error;
     else waiting.unshift(job);
@@ -241,7 +211,7 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
       slot.job = job;
       slot.jobId = nextJobId++;
       slot.worker.ref();
-      const message: ToWorker = { type: 'job', jobId: slot.jobId, input: plainInput(job.input) };
+      const message: ToWorker = { type: 'job', jobId: slot.jobId, input: plainInput(job.input), pinned: job.pinned };
       slot.worker.postMessage(message);
     }
   }
@@ -267,9 +237,12 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
     let result: VerifyResult;
     if (head.done) {
       const { asked } = head.done;
-      if (!asked.every((a) => sameAnswer(a.answer, answerLookup(head.input, a.lookup)))) {
-        // The store changed since the worker asked (an earlier login used the assertion or the request): again.
+      const live = asked.map((a) => ({ lookup: a.lookup, answer: answerLookup(head.input, a.lookup) }));
+      if (!asked.every((a, i) => sameAnswer(a.answer, live[i]!.answer))) {
+        // The store answers differently (a replayed assertion, a request this login answers, or one an earlier login
+        // used meanwhile): verify again with the store's answers.
         head.done = null;
+        head.pinned = live;
         if (inProcess || head.attempts >= MAX_ATTEMPTS) {
           result = verifyResponse(head.input);
         } else {
@@ -316,7 +289,9 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
     verify(input) {
       if (closed) return Promise.reject(new Error('The verification pool is closed.'));
       return new Promise<VerifyResult>((resolve, reject) => {
-        const job: Job = { input, resolve, reject, attempts: 0, done: null, error: null, running: false };
+        // The request this response probably answers, asked now, so an SP-initiated login is verified only once.
+        const pinned = inProcess ? [] : likelyRequestIds(input).map((id) => ({ lookup: { kind: 'outstanding' as const, id }, answer: answerLookup(input, { kind: 'outstanding', id }) }));
+        const job: Job = { input, resolve, reject, attempts: 0, pinned, done: null, error: null, running: false };
         order.push(job);
         if (!inProcess) {
           waiting.push(job);

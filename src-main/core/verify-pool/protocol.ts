@@ -1,8 +1,9 @@
 // What the pool and its workers say to each other. A VerifyInput carries two lookups (outstanding AuthnRequests,
-// seen assertion IDs) that are functions over the store, which lives on the main thread: the worker asks for each
-// answer while it verifies (a message to the main thread, then a wait on a shared buffer until the answer is
-// written), and reports every question it asked with the answer it got, so the main thread can check, right before
-// it provisions, that the store would still give the same answers.
+// seen assertion IDs) that are functions over the store, which lives on the main thread. A worker never waits for
+// the main thread: it answers each lookup from the answers the job was sent with ("pinned"), or with the usual
+// answer (no such request, not seen) when the job has none for it, and reports every question it asked with the
+// answer it used. Before the result is handed back, the main thread asks the store the same questions; any different
+// answer sends the job back to a worker with the store's answers pinned.
 import type { VerifyInput } from '../saml/context.ts';
 import type { VerifyResult } from '../saml/verify.ts';
 
@@ -19,20 +20,17 @@ export interface AskedLookup {
   answer: LookupAnswer;
 }
 
-export type ToWorker = { type: 'job'; jobId: number; input: PlainVerifyInput };
+export type ToWorker = { type: 'job'; jobId: number; input: PlainVerifyInput; pinned: AskedLookup[] };
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'lookup'; jobId: number; lookup: Lookup }
   | { type: 'done'; jobId: number; result: VerifyResult; asked: AskedLookup[] }
   | { type: 'failed'; jobId: number; message: string };
 
-/** Layout of the answer buffer shared with each worker: Int32 [state, byteLength], then the answer as UTF-8 JSON. */
-export const ANSWER_HEADER_BYTES = 8;
-export const ANSWER_CAPACITY = 64 * 1024;
-export const STATE_WAITING = 0;
-export const STATE_ANSWERED = 1;
-export const STATE_TOO_LARGE = 2;
+export const lookupKey = (l: Lookup): string => (l.kind === 'outstanding' ? `o ${l.id}` : `r ${l.assertionId} ${l.idpEntityId}`);
+
+/** The answer a store gives when it knows nothing about the question (the common case for a fresh login). */
+export const defaultAnswer = (l: Lookup): LookupAnswer => (l.kind === 'outstanding' ? null : false);
 
 /** Answers one lookup from the live store functions of a VerifyInput (on the main thread). */
 export function answerLookup(input: VerifyInput, lookup: Lookup): LookupAnswer {
@@ -49,4 +47,14 @@ export function sameAnswer(a: LookupAnswer, b: LookupAnswer): boolean {
 export function plainInput(input: VerifyInput): PlainVerifyInput {
   const { outstanding: _outstanding, replay: _replay, ...plain } = input;
   return plain;
+}
+
+/**
+ * The AuthnRequest IDs a response probably answers, read cheaply from the start of the document (the Response's
+ * InResponseTo sits in its first bytes), so an SP-initiated login is verified once, with its request's answer pinned.
+ * A guess only: a wrong or missing one costs a second verification, never a different result.
+ */
+export function likelyRequestIds(input: VerifyInput): string[] {
+  const head = input.isXml ? input.samlResponse.slice(0, 16_384) : Buffer.from(input.samlResponse.slice(0, 21_848), 'base64').toString('utf8');
+  return [...new Set([...head.matchAll(/InResponseTo\s*=\s*["']([^"'<>&]{1,256})["']/g)].map((m) => m[1]!))];
 }
