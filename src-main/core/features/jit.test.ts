@@ -69,3 +69,21 @@ describe('logins.whatIf', () => {
     await expect(t.call('logins.whatIf', { id: 'nope' })).rejects.toMatchObject({ code: 'not-found' });
   });
 });
+
+describe('the ACS result page of a JIT rejection', () => {
+  it('names the required groups and the groups received', async () => {
+    const saved = (await t.call<{ rules: { groups: object } }>('rules.get', {})).rules;
+    await t.call('rules.update', { rules: { ...saved, groups: { ...saved.groups, required: ['finance'] } } });
+    try {
+      const page = await (await fetch(`${t.lab.url}/demo-idp/initiate?user=carol`)).text();
+      const samlResponse = page.match(/name="SAMLResponse" value="([^"]*)"/)![1]!.replace(/&amp;/g, '&').replace(/&#x2F;/g, '/');
+      const res = await fetch(`${t.lab.url}/saml/acs`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ SAMLResponse: samlResponse }).toString() });
+      expect(res.status).toBe(403);
+      const html = await res.text();
+      expect(html).toContain('data-check-id="jit.required-group"');
+      expect(html).toContain('Expected member of one of: finance; received groups received: sales');
+    } finally {
+      await t.call('rules.update', { rules: saved });
+    }
+  });
+});
