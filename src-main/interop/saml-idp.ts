@@ -28,6 +28,8 @@ export interface SamlIdp {
   /** Where an IdP-initiated login starts: the user page with its "Sign In" form. */
   homeUrl: string;
   setAcsUrl(acsUrl: string): Promise<void>;
+  /** The SP's Single Logout URL (only with `slo: true` at start, which makes the metadata list saml-idp's /saml/slo). */
+  setSloUrl(sloUrl: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -42,7 +44,7 @@ export function samlIdpUnavailable(): string | null {
   }
 }
 
-export async function startSamlIdp(options: { spEntityId: string; user: SamlIdpUser }): Promise<SamlIdp> {
+export async function startSamlIdp(options: { spEntityId: string; user: SamlIdpUser; slo?: boolean }): Promise<SamlIdp> {
   const dir = await mkdtemp(join(tmpdir(), 'jitlab-saml-idp-'));
   try {
     const pems = await generate([{ name: 'commonName', value: 'saml-idp interop IdP' }], { keySize: 2048, algorithm: 'sha256' });
@@ -70,6 +72,8 @@ export async function startSamlIdp(options: { spEntityId: string; user: SamlIdpU
         '--acsUrl', 'http://127.0.0.1:9/not-set-yet',
         '--audience', options.spEntityId,
         '--configFile', join(dir, 'config.cjs'),
+        // Single Logout: the SP's SLO URL must be set at start for the metadata to list saml-idp's own SLO endpoint.
+        ...(options.slo ? ['--sloUrl', 'http://127.0.0.1:9/not-set-yet'] : []),
       ],
       { cwd: dir, env: { ...process.env, FORCE_COLOR: '0' } },
       `${baseUrl}/metadata`,
@@ -83,6 +87,10 @@ export async function startSamlIdp(options: { spEntityId: string; user: SamlIdpU
       async setAcsUrl(acsUrl) {
         // The settings form updates the running IdP's options (the ACS for IdP-initiated logins, Recipient, Destination).
         const page = await new LoopbackBrowser().open(`${baseUrl}/settings`, { acsUrl, recipient: acsUrl, destination: acsUrl });
+        if (page.status !== 200) throw new Error(`saml-idp settings update failed: HTTP ${page.status}\n${output()}`);
+      },
+      async setSloUrl(sloUrl) {
+        const page = await new LoopbackBrowser().open(`${baseUrl}/settings`, { sloUrl });
         if (page.status !== 200) throw new Error(`saml-idp settings update failed: HTTP ${page.status}\n${output()}`);
       },
       async close() {
