@@ -146,7 +146,8 @@ export function planProvision(input: ProvisionInput): ProvisionPlan {
     const canonical = canonicalIdentity(principal);
     const lookalike = (input.accounts.byCanonicalPrincipal?.(input.idpEntityId, canonical) ?? []).find((a) => a.key !== key && !(a.linkedKeys ?? []).includes(key));
     if (lookalike) {
-      check('jit.confusable-principal', 'Principal is not a look-alike of another account', lookalikeStatus, `a principal distinct from ${visible(lookalike.principal)} (account ${lookalike.id})`, `${visible(principal)} looks like ${visible(lookalike.principal)}: ${describeLookalike(principal, lookalike.principal)}`, LOOKALIKE_HINT);
+      // Only `received` names the other account (trace export redacts it, as for jit.duplicate-email).
+      check('jit.confusable-principal', 'Principal is not a look-alike of another account', lookalikeStatus, 'a principal that no existing account\'s looks like', `${visible(principal)} looks like account ${visible(lookalike.principal)} (id ${lookalike.id}): ${describeLookalike(principal, lookalike.principal)}`, LOOKALIKE_HINT);
       if (lookalikeStatus === 'fail') return rejected(null);
     }
   }
@@ -164,7 +165,7 @@ export function planProvision(input: ProvisionInput): ProvisionPlan {
     const lookalikes = others([...input.accounts.byEmail(email), ...(input.accounts.byCanonicalEmail?.(canonical) ?? [])]).filter((a) => isLookalike(email, a.fields.email!, true));
     const look = lookalikes[0];
     if (look && canonical !== '') {
-      check('jit.confusable-email', 'Email is not a look-alike of another account\'s', lookalikeStatus, `an email distinct from ${visible(look.fields.email!)} (account ${look.principal})`, `${visible(email)} looks like the email of account ${look.principal}${look.idpEntityId !== input.idpEntityId ? ` (IdP ${look.idpEntityId})` : ''}: ${describeLookalike(email, look.fields.email!)}`, LOOKALIKE_HINT);
+      check('jit.confusable-email', 'Email is not a look-alike of another account\'s', lookalikeStatus, 'an email that no other account\'s looks like', `${visible(email)} looks like ${visible(look.fields.email!)}, the email of account ${look.principal}${look.idpEntityId !== input.idpEntityId ? ` (IdP ${look.idpEntityId})` : ''}: ${describeLookalike(email, look.fields.email!)}`, LOOKALIKE_HINT);
       if (lookalikeStatus === 'fail') return rejected(existing);
     }
     const other = sameEmail[0];
