@@ -10,6 +10,7 @@ import { DiffView } from '../rules/diff-view.tsx';
 import { useCall } from '../hooks/use-call.ts';
 import { SessionActions } from './sessions-screen.tsx';
 import { useLab } from '../state/lab-store.tsx';
+import { DeleteAccount } from './delete-account.tsx';
 
 type AccountDetail = Output<'accounts.get'>;
 
@@ -73,6 +74,7 @@ export function AccountDetailScreen({ id }: { id: string }): ReactNode {
         </p>
       </div>
       <AccountSessions accountId={account.id} refreshKey={latest ?? ''} />
+      <DeleteAccount account={account} />
       <h2>Timeline</h2>
       <ol className="timeline" data-testid="account-timeline">
         {timeline.map(({ login, diff }) => (

@@ -4,6 +4,7 @@ import { api, describeError } from '../api/client.ts';
 import { CopyButton, ErrorMessage, Loading } from '../components/common.tsx';
 import { saveFile } from '../export/save-file.ts';
 import { useCall } from '../hooks/use-call.ts';
+import { LabDataPanel } from '../sp/lab-data-panel.tsx';
 import { useLab } from '../state/lab-store.tsx';
 import '../sp/sp.css';
 
@@ -50,6 +51,7 @@ export function SpScreen(): ReactNode {
           {/* Remounted when a profile changes the knobs, so the form shows what is saved. */}
           <SpSettingsForm key={[sp.spProfile, sp.clockSkewSeconds, sp.allowUnsolicited, sp.signaturePolicy, sp.sha1Policy].join('|')} sp={sp} />
           <RetentionForm />
+          <LabDataPanel />
           <details>
             <summary>SP signing certificate (PEM)</summary>
             <pre className="pem">{sp.certificatePem}</pre>
