@@ -121,8 +121,9 @@ function redactLogin(login: LoginDetail, options: TraceOptions, dropSignatures: 
       ...c,
       title: text(c.title),
       expected: textOrNull(c.expected),
-      // jit.duplicate-email names ANOTHER account (its email and principal), which this login's values cannot map.
-      received: mapping.size > 0 && c.id === 'jit.duplicate-email' ? DROPPED : textOrNull(c.received),
+      // jit.duplicate-email and the look-alike checks name ANOTHER account (its email and principal), which this
+      // login's values cannot map.
+      received: mapping.size > 0 && (c.id === 'jit.duplicate-email' || c.id === 'jit.confusable-principal' || c.id === 'jit.confusable-email') ? DROPPED : textOrNull(c.received),
       hint: textOrNull(c.hint),
     })),
     attributes: login.attributes.map((a) => ({
