@@ -426,3 +426,30 @@ describe('hostile input at /saml/slo', () => {
     expect(md.sloServices.map((x) => x.location)).toEqual([`${lab.url}/demo-idp/slo`, `${lab.url}/demo-idp/slo`]);
   });
 });
+
+describe('persistence', () => {
+  it('sessions and logout exchanges survive a restart (journaled, then compacted)', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'jitlab-slo-restart-'));
+    try {
+      let l = await createLab({ mode: 'browser', dataDir: own, resourcesDir: RESOURCES, port: 0, clock: () => START });
+      const html = await (await fetch(`${l.url}/demo-idp/initiate?user=alice`)).text();
+      expect((await fetch(`${l.url}/saml/acs`, form({ SAMLResponse: field(html, 'SAMLResponse') }))).status).toBe(200);
+      const listOf = async (x: Lab): Promise<Session[]> => ((await x.handle('sessions.list', {})) as { value: Session[] }).value;
+      const [s] = await listOf(l);
+      const toIdp = (await fetch(`${l.url}/saml/logout?session=${s!.id}`, { redirect: 'manual' })).headers.get('location')!;
+      await (await fetch((await fetch(toIdp, { redirect: 'manual' })).headers.get('location')!)).text();
+      await l.close();
+      l = await createLab({ mode: 'browser', dataDir: own, resourcesDir: RESOURCES, port: 0, clock: () => START });
+      try {
+        const [again] = await listOf(l);
+        expect(again).toMatchObject({ id: s!.id, state: 'ended', endedBy: 'sp-logout' });
+        const exchanges = ((await l.handle('slo.list', {})) as { value: SloSummary[] }).value;
+        expect(exchanges).toEqual([expect.objectContaining({ id: again!.sloId, state: 'completed', verdict: 'accepted' })]);
+      } finally {
+        await l.close();
+      }
+    } finally {
+      await rm(own, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
