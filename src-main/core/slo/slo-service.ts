@@ -124,8 +124,10 @@ export class SloService {
     this.deps = deps;
   }
 
+  /** The SP's SingleLogoutService URL: beside the ACS (so a public base URL in front of the listener applies to both). */
   sloUrl(): string {
-    return `${this.deps.baseUrl()}${SLO_PATH}`;
+    const acs = this.deps.sp().acsUrl;
+    return acs.endsWith('/saml/acs') ? `${acs.slice(0, -'/saml/acs'.length)}${SLO_PATH}` : `${this.deps.baseUrl()}${SLO_PATH}`;
   }
 
   /** Ends the live sessions whose SessionNotOnOrAfter has passed (at that instant); true when any did. */
