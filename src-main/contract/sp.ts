@@ -22,6 +22,9 @@ export const SpSettings = z.object({
   spProfile: SpProfileId,
   certificatePem: z.string(),
   certificateFingerprintSha256: z.string(),
+  /** The base URL the IdP and browsers reach the lab at (a tunnel or reverse proxy in front of it, e.g. for an https
+   * ACS); null: the listener's own http://127.0.0.1:PORT. The ACS, metadata and login URLs above are built from it. */
+  publicBaseUrl: z.string().nullable().optional(),
 });
 export type SpSettings = z.infer<typeof SpSettings>;
 
@@ -34,6 +37,21 @@ export const AppInfo = z.object({
   storeNotice: z.string().nullable(),
 });
 export type AppInfo = z.infer<typeof AppInfo>;
+
+/** A public base URL: http(s), no credentials, query or fragment, no control characters. A trailing slash is dropped. */
+export const PublicBaseUrl = safeConfigString(z.string().trim().min(1).max(2048), 'The public base URL')
+  .refine(
+    (value) => {
+      try {
+        const u = new URL(value);
+        return (u.protocol === 'https:' || u.protocol === 'http:') && u.username === '' && u.password === '' && u.search === '' && u.hash === '' && !value.includes('?') && !value.includes('#');
+      } catch {
+        return false;
+      }
+    },
+    { message: 'The public base URL must be an http:// or https:// URL without user name, query or fragment, e.g. https://saml-lab.example.com' },
+  )
+  .transform((value) => value.replace(/\/+$/, ''));
 
 export const LabSettings = z.object({ loginRetention: z.number().int().min(100).max(100_000) }).strict();
 export type LabSettings = z.infer<typeof LabSettings>;
@@ -74,6 +92,8 @@ export const spMethods = {
         /** Choosing a profile also sets clock skew, unsolicited logins and the signature policies to its values,
          * unless given in the same call. */
         spProfile: SpProfileId.optional(),
+        /** Where the IdP and browsers reach the lab (a tunnel or reverse proxy); null: back to the listener's URL. */
+        publicBaseUrl: PublicBaseUrl.nullable().optional(),
       })
       .strict(),
     output: SpSettings,

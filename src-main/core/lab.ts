@@ -84,7 +84,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     rulesFor: (idpId) => rulesOf(idps.find(idpId)),
     onCompleted: (login) => emit('logins.completed', login),
   });
-  const loginDeps: LoginFeatureDeps = { store, idps, sp, spKeys, clock, baseUrl: () => baseUrl, openLoginWindow: options.openLoginWindow };
+  const loginDeps: LoginFeatureDeps = { store, idps, sp, spKeys, clock, baseUrl: () => sp.publicBaseUrl(), openLoginWindow: options.openLoginWindow };
   const slo = new SloService({ store, clock, idps, sp: () => sp.settings(), spKeys, baseUrl: () => baseUrl, appUrl: () => options.appUrl?.(baseUrl) ?? null, openLoginWindow: options.openLoginWindow, onCompleted: (x) => emit('slo.completed', x) });
   const spMetadataInput = () => ({ ...spMetadataInputOf(loginDeps), sloUrl: slo.sloUrl() });
   const spTest = await createSpTestFeature({

@@ -49,7 +49,7 @@ export function SpScreen(): ReactNode {
           </dl>
           <SpProfilePicker current={sp.spProfile} />
           {/* Remounted when a profile changes the knobs, so the form shows what is saved. */}
-          <SpSettingsForm key={[sp.spProfile, sp.clockSkewSeconds, sp.allowUnsolicited, sp.signaturePolicy, sp.sha1Policy].join('|')} sp={sp} />
+          <SpSettingsForm key={[sp.spProfile, sp.clockSkewSeconds, sp.allowUnsolicited, sp.signaturePolicy, sp.sha1Policy, sp.publicBaseUrl ?? ''].join('|')} sp={sp} />
           <RetentionForm />
           <LabDataPanel />
           <details>
@@ -177,6 +177,7 @@ function SpSettingsForm({ sp }: { sp: SpSettings }): ReactNode {
   const [allowUnsolicited, setAllowUnsolicited] = useState(sp.allowUnsolicited);
   const [signaturePolicy, setSignaturePolicy] = useState<SignaturePolicy>(sp.signaturePolicy);
   const [sha1Policy, setSha1Policy] = useState(sp.sha1Policy);
+  const [publicBaseUrl, setPublicBaseUrl] = useState(sp.publicBaseUrl ?? '');
   const [state, setState] = useState<FormState>({ kind: 'idle' });
 
   const save = async (event: FormEvent): Promise<void> => {
@@ -188,7 +189,7 @@ function SpSettingsForm({ sp }: { sp: SpSettings }): ReactNode {
     }
     setState({ kind: 'saving' });
     try {
-      await api.call('sp.update', { entityId, nameIdFormat, clockSkewSeconds, allowUnsolicited, signaturePolicy, sha1Policy });
+      await api.call('sp.update', { entityId, nameIdFormat, clockSkewSeconds, allowUnsolicited, signaturePolicy, sha1Policy, publicBaseUrl: publicBaseUrl.trim() === '' ? null : publicBaseUrl });
       await refreshSp();
       setState({ kind: 'saved' });
     } catch (error) {
@@ -202,6 +203,20 @@ function SpSettingsForm({ sp }: { sp: SpSettings }): ReactNode {
       <label className="field">
         <span>Entity ID (the IdP calls it Audience URI, Identifier or SP Entity ID)</span>
         <input value={entityId} onChange={(e) => setEntityId(e.target.value)} required data-testid="sp-entity-id-input" />
+      </label>
+      <label className="field">
+        <span>Public base URL (optional: a tunnel or reverse proxy in front of the lab, e.g. for an https ACS)</span>
+        <input
+          type="url"
+          value={publicBaseUrl}
+          onChange={(e) => setPublicBaseUrl(e.target.value)}
+          placeholder="https://saml-lab.example.com — empty: the listener’s own http://127.0.0.1 URL"
+          className="mono"
+          data-testid="sp-public-base-url"
+        />
+        <span className="small muted">
+          The ACS, metadata and login URLs above are built from it; the listener still binds 127.0.0.1, so the proxy must forward to it.
+        </span>
       </label>
       <label className="field">
         <span>NameID format asked for</span>

@@ -27,7 +27,7 @@ export class SpSettingsService {
 
   settings(): SpSettings {
     const sp = this.store.data.sp;
-    const base = this.baseUrl();
+    const base = this.publicBaseUrl();
     return {
       entityId: sp.entityId ?? DEFAULT_SP_ENTITY_ID,
       acsUrl: `${base}/saml/acs`,
@@ -41,7 +41,14 @@ export class SpSettingsService {
       spProfile: sp.spProfile ?? 'lab',
       certificatePem: this.keys.certificatePem,
       certificateFingerprintSha256: this.fingerprint,
+      publicBaseUrl: this.store.data.sp.publicBaseUrl ?? null,
     };
+  }
+
+  /** Where the IdP and browsers reach the lab: the public base URL when one is set (a tunnel or reverse proxy in
+   * front of the listener, which still binds 127.0.0.1), else the listener's own URL. */
+  publicBaseUrl(): string {
+    return this.store.data.sp.publicBaseUrl ?? this.baseUrl();
   }
 
   /** What the ACS verifies with now. */
@@ -65,7 +72,7 @@ export class SpSettingsService {
           knobs: Object.fromEntries(Object.entries(p.knobs).map(([k, v]) => [k, Array.isArray(v) ? v.map((u: string) => u.replace(/^.*#/, '')).join(', ') : String(v)])),
         })),
       'sp.update': async (input) => {
-        const { entityId, nameIdFormat, clockSkewSeconds, allowUnsolicited, signaturePolicy, sha1Policy, spProfile } = input;
+        const { entityId, nameIdFormat, clockSkewSeconds, allowUnsolicited, signaturePolicy, sha1Policy, spProfile, publicBaseUrl } = input;
         // A profile chosen sets the knobs the settings screen shows too; values given in the same call win.
         const knobs = spProfile === undefined ? null : SP_PROFILES[spProfile].knobs;
         if (spProfile !== undefined && knobs) {
@@ -78,6 +85,7 @@ export class SpSettingsService {
           ...(allowUnsolicited !== undefined && { allowUnsolicited }),
           ...(signaturePolicy !== undefined && { signaturePolicy }),
           ...(sha1Policy !== undefined && { sha1Policy }),
+          ...(publicBaseUrl !== undefined && { publicBaseUrl }),
         });
         await this.store.commit();
         return this.settings();

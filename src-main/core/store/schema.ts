@@ -22,6 +22,8 @@ export interface StoredSp {
   sha1Policy?: Sha1Policy;
   /** Which SP's behaviour verdicts mirror; absent: 'lab'. */
   spProfile?: SpProfileId;
+  /** The base URL the IdP reaches the lab at (a tunnel or reverse proxy); absent or null: the listener's URL. */
+  publicBaseUrl?: string | null;
 }
 
 export interface StoredIdp {
