@@ -81,7 +81,7 @@ function nodeGet(url: URL, timeoutMs: number, totalMs: number): Promise<Incoming
     req.on('response', () => clearTimeout(timer));
     req.on('error', (error) => {
       clearTimeout(timer);
-      reject(error instanceof LabError ? error : fail(`Could not fetch ${url.toString()}: ${(error as NodeJS.ErrnoException).code ?? error.message}.`));
+      reject(error instanceof LabError ? error : fail(`Could not fetch ${url.toString()}: ${networkErrorText(error as NodeJS.ErrnoException, url)}.`));
     });
     req.end();
   });
@@ -116,6 +116,28 @@ function readCapped(res: MetadataResponse, maxBytes: number, url: string): Promi
     res.on('error', (error) => stop(fail(`Reading ${url} failed: ${error.message}`)));
     res.on('aborted', () => stop(fail(`${url} closed the connection before the end of the metadata.`)));
   });
+}
+
+/** A network error in words a person can act on, with the system's code in brackets for searching. */
+export function networkErrorText(error: NodeJS.ErrnoException, url: URL): string {
+  const port = url.port !== '' ? url.port : url.protocol === 'https:' ? '443' : '80';
+  const words: Record<string, string> = {
+    ENOTFOUND: `the host name ${url.hostname} does not resolve (check its spelling, or whether it is only known inside another network or VPN)`,
+    EAI_AGAIN: `the host name ${url.hostname} could not be resolved right now (DNS did not answer; check the network)`,
+    ECONNREFUSED: `nothing listens on that port (${url.hostname}:${port} refused the connection)`,
+    ECONNRESET: 'the server closed the connection (a proxy or firewall may be in the way)',
+    EHOSTUNREACH: `${url.hostname} cannot be reached from this machine (no route to the host)`,
+    ENETUNREACH: 'the network is unreachable from this machine',
+    ETIMEDOUT: `${url.hostname}:${port} did not answer the connection`,
+    CERT_HAS_EXPIRED: 'the server’s TLS certificate has expired',
+    DEPTH_ZERO_SELF_SIGNED_CERT: 'the server uses a self-signed TLS certificate, which is not trusted',
+    SELF_SIGNED_CERT_IN_CHAIN: 'the server’s TLS certificate chain ends in a self-signed certificate that is not trusted',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'the server’s TLS certificate could not be verified (an incomplete chain?)',
+    ERR_TLS_CERT_ALTNAME_INVALID: `the server’s TLS certificate is not for ${url.hostname}`,
+  };
+  const code = error.code;
+  if (code !== undefined && words[code] !== undefined) return `${words[code]} [${code}]`;
+  return code ?? error.message;
 }
 
 function fail(message: string): LabError {
