@@ -11,6 +11,7 @@ import { newSamlId, responseXml } from '../demo-idp/response-builder.ts';
 import { readPost, readRedirect, redirectUrl } from '../demo-idp/slo-messages.ts';
 import type { Lab } from '../host.ts';
 import { parseIdpMetadata } from '../idp/metadata.ts';
+import { schemaProblem } from '../saml/schema.ts';
 import { createLab } from '../lab.ts';
 import { ensureKeyPair, type KeyPair } from '../sp/keys.ts';
 import { migrate } from '../store/migrations.ts';
@@ -202,6 +203,7 @@ describe('SP-initiated Single Logout', () => {
       expect(html).toContain(`action="${T_SLO}"`);
       const received = readPost(new URLSearchParams({ SAMLRequest: field(html, 'SAMLRequest') }), spKeys.certificatePem);
       expect(received.signature).toBe('valid');
+      expect(schemaProblem(received.xml)).toBeNull();
       const r = parseLogoutRequest(received.xml);
       expect(received.xml).toContain(`NameQualifier="${T_IDP}" SPNameQualifier="${sp.entityId}" Format="${PERSISTENT}">p-4711</saml:NameID>`);
       expect(r).toMatchObject({ destination: T_SLO, sessionIndexes: ['_idx-post'] });
@@ -366,6 +368,7 @@ describe('IdP-initiated Single Logout', () => {
     const received = readPost(new URLSearchParams({ SAMLResponse: field(html, 'SAMLResponse') }), spKeys.certificatePem);
     expect(received.signature).toBe('valid');
     expect(parseLogoutResponse(received.xml)).toMatchObject({ status: STATUS.success, subStatus: STATUS.partialLogout, destination: T_SLO_RESPONSE });
+    expect(schemaProblem(received.xml)).toBeNull();
     const x = await latestSlo();
     expect(statusOf(x, 'slo.not-on-or-after')).toBe('warn');
     expect(x.checks.find((c) => c.id === 'slo.session')).toMatchObject({ status: 'warn', received: expect.stringContaining('no session has SessionIndex _idx-gone') });
