@@ -340,7 +340,14 @@ export class SloService {
   private signatureCheck(outcome: SignatureOutcome, kind: string, idpKnown: boolean): Check {
     const expected = `${kind} signed by the IdP with a key from its metadata (query signature over HTTP-Redirect, enveloped XML signature over HTTP-POST)`;
     if (!idpKnown) return check('slo.signature', `The ${kind} is signed by the IdP`, 'fail', expected, 'not checked: the Issuer is no IdP the lab knows', 'Import the IdP\'s metadata so its keys are known.');
-    if (outcome.state === 'valid') return check('slo.signature', `The ${kind} is signed by the IdP`, 'pass', expected, outcome.detail, null);
+    if (outcome.state === 'valid') {
+      // SHA-1 as in logins: warns, or fails under sha1Policy "reject".
+      if (outcome.algorithm?.endsWith('#rsa-sha1')) {
+        const reject = this.deps.sp().sha1Policy === 'reject';
+        return check('slo.signature', `The ${kind} is signed by the IdP`, reject ? 'fail' : 'warn', `${expected}, with SHA-256 or stronger`, `${outcome.detail} — RSA-SHA1`, 'SHA-1 signatures can be forged with chosen-prefix collisions: have the IdP sign logout messages with RSA-SHA256.');
+      }
+      return check('slo.signature', `The ${kind} is signed by the IdP`, 'pass', expected, outcome.detail, null);
+    }
     return check(
       'slo.signature',
       `The ${kind} is signed by the IdP`,

@@ -2,9 +2,11 @@
 // the demo IdP (HTTP-Redirect round trip) and with a test IdP whose metadata offers only HTTP-POST with a
 // ResponseLocation, IdP-initiated logout (the demo IdP's clean and broken variants, and the test IdP's), every slo.*
 // check passing and failing, and what hostile input may store.
+import { createSign } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session, SloDetail, SloSummary, SpSettings } from '../../contract/index.ts';
 import { newSamlId, responseXml } from '../demo-idp/response-builder.ts';
@@ -236,6 +238,16 @@ describe('SP-initiated Single Logout', () => {
       expect((await answer(edited)).x.failedCheckIds).toContain('slo.signature');
       expect((await session(s.id)).state).toBe('live');
       expect((await call<SloSummary[]>('slo.list', { sessionId: s.id }))[0]).toMatchObject({ state: 'pending' });
+    });
+
+    it('slo.signature: an RSA-SHA1 query signature verifies but warns', async () => {
+      const sha1 = (xml: string): string => {
+        const parts = [`SAMLResponse=${encodeURIComponent(deflateRawSync(Buffer.from(xml)).toString('base64'))}`, `SigAlg=${encodeURIComponent('http://www.w3.org/2000/09/xmldsig#rsa-sha1')}`];
+        return `${lab.url}/saml/slo?${parts.join('&')}&Signature=${encodeURIComponent(createSign('RSA-SHA1').update(parts.join('&')).sign(tKeys.privateKeyPem, 'base64'))}`;
+      };
+      const res = await fetch(sha1(logoutResponseXml({ id: newSamlId(), inResponseTo: '_sha1-never-sent', issuer: T_IDP, destination: `${lab.url}/saml/slo`, issueInstant: now, status: STATUS.success })));
+      const x = await call<SloDetail>('slo.get', { id: (await res.text()).match(/data-slo-id="([^"]+)"/)![1]! });
+      expect(x.checks.find((c) => c.id === 'slo.signature')).toMatchObject({ status: 'warn', received: expect.stringContaining('RSA-SHA1') });
     });
 
     it('slo.issuer: a response from another IdP than the one asked fails', async () => {
