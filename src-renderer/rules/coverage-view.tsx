@@ -27,6 +27,27 @@ export function CoverageView({ coverage, fields, onMap, testId = 'coverage' }: {
           ))}
         </ul>
       )}
+      {coverage.fields.some((f) => f.outcome !== 'empty' && f.missingSources.length > 0) && (
+        <details className="small">
+          <summary>Every rule source that matched no attribute ({coverage.fields.reduce((n, f) => n + f.missingSources.length, 0)})</summary>
+          <ul className="plain" data-testid={`${testId}-missing-sources`}>
+            {coverage.fields
+              .filter((f) => f.missingSources.length > 0)
+              .map((f) => (
+                <li key={f.field}>
+                  <code>{f.field}</code>
+                  {f.source !== null && (
+                    <>
+                      {' '}
+                      (from <span className="mono">{f.source}</span>)
+                    </>
+                  )}
+                  : <span className="mono">{f.missingSources.join(', ')}</span>
+                </li>
+              ))}
+          </ul>
+        </details>
+      )}
       <h3>Attributes nothing maps</h3>
       {coverage.unmappedAttributes.length === 0 ? (
         <p className="small muted" data-testid={`${testId}-no-unmapped`}>
