@@ -28,7 +28,8 @@ import { BodyTooLargeError, contentType, h, page, parseForm, readBody, sendAutoP
 import type { KeyPair } from '../sp/keys.ts';
 import type { StoredIdp, StoredSession, StoredSloExchange } from '../store/schema.ts';
 import type { StoreService } from '../store/store-service.ts';
-import { NS, XmlParseError, parseXml } from '../util/xml.ts';
+import { decryptEncryptedAssertion } from '../saml/xmlenc.ts';
+import { NS, XmlParseError, attr, descendants, parseXml, textOf } from '../util/xml.ts';
 import {
   MAX_MESSAGE_BYTES,
   STATUS,
@@ -456,6 +457,8 @@ export class SloService {
       return;
     }
     if (this.expire(now)) await this.deps.store.commit();
+    const encrypted = r.nameId === null ? decryptNameId(message.xml, this.deps.spKeys.privateKeyPem) : null;
+    if (encrypted?.nameId) Object.assign(r, { nameId: encrypted.nameId, nameIdFormat: encrypted.format });
     const idp = r.issuer ? this.deps.idps.byEntityId(r.issuer) : null;
     const md = idp ? this.safeMetadata(idp) : null;
     const signature = verifySignature(message, md?.certificates ?? []);
@@ -470,6 +473,7 @@ export class SloService {
     ];
     const trustworthy = !checks.some((c) => c.status === 'fail');
     const match = md ? matchSessions(this.deps.store.data.sessions, md.entityId, r) : null;
+    if (encrypted?.problem) checks.push(check('slo.encrypted-id', 'The EncryptedID decrypts with the SP key', 'fail', 'a saml:EncryptedID this SP can decrypt (RSA-OAEP + AES)', encrypted.problem, 'Encrypt the NameID for the SP certificate in the SP metadata, or send it in clear (it is inside a signed message).'));
     checks.push(
       trustworthy && match
         ? match.check
@@ -635,6 +639,20 @@ export function matchSessions(sessions: readonly StoredSession[], idpEntityId: s
     return fail(other ? `session ${other.id}: ${sameName(other)}` : `${r.nameId} has no live session with ${idpEntityId}`, 'The NameID must be exactly the one of the login (value and Format).');
   }
   return { check: check('slo.session', title, 'pass', `${expected} (no SessionIndex: every session of the NameID)`, `session ${matched.map((s) => `${s.id} (${s.nameId})`).join(', ')}`, null), ended: matched, partial: false };
+}
+
+/** The NameID inside a LogoutRequest's saml:EncryptedID (SAML core 3.7.1 allows it), decrypted with the SP key. */
+function decryptNameId(xml: string, privateKeyPem: string): { nameId: string | null; format: string | null; problem: string | null } | null {
+  const encryptedId = descendants(parseXml(xml), NS.saml, 'EncryptedID')[0];
+  if (!encryptedId) return null;
+  try {
+    const plain = decryptEncryptedAssertion(encryptedId, privateKeyPem).xml;
+    const el = parseXml(plain).documentElement;
+    if (el.namespaceURI !== NS.saml || el.localName !== 'NameID') return { nameId: null, format: null, problem: `the EncryptedID holds a ${el.localName}, not a saml:NameID` };
+    return { nameId: textOf(el)?.trim() ?? null, format: attr(el, 'Format'), problem: null };
+  } catch (error) {
+    return { nameId: null, format: null, problem: error instanceof Error ? error.message : 'it does not decrypt' };
+  }
 }
 
 /** An exchange from unauthenticated input, every field bounded. */

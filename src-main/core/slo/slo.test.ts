@@ -14,6 +14,7 @@ import { readPost, readRedirect, redirectUrl } from '../demo-idp/slo-messages.ts
 import type { Lab } from '../host.ts';
 import { parseIdpMetadata } from '../idp/metadata.ts';
 import { schemaProblem } from '../saml/schema.ts';
+import { encryptAssertion } from '../saml/xmlenc.ts';
 import { createLab } from '../lab.ts';
 import { ensureKeyPair, type KeyPair } from '../sp/keys.ts';
 import { migrate } from '../store/migrations.ts';
@@ -385,6 +386,26 @@ describe('IdP-initiated Single Logout', () => {
     expect(statusOf(x, 'slo.not-on-or-after')).toBe('warn');
     expect(x.checks.find((c) => c.id === 'slo.session')).toMatchObject({ status: 'warn', received: expect.stringContaining('no session has SessionIndex _idx-gone') });
     expect((await session(s.id)).endedBy).toBe('idp-logout');
+  });
+
+  it('an EncryptedID is decrypted with the SP key and matched like a NameID', async () => {
+    const s = await loginAtTestIdp('_idx-enc', 'p-11');
+    const nameIdXml = `<saml:NameID xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" Format="${PERSISTENT}">p-11</saml:NameID>`;
+    const encryptedId = encryptAssertion(nameIdXml, sp.certificatePem).replace(/saml:EncryptedAssertion/g, 'saml:EncryptedID');
+    const xml = logoutRequestXml({ id: newSamlId(), issuer: T_IDP, destination: `${lab.url}/saml/slo`, issueInstant: now, notOnOrAfter: new Date(now.getTime() + 60_000), nameId: 'x', nameIdFormat: null, nameQualifier: null, spNameQualifier: null, sessionIndex: '_idx-enc' }).replace(/<saml:NameID>x<\/saml:NameID>/, encryptedId);
+    expect(xml).toContain('EncryptedID');
+    const html = await (await fetch(`${lab.url}/saml/slo`, form({ SAMLRequest: b64(signEnveloped(xml, tKeys)) }))).text();
+    const r = parseLogoutResponse(readPost(new URLSearchParams({ SAMLResponse: field(html, 'SAMLResponse') }), spKeys.certificatePem).xml);
+    expect(r.status).toBe(STATUS.success);
+    expect(await session(s.id)).toMatchObject({ state: 'ended', endedBy: 'idp-logout' });
+    // Encrypted for another key: slo.encrypted-id fails with the reason, nothing ends.
+    const t = await loginAtTestIdp('_idx-enc2', 'p-12');
+    const wrong = encryptAssertion(nameIdXml.replace('p-11', 'p-12'), tKeys.certificatePem).replace(/saml:EncryptedAssertion/g, 'saml:EncryptedID');
+    const xml2 = logoutRequestXml({ id: newSamlId(), issuer: T_IDP, destination: `${lab.url}/saml/slo`, issueInstant: now, notOnOrAfter: new Date(now.getTime() + 60_000), nameId: 'x', nameIdFormat: null, nameQualifier: null, spNameQualifier: null, sessionIndex: '_idx-enc2' }).replace(/<saml:NameID>x<\/saml:NameID>/, wrong);
+    await (await fetch(`${lab.url}/saml/slo`, form({ SAMLRequest: b64(signEnveloped(xml2, tKeys)) }))).text();
+    const x = await latestSlo();
+    expect(x.checks.find((c) => c.id === 'slo.encrypted-id')).toMatchObject({ status: 'fail', received: expect.stringContaining('another SP certificate') });
+    expect((await session(t.id)).state).toBe('live');
   });
 
   it('a NameID with another Format does not match the session', async () => {
