@@ -49,6 +49,10 @@ describe('saml-jit-lab serve', () => {
       const lines = busy.output().trim().split('\n');
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/^Port \d+ on 127\.0\.0\.1 is already in use/);
+      // …and offers the next free port as the command to run (issue 15.10).
+      const offered = /The next free port is (\d+): saml-jit-lab serve --port (\d+)$/.exec(lines[0]!);
+      expect(offered?.[1]).toBe(offered?.[2]);
+      expect(Number(offered?.[1])).not.toBe(Number(new URL(url).port));
     } finally {
       server.child.kill('SIGINT');
     }

@@ -8,6 +8,8 @@ import { LabError } from '../core/errors.ts';
 import type { Logger } from '../core/host.ts';
 import { DEFAULT_PORT, createLab } from '../core/lab.ts';
 import { createWebHost } from '../web/web-host.ts';
+// Pure Node (no electron): the desktop shell offers the next free port the same way.
+import { nextFreePort } from '../electron/free-port.ts';
 import { UsageError, parseFlags, portFlag } from './args.ts';
 import { PACKAGE_ROOT, RENDERER_DIR, RESOURCES_DIR, defaultDataDir } from './paths.ts';
 import { SERVE_USAGE } from './usage.ts';
@@ -20,6 +22,19 @@ export interface Io {
   env: NodeJS.ProcessEnv;
   /** Reads all of standard input (for `--response -`). */
   stdin?: () => Promise<string>;
+}
+
+/** The port is taken: one line naming it and the next free one, as the command to run (the desktop app asks the
+ * same in a dialog). A port this user may not bind keeps its own message. */
+async function portInUseLine(error: LabError, port: number): Promise<string> {
+  if (!/already in use/.test(error.message)) return error.message;
+  let next: number;
+  try {
+    next = await nextFreePort(port);
+  } catch {
+    return error.message;
+  }
+  return `Port ${port} on 127.0.0.1 is already in use (is SAML JIT Lab already running?). The next free port is ${next}: saml-jit-lab serve --port ${next}`;
 }
 
 export async function serve(argv: string[], io: Io): Promise<number> {
@@ -66,7 +81,7 @@ export async function serve(argv: string[], io: Io): Promise<number> {
     });
   } catch (error) {
     if (error instanceof LabError) {
-      io.err(error.message);
+      io.err(error.code === 'port-in-use' ? await portInUseLine(error, port) : error.message);
       return error.code === 'port-in-use' ? 1 : 2;
     }
     throw error;
