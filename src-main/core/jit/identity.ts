@@ -33,6 +33,18 @@ export function trimXmlWhitespace(value: string): string {
 
 /** The canonical form in which principals and emails are compared for look-alikes (see the header). */
 export function canonicalIdentity(value: string): string {
+  // Applied until nothing changes (at most a few rounds): the last NFKC can, in rare cases, produce a space or an
+  // ignorable character again, and the form must be idempotent.
+  let out = value;
+  for (let i = 0; i < 4; i++) {
+    const next = canonicalRound(out);
+    if (next === out) break;
+    out = next;
+  }
+  return out;
+}
+
+function canonicalRound(value: string): string {
   const spaced = value.normalize('NFKC').replace(WHITE_SPACE, ' ');
   const visible = spaced.replace(DEFAULT_IGNORABLE, '').replace(CONTROL, '');
   const trimmed = visible.replace(/ {2,}/g, ' ').replace(/^ | $/g, '');

@@ -73,6 +73,16 @@ describe('the canonical form', () => {
     );
   });
 
+  it('is idempotent, and two values with the same identity key always share the canonical form (any Unicode)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 24 }), fc.boolean(), (v, caseInsensitive) => {
+        expect(canonicalIdentity(canonicalIdentity(v))).toBe(canonicalIdentity(v));
+        expect(canonicalIdentity(identityKey(v, caseInsensitive))).toBe(canonicalIdentity(v));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('names the differing code points', () => {
     expect(describeLookalike('\u212Aate', 'kate')).toBe('this login has U+212A KELVIN SIGN; the account has U+006B LATIN SMALL LETTER K');
     expect(describeLookalike('bob\u00A0', 'bob')).toBe('this login has U+00A0 NO-BREAK SPACE');
