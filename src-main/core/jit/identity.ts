@@ -18,7 +18,8 @@
 //   3. every White_Space character (incl. U+2028, U+2029, U+0085) becomes U+0020, runs collapse to one, and the
 //      ends are trimmed;
 //   4. Unicode case folding, as toUpperCase() then toLowerCase() (ß → ss, ſ → s, final ς → σ);
-//   5. NFKC again (case mapping can leave decomposed sequences, e.g. İ → i + U+0307).
+//   5. NFKC again (case mapping can leave decomposed sequences, e.g. İ → i + U+0307);
+// repeated until the value no longer changes, so the form is idempotent.
 import { createHash } from 'node:crypto';
 
 const DEFAULT_IGNORABLE = /[\p{Default_Ignorable_Code_Point}]/gu;
