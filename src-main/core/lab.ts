@@ -64,7 +64,8 @@ export async function createLab(options: LabOptions): Promise<Lab> {
 
   const sp = new SpSettingsService({ store, keys: spKeys, baseUrl: () => baseUrl });
   const demo = new DemoIdpService(
-    { keys: demoKeys, store, clock, resourcesDir: options.resourcesDir, sp: () => sp.settings(), baseUrl: () => baseUrl },
+    // The demo IdP's logout messages go to the SP's SLO URL as its metadata says (beside the ACS, public base URL included).
+    { keys: demoKeys, store, clock, resourcesDir: options.resourcesDir, sp: () => ({ ...sp.settings(), sloUrl: slo.sloUrl() }), baseUrl: () => baseUrl },
     demoUsers,
   );
   const idps = new IdpRegistry({ store, clock, demo: { entityId: DEMO_IDP_ENTITY_ID, metadata: () => demo.metadata(), metadataXml: () => demo.metadataXml() } });
@@ -85,7 +86,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     onCompleted: (login) => emit('logins.completed', login),
   });
   const loginDeps: LoginFeatureDeps = { store, idps, sp, spKeys, clock, baseUrl: () => sp.publicBaseUrl(), openLoginWindow: options.openLoginWindow };
-  const slo = new SloService({ store, clock, idps, sp: () => sp.settings(), spKeys, baseUrl: () => baseUrl, appUrl: () => options.appUrl?.(baseUrl) ?? null, openLoginWindow: options.openLoginWindow, onCompleted: (x) => emit('slo.completed', x) });
+  const slo: SloService = new SloService({ store, clock, idps, sp: () => sp.settings(), spKeys, baseUrl: () => baseUrl, appUrl: () => options.appUrl?.(baseUrl) ?? null, openLoginWindow: options.openLoginWindow, onCompleted: (x) => emit('slo.completed', x) });
   const spMetadataInput = () => ({ ...spMetadataInputOf(loginDeps), sloUrl: slo.sloUrl() });
   const spTest = await createSpTestFeature({
     dataDir: options.dataDir,

@@ -489,3 +489,27 @@ describe('persistence', () => {
     }
   }, 60_000);
 });
+
+describe('behind a public base URL', () => {
+  it('the SP metadata, the Destination the lab expects and the demo IdP\'s logout messages use the public SLO URL', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'jitlab-slo-public-'));
+    const l = await createLab({ mode: 'browser', dataDir: own, resourcesDir: RESOURCES, port: 0, clock: () => START });
+    try {
+      const update = await l.handle('sp.update', { publicBaseUrl: 'https://lab.example/sso' });
+      expect(update.ok, JSON.stringify(update)).toBe(true);
+      expect(await (await fetch(`${l.url}/saml/metadata`)).text()).toContain('Location="https://lab.example/sso/saml/slo"');
+      const html = await (await fetch(`${l.url}/demo-idp/initiate?user=bob`)).text();
+      expect((await fetch(`${l.url}/saml/acs`, form({ SAMLResponse: field(html, 'SAMLResponse') }))).status).toBe(200);
+      const toSp = (await fetch(`${l.url}/demo-idp/logout?user=bob`, { redirect: 'manual' })).headers.get('location')!;
+      expect(toSp.startsWith('https://lab.example/sso/saml/slo?SAMLRequest=')).toBe(true);
+      // What the reverse proxy would forward: the same query at the listener.
+      const answer = await fetch(`${l.url}/saml/slo${toSp.slice(toSp.indexOf('?'))}`, { redirect: 'manual' });
+      expect(answer.status).toBe(302);
+      const x = ((await l.handle('slo.list', { limit: 1 })) as { value: SloSummary[] }).value[0]!;
+      expect(x).toMatchObject({ verdict: 'accepted', failedCheckIds: [] });
+    } finally {
+      await l.close();
+      await rm(own, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
