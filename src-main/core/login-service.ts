@@ -1,7 +1,7 @@
 // One login, end to end: verify, JIT-provision, record, persist, announce. Everything between verification and
 // the store mutation is synchronous, so concurrent posts for the same account cannot interleave (no lost update).
 import { randomUUID } from 'node:crypto';
-import type { Check, LoginDetail, LoginFlow, LoginSummary, SpSettings } from '../contract/index.ts';
+import type { Check, LoginDetail, LoginFlow, LoginSummary, SpSettings, Verdict } from '../contract/index.ts';
 import type { Attribute, JitRules } from '../contract/index.ts';
 import { LabError } from './errors.ts';
 import { AccountIndex } from './jit/account-index.ts';
@@ -98,7 +98,10 @@ export class LoginService {
       replay: { seen: (id, idp) => data.replay.some((r) => r.assertionId === id && r.idpEntityId === idp) },
     });
 
-    let flow: LoginFlow = 'unknown';
+    // The flow is the response's shape, whatever the verdict: one the in-response-to check read as unsolicited is
+    // IdP-initiated on a rejected login too (it said "Unknown" while the check called it IdP-initiated).
+    const inResponseToCheck = result.checks.find((c) => c.id === 'in-response-to');
+    let flow: LoginFlow = inResponseToCheck ? (inResponseToCheck.received === UNSOLICITED ? 'idp-initiated' : 'sp-initiated') : 'unknown';
     // The AuthnRequest this response answers, kept with the login (read before the outstanding entry is used up).
     const sentRequest = result.inResponseTo ? data.outstanding.find((o) => o.id === result.inResponseTo)?.request : undefined;
     if (result.verdict === 'accepted') flow = result.inResponseTo ? 'sp-initiated' : 'idp-initiated';
@@ -151,7 +154,7 @@ export class LoginService {
       xml: verdict === 'accepted' ? result.xml : capEvidence(result.xml),
       decryptedXml: verdict === 'accepted' ? result.decryptedXml : capEvidence(result.decryptedXml),
       relayState: capField(request.relayState, RELAY_STATE_KEPT),
-      checks: [...checks, ...relayStateChecks(request.relayState)],
+      checks: [...withoutUnrelatedUnsolicitedWarning(checks, verdict), ...relayStateChecks(request.relayState)],
       attributes: result.attributes,
       diff,
       http: { ...request.http, status: verdict === 'accepted' ? 200 : 403 },
@@ -179,7 +182,7 @@ export class LoginService {
       accountId: null,
       samlResponse: capEvidence(request.samlResponse),
       xml: null,
-      relayState: request.relayState,
+      relayState: capField(request.relayState, RELAY_STATE_KEPT),
       checks: [check, ...relayStateChecks(request.relayState)],
       attributes: [],
       diff: REJECTED_DIFF,
@@ -239,7 +242,8 @@ export function capField<T extends string | null>(value: T, max: number = UNTRUS
   return `${value.slice(0, max)}… [${value.length} characters in all; the rest not kept]` as T;
 }
 
-/** A login from an unauthenticated post, every field bounded: no post can store more than a few tens of kB. */
+/** A login from an unauthenticated post, every field bounded (RelayState already is, where it was read): no post can
+ * store more than a few tens of kB. */
 function boundUntrusted(login: StoredLogin): StoredLogin {
   return {
     ...login,
@@ -248,7 +252,6 @@ function boundUntrusted(login: StoredLogin): StoredLogin {
     claimedNameId: capField(login.claimedNameId ?? null),
     nameIdFormat: capField(login.nameIdFormat),
     sessionIndex: capField(login.sessionIndex),
-    relayState: capField(login.relayState, RELAY_STATE_KEPT),
     checks: login.checks.slice(0, 64).map((c) => ({ ...c, expected: capField(c.expected), received: capField(c.received) })),
     attributes: [],
     http: { ...login.http, contentType: capField(login.http.contentType, 256) },
@@ -278,6 +281,16 @@ export function summarize(login: StoredLogin): LoginSummary {
     failedCheckIds: login.checks.filter((c) => c.status === 'fail').map((c) => c.id),
     warnCount: login.checks.filter((c) => c.status === 'warn').length,
   };
+}
+
+/** What the in-response-to check receives for a response that answers no request. */
+const UNSOLICITED = 'unsolicited (IdP-initiated)';
+
+/** A rejected login's "unsolicited, allowed by the policy" warning says nothing about why it failed: it is left out
+ * beside a real failure (the flow label still says IdP-initiated). */
+function withoutUnrelatedUnsolicitedWarning(checks: Check[], verdict: Verdict): Check[] {
+  if (verdict !== 'rejected' || !checks.some((c) => c.status === 'fail')) return checks;
+  return checks.filter((c) => !(c.id === 'in-response-to' && c.status === 'warn' && c.received === UNSOLICITED));
 }
 
 export function detail(login: StoredLogin): LoginDetail {

@@ -72,7 +72,7 @@ function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string
 }
 
 describe('kill -9 in the middle of a write loop', () => {
-  it('always leaves a store that opens, holding every login the ACS acknowledged', async () => {
+  it('always leaves a store that opens, holding every login the ACS acknowledged', { timeout: 120_000 }, async () => {
     const dataDir = await tempDir();
     const acknowledged: string[] = [];
     for (let round = 0; round < 5; round++) {
