@@ -11,6 +11,10 @@ import type { Plugin } from 'vite';
 // `import.meta.url` points into out/cli and src-main/cli/paths.ts finds the package root two levels up, as it does
 // from src-main/cli. Dependencies stay external: npm installs them with the package. The verification pool's worker
 // is its own entry (src-main/core/verify-pool/pool.ts loads out/cli/verify-worker.js next to the compiled pool).
+// SAML_JIT_LAB_OUT_DIR builds somewhere else than out/ (the package-install test builds into its own staging folder,
+// so tests running meanwhile keep using out/).
+const OUT = resolve(process.env.SAML_JIT_LAB_OUT_DIR ?? 'out');
+
 const CLI_ENTRIES: Record<string, string> = {
   main: 'src-main/cli/main.ts',
   'verify-worker': 'src-main/core/verify-pool/worker.ts',
@@ -21,10 +25,10 @@ function cliBuild(): Plugin {
     name: 'saml-jit-lab-cli',
     apply: 'build',
     async closeBundle() {
-      rmSync(resolve('out/cli'), { recursive: true, force: true });
+      rmSync(resolve(OUT, 'cli'), { recursive: true, force: true });
       await esbuild({
         entryPoints: Object.fromEntries(Object.entries(CLI_ENTRIES).filter(([, file]) => existsSync(resolve(file)))),
-        outdir: 'out/cli',
+        outdir: resolve(OUT, 'cli'),
         bundle: true,
         splitting: true,
         format: 'esm',
@@ -44,7 +48,7 @@ function cliBuild(): Plugin {
 export default defineConfig({
   main: {
     build: {
-      outDir: 'out/main',
+      outDir: resolve(OUT, 'main'),
       // The verification pool's worker (src-main/core/verify-pool) next to the shell's entry.
       rollupOptions: { input: { index: resolve('src-main/electron/main.ts'), 'verify-worker': resolve('src-main/core/verify-pool/worker.ts') } },
     },
@@ -52,7 +56,7 @@ export default defineConfig({
   },
   preload: {
     build: {
-      outDir: 'out/preload',
+      outDir: resolve(OUT, 'preload'),
       rollupOptions: {
         input: { index: resolve('src-main/preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
@@ -64,7 +68,7 @@ export default defineConfig({
     base: './',
     plugins: [react()],
     build: {
-      outDir: resolve('out/renderer'),
+      outDir: resolve(OUT, 'renderer'),
       // electron-vite leaves the renderer unminified by default. Monaco (~3 MB) is a lazy chunk for the XML tab;
       // the first-load chunk stays ~250 kB.
       minify: true,

@@ -1,4 +1,4 @@
-// The package as a user's CI gets it: `npm run build`, `npm pack`, then `npm install ./saml-jit-lab-X.tgz` into an
+// The package as a user's CI gets it: `npm run build`, `npm pack` (from a staging copy with its own out/), then `npm install ./saml-jit-lab-X.tgz` into an
 // empty temp project (no checkout around it) and `npx saml-jit-lab …` from there. Proves the tarball carries the
 // compiled CLI, the renderer, the demo users and the schemas, that the commands work without tsx, Electron or the
 // build tools installed, and that resources are found relative to the installed files.
@@ -6,7 +6,7 @@
 // asks the registry for what the cache lacks.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,9 +26,9 @@ interface Run {
 }
 
 /** Runs a command to completion with a time bound; never throws on a non-zero exit. */
-function run(cmd: string, args: string[], opts: { cwd: string; timeoutMs: number; input?: string }): Promise<Run> {
+function run(cmd: string, args: string[], opts: { cwd: string; timeoutMs: number; input?: string; env?: NodeJS.ProcessEnv }): Promise<Run> {
   return new Promise((done, fail) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, stdio: 'pipe', env: { ...process.env, npm_config_update_notifier: 'false' } });
+    const child = spawn(cmd, args, { cwd: opts.cwd, stdio: 'pipe', env: { ...process.env, npm_config_update_notifier: 'false', ...opts.env } });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -57,9 +57,13 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'jitlab-pack-'));
   project = join(work, 'consumer');
   await mkdir(project);
-  const built = await run(NPM, ['run', 'build'], { cwd: ROOT, timeoutMs: 240_000 });
+  // The package is made from a staging copy built into its own out/: other tests use the checkout's out/ meanwhile.
+  const staging = join(work, 'package');
+  await mkdir(staging);
+  for (const entry of ['package.json', 'README.md', 'bin', 'resources', 'schemas']) await cp(join(ROOT, entry), join(staging, entry), { recursive: true });
+  const built = await run(NPM, ['run', 'build'], { cwd: ROOT, timeoutMs: 240_000, env: { SAML_JIT_LAB_OUT_DIR: join(staging, 'out') } });
   expect(built.code, `npm run build failed:\n${built.err}`).toBe(0);
-  const packed = await run(NPM, ['pack', '--json', '--pack-destination', work], { cwd: ROOT, timeoutMs: 60_000 });
+  const packed = await run(NPM, ['pack', '--json', '--pack-destination', work], { cwd: staging, timeoutMs: 60_000 });
   expect(packed.code, packed.err).toBe(0);
   const [{ filename }] = JSON.parse(packed.out) as [{ filename: string }];
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));

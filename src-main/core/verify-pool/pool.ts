@@ -133,6 +133,18 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
   let nextJobId = 1;
   let drainScheduled = false;
   let closed = false;
+  // While a verify or ready() is pending, one timer keeps the process alive (the workers are unreferenced).
+  let holds = 0;
+  let keepAlive: NodeJS.Timeout | null = null;
+  const hold = (): void => {
+    if (holds++ === 0) keepAlive = setInterval(() => {}, 1 << 30);
+  };
+  const release = (): void => {
+    if (--holds === 0 && keepAlive) {
+      clearInterval(keepAlive);
+      keepAlive = null;
+    }
+  };
 
   const fallBack = (why: string): void => {
     if (inProcess) return;
@@ -144,7 +156,6 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
 
   function startSlot(entry: WorkerEntry): Slot {
     const worker = new Worker(entry.file, { eval: entry.eval });
-    worker.unref();
     let markReady!: () => void;
     const slot: Slot = {
       worker,
@@ -161,7 +172,6 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
       } else if (slot.job && message.jobId === slot.jobId) {
         const job = slot.job;
         slot.job = null;
-        worker.unref();
         job.running = false;
         if (message.type === 'done') job.done = { result: message.result, asked: message.asked };
         else retry(job, new Error(`Verification failed in a worker: ${message.message}`));
@@ -192,6 +202,9 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
     };
     worker.on('error', lost);
     worker.on('exit', (code) => lost(new Error(`a verification worker exited (code ${code})`)));
+    // Workers never keep the process alive on their own (a pending verify or ready() does, see hold()). After the
+    // listeners: attaching a 'message' listener references the worker's port again.
+    worker.unref();
     return slot;
   }
 
@@ -210,7 +223,6 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
       job.running = true;
       slot.job = job;
       slot.jobId = nextJobId++;
-      slot.worker.ref();
       const message: ToWorker = { type: 'job', jobId: slot.jobId, input: plainInput(job.input), pinned: job.pinned };
       slot.worker.postMessage(message);
     }
@@ -288,10 +300,26 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
     },
     verify(input) {
       if (closed) return Promise.reject(new Error('The verification pool is closed.'));
+      hold();
       return new Promise<VerifyResult>((resolve, reject) => {
         // The request this response probably answers, asked now, so an SP-initiated login is verified only once.
         const pinned = inProcess ? [] : likelyRequestIds(input).map((id) => ({ lookup: { kind: 'outstanding' as const, id }, answer: answerLookup(input, { kind: 'outstanding', id }) }));
-        const job: Job = { input, resolve, reject, attempts: 0, pinned, done: null, error: null, running: false };
+        const job: Job = {
+          input,
+          resolve: (r) => {
+            release();
+            resolve(r);
+          },
+          reject: (e) => {
+            release();
+            reject(e);
+          },
+          attempts: 0,
+          pinned,
+          done: null,
+          error: null,
+          running: false,
+        };
         order.push(job);
         if (!inProcess) {
           waiting.push(job);
@@ -301,8 +329,13 @@ export function createVerifyPool(options: VerifyPoolOptions = {}): VerifyPool {
       });
     },
     async ready() {
-      await starting;
-      await Promise.all(slots.map((s) => s.ready));
+      hold();
+      try {
+        await starting;
+        await Promise.all(slots.map((s) => s.ready));
+      } finally {
+        release();
+      }
     },
     async close() {
       closed = true;
