@@ -21,6 +21,8 @@ export const LoginSummary = z.object({
   /** How many fields this login cleared (jit.field-cleared): "Updated — N fields cleared". */
   clearedCount: z.number().int().optional(),
   failedCheckIds: z.array(z.string()),
+  /** The first failing check's title ("Audience is this SP"), what the logins list says; null when none failed. */
+  firstFailure: z.string().nullable().optional(),
   warnCount: z.number().int(),
 });
 export type LoginSummary = z.infer<typeof LoginSummary>;

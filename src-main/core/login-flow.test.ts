@@ -50,6 +50,8 @@ describe('flow and status labels', () => {
     const [login] = await call<LoginSummary[]>(lab, 'logins.list');
     expect(login).toMatchObject({ verdict: 'rejected', flow: 'idp-initiated' });
     expect(login!.failedCheckIds).toContain('audience');
+    // The list names the failing check by its title, not only "1 failed".
+    expect(login!.firstFailure).toBe('Audience is this SP');
     const detail = await call<LoginDetail>(lab, 'logins.get', { id: login!.id });
     expect(detail.checks.find((c) => c.id === 'in-response-to')).toBeUndefined();
   });
@@ -58,7 +60,7 @@ describe('flow and status labels', () => {
     const lab = await startLab();
     expect((await postAcs(lab, await unsolicitedResponse(lab, 'bob'))).status).toBe(200);
     const [login] = await call<LoginSummary[]>(lab, 'logins.list');
-    expect(login).toMatchObject({ verdict: 'accepted', flow: 'idp-initiated' });
+    expect(login).toMatchObject({ verdict: 'accepted', flow: 'idp-initiated', firstFailure: null });
     const detail = await call<LoginDetail>(lab, 'logins.get', { id: login!.id });
     expect(detail.checks.find((c) => c.id === 'in-response-to')).toMatchObject({ status: 'warn' });
   });

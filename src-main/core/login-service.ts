@@ -279,6 +279,7 @@ export function summarize(login: StoredLogin): LoginSummary {
     diffKind: login.diff.kind,
     clearedCount: login.diff.clearedFields?.length ?? 0,
     failedCheckIds: login.checks.filter((c) => c.status === 'fail').map((c) => c.id),
+    firstFailure: login.checks.find((c) => c.status === 'fail')?.title ?? null,
     warnCount: login.checks.filter((c) => c.status === 'warn').length,
   };
 }

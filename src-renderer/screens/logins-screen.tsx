@@ -412,9 +412,10 @@ function LoginRow({
       <div role="gridcell">
         <VerdictBadge verdict={login.verdict} />
         {login.failedCheckIds.length > 0 && (
-          <span className="muted small" title={login.failedCheckIds.join(', ')}>
+          <span className="muted small" title={`Failed: ${login.failedCheckIds.join(', ')}`} data-testid="login-failure">
             {' '}
-            {login.failedCheckIds.length} failed
+            {login.firstFailure ?? `${login.failedCheckIds.length} failed`}
+            {login.firstFailure && login.failedCheckIds.length > 1 ? ` (+${login.failedCheckIds.length - 1} more)` : ''}
           </span>
         )}
       </div>
