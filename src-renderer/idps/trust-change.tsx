@@ -4,6 +4,7 @@
 import { useId, useState, type ReactNode } from 'react';
 import { ApiError, describeError } from '../api/client.ts';
 import { ErrorMessage } from '../components/common.tsx';
+import { formatTime } from '../components/format.ts';
 import './trust-change.css';
 
 export interface TrustedCert {
@@ -60,7 +61,7 @@ function CertList({ certs, kind }: { certs: TrustedCert[]; kind: 'added' | 'remo
           </span>
           <span className="small muted">
             {c.subject !== '' ? c.subject : 'no subject'}
-            {c.notAfter !== '' ? ` · valid until ${c.notAfter.slice(0, 10)}` : ''}
+            {c.notAfter !== '' ? ` · valid until ${formatTime(c.notAfter)}` : ''}
           </span>
         </li>
       ))}

@@ -8,6 +8,7 @@ import type { RegisteredSp, SpTestCaseResult, SpTestProgress, SpTestReport, spTe
 import { api, describeError } from '../api/client.ts';
 import { CopyButton, EmptyState, ErrorMessage, Loading } from '../components/common.tsx';
 import './test-sp-screen.css';
+import { formatTime } from '../components/format.ts';
 
 type Methods = typeof spTestMethods;
 
@@ -140,7 +141,7 @@ function RequestsPanel(): ReactNode {
       {requests?.map((r) => (
         <div key={`${r.at}-${r.requestId ?? ''}`} className="test-sp-request">
           <p className="small">
-            {new Date(r.at).toLocaleTimeString()} · {r.binding === 'redirect' ? 'HTTP-Redirect' : 'HTTP-POST'} · <span className="mono">{r.spEntityId ?? 'unknown SP'}</span> ·{' '}
+            {formatTime(r.at)} · {r.binding === 'redirect' ? 'HTTP-Redirect' : 'HTTP-POST'} · <span className="mono">{r.spEntityId ?? 'unknown SP'}</span> ·{' '}
             <span className="mono">{r.requestId ?? '—'}</span>
           </p>
           <ul className="test-sp-checks">
@@ -378,7 +379,7 @@ function ReportCard({ report }: { report: SpTestReport }): ReactNode {
       <h2>Report card</h2>
       <p className={report.exitCode === 0 ? 'ok' : 'bad'} data-testid="test-sp-summary">
         {s.safe} safe, {s.vulnerable} VULNERABLE, {s.inconclusive} inconclusive, {s.warn} warning{s.warn === 1 ? '' : 's'} — acceptance seen by {report.observation}, as{' '}
-        {report.user.nameId}, {new Date(report.finishedAt).toLocaleString()}.
+        {report.user.nameId}, {formatTime(report.finishedAt)}.
       </p>
       <div className="form-actions">
         <button type="button" className="btn btn-small" onClick={() => download('sp-test-report.json', JSON.stringify(report, null, 2), 'application/json')} data-testid="test-sp-download-report">
