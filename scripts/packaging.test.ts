@@ -31,6 +31,7 @@ const build = pkg.build;
 const NOT_IMPORTED_BY_MAIN: Record<string, string> = {
   'samlify-validator-js': 'its XSD files are loaded with createRequire in src-main/core/saml/schema.ts (checked below)',
   tsx: 'runs the CLI (bin/saml-jit-lab.mjs → src-main/cli, TypeScript) for `npx saml-jit-lab` without a build; the desktop package excludes it',
+  '@node-saml/node-saml': 'loaded by the worker that asks real SP libraries ("Would your SP accept this?", src-main/core/targets/js-runner.ts: its source is a string, so no static import shows)',
 };
 
 /** Bare module specifiers reachable from an entry through relative imports (type-only imports are erased). */
