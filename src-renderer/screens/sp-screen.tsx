@@ -22,6 +22,7 @@ function Row({ label, value, testId }: { label: string; value: string; testId: s
 
 export function SpScreen(): ReactNode {
   const { sp, errors } = useLab();
+  const [profileApplied, setProfileApplied] = useState(0);
   return (
     <section className="screen" data-testid="sp-screen">
       <div className="screen-head">
@@ -47,9 +48,9 @@ export function SpScreen(): ReactNode {
             <dd>{sp.allowUnsolicited ? 'Allowed (unsolicited responses accepted)' : 'Rejected (InResponseTo required)'}</dd>
             <Row label="Certificate SHA-256" value={sp.certificateFingerprintSha256} testId="sp-cert-fingerprint" />
           </dl>
-          <SpProfilePicker current={sp.spProfile} />
-          {/* Remounted when a profile changes the knobs, so the form shows what is saved. */}
-          <SpSettingsForm key={[sp.spProfile, sp.clockSkewSeconds, sp.allowUnsolicited, sp.signaturePolicy, sp.sha1Policy, sp.publicBaseUrl ?? ''].join('|')} sp={sp} />
+          <SpProfilePicker current={sp.spProfile} onApplied={() => setProfileApplied((n) => n + 1)} />
+          {/* Remounted when a profile was applied (it set the knobs), so the form shows what is saved. */}
+          <SpSettingsForm key={profileApplied} sp={sp} />
           <RetentionForm />
           <LabDataPanel />
           <details>
@@ -89,7 +90,7 @@ function DownloadMetadata(): ReactNode {
 }
 
 /** Which SP's behaviour the verdicts mirror: pick one, see the knobs it sets, apply it. */
-function SpProfilePicker({ current }: { current: SpProfileId }): ReactNode {
+function SpProfilePicker({ current, onApplied }: { current: SpProfileId; onApplied: () => void }): ReactNode {
   const { refreshSp } = useLab();
   const profiles = useCall('sp.profiles', {}, 'sp.profiles');
   const [chosen, setChosen] = useState<SpProfileId>(current);
@@ -102,6 +103,7 @@ function SpProfilePicker({ current }: { current: SpProfileId }): ReactNode {
     try {
       await api.call('sp.update', { spProfile: chosen });
       await refreshSp();
+      onApplied();
       setState({ kind: 'saved' });
     } catch (err) {
       setState({ kind: 'error', message: describeError(err) });
