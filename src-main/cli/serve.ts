@@ -1,5 +1,6 @@
 // `saml-jit-lab serve`: the browser mode. Core + SP listener + demo IdP + renderer + contract over HTTP, all on
 // 127.0.0.1:PORT.
+import { stopWarmTargets } from '../core/targets/js-runner.ts';
 import { sharedVerifyPool } from '../core/verify-pool/pool.ts';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -100,8 +101,9 @@ export async function serve(argv: string[], io: Io): Promise<number> {
     process.on('SIGTERM', stop);
   });
   await lab.close();
-  // The process ends here: stop the verification workers too (an idle worker's port can keep Node running).
-  await sharedVerifyPool().close();
+  // The process ends here: stop the verification workers and the SP libraries' warm workers too (an idle worker's
+  // port or stdio can keep Node running).
+  await Promise.all([sharedVerifyPool().close(), stopWarmTargets()]);
   io.out('Stopped.');
   return 0;
 }

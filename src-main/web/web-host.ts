@@ -82,7 +82,7 @@ export function createWebHost(rendererDir: string): WebHost {
       sendJson(res, error instanceof BodyTooLargeError ? 413 : 400, { ok: false, error: { code: 'invalid-input', message } });
       return true;
     }
-    const method = decodeURIComponent(url.pathname.slice('/api/'.length));
+    const method = safeDecode(url.pathname.slice('/api/'.length)) ?? '';
     if (DESKTOP_ONLY.has(method)) {
       sendJson(res, 403, { ok: false, error: { code: 'forbidden', message: `${method} reads a file by its path, which only the desktop app may ask for. In the browser, upload the file instead.` } });
       return true;
@@ -160,7 +160,8 @@ export function createWebHost(rendererDir: string): WebHost {
   const root = normalize(rendererDir);
   const statics: ExtraRoute = async (req, res, url) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const rel = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+    const rel = url.pathname === '/' ? 'index.html' : safeDecode(url.pathname.slice(1));
+    if (rel === null) return false; // a malformed percent-encoding names no file
     const file = normalize(join(root, rel));
     if (file !== root && !file.startsWith(root + sep)) return false;
     try {
@@ -199,5 +200,14 @@ async function forgetOldUploads(dir: string): Promise<void> {
     const path = join(dir, name);
     const info = await stat(path).catch(() => null);
     if (info !== null && now - info.mtimeMs > UPLOAD_LIFETIME_MS) await rm(path, { force: true });
+  }
+}
+
+/** decodeURIComponent, or null for a malformed percent-encoding (a 404 or unknown method, never a 500). */
+function safeDecode(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
   }
 }

@@ -102,6 +102,14 @@ describe('the demo IdP refuses what a hostile page can send', () => {
       says: /opaque origin/,
     },
     {
+      name: 'a post from a sandboxed frame on another site (Origin: null, cross-site)',
+      method: 'POST',
+      path: '/demo-idp/login',
+      headers: { Host: 'OWN', Origin: 'null', 'Sec-Fetch-Site': 'cross-site', 'Content-Type': FORM },
+      body: HOSTILE_LOGIN,
+      says: /opaque origin/,
+    },
+    {
       name: 'a cross-site link to the IdP-initiated sign-in (a navigation: no Origin)',
       method: 'GET',
       path: '/demo-idp/initiate?user=alice&scenario=groups&count=3',
@@ -166,6 +174,12 @@ describe('the demo IdP still signs in from its own page and from scripts', () =>
     expect(await postAcs(samlResponseOf(res.body)!.replace(/&#x2F;/g, '/'))).toBe(200);
     const bob = (await call<Account[]>('accounts.list')).find((a) => a.principal === 'bob@example.com');
     expect(bob?.fields.lastName).toBe('Baker');
+  });
+
+  it("its own page's form as Chromium posts it under Referrer-Policy: no-referrer (Origin: null, Sec-Fetch-Site: same-origin) signs in", async () => {
+    const res = await raw('POST', '/demo-idp/login', { Host: own.host, Origin: 'null', 'Sec-Fetch-Site': 'same-origin', 'Sec-Fetch-Mode': 'navigate', 'Content-Type': FORM }, new URLSearchParams({ user: 'carol' }).toString());
+    expect(res.status).toBe(200);
+    expect(samlResponseOf(res.body)).not.toBeNull();
   });
 
   it('a same-origin navigation from its own page (Sec-Fetch-Site: same-origin, no Origin) signs in', async () => {

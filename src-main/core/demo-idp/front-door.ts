@@ -24,6 +24,10 @@ export function signInRefusal(req: IncomingMessage, ownOrigin: string): string |
   const own = new URL(ownOrigin).origin;
   const origin = header(req, 'origin');
   const site = header(req, 'sec-fetch-site');
+  // The browser itself says the initiator is this origin. Its own pages send `Referrer-Policy: no-referrer`, under which
+  // Chromium posts forms with `Origin: null` (Fetch: an opaque serialized origin for no-referrer, non-CORS requests),
+  // so Origin alone would refuse the demo IdP's own sign-in form; a sandboxed frame is never same-origin.
+  if (site === 'same-origin' && (origin === null || origin === own || origin === 'null')) return null;
   if (origin !== null && origin !== own) return `it came from ${origin === 'null' ? 'an opaque origin (a sandboxed frame or a file)' : clip(origin)}, not from the demo IdP's page at ${own}`;
   if (site !== null && site !== 'same-origin') {
     const from = site === 'same-site' ? 'another port or page of the same host' : site === 'none' ? 'a link, bookmark or typed address' : 'another site';

@@ -90,6 +90,7 @@ export async function startLogin(deps: LoginFeatureDeps, idpId: string | null, r
     signWith: sign ? deps.spKeys : null,
     now,
   });
+  deps.store.pruneExpired(now);
   deps.store.outstanding.add({
     id: start.id,
     idpEntityId: md.entityId,

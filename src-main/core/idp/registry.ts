@@ -190,6 +190,14 @@ export class IdpRegistry {
         before = null; // unreadable stored metadata: nothing is trusted for it now
       }
     }
+    if (existing && before === null && !change.replace) {
+      // The stored metadata no longer reads, so nothing can be compared: replacing it is still a change of trust.
+      throw new LabError(
+        'trust-change',
+        `${existing.name} is configured, but its stored metadata cannot be read, so the new certificates cannot be compared with it. Nothing was changed. Repeat with replace to trust this metadata.`,
+        { idpId: existing.id, entityId: md.entityId, added: signingCerts(md).map(certChange), removed: [], signatureRequired: existing.trustCertPem !== undefined } satisfies TrustChangeDetails,
+      );
+    }
     if (target && before && md.entityId !== before.entityId) {
       throw new LabError('invalid-metadata', `The new metadata describes ${md.entityId}, not ${before.entityId}; nothing was changed. Import it as a new IdP if that is intended.`);
     }

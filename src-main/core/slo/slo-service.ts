@@ -16,6 +16,7 @@
 //
 // Anyone can post to /saml/slo: an exchange no trusted IdP's valid signature vouched for is stored capped field by
 // field and within its own budget (store-service.ts SLO_BOUNDS).
+import { DEFAULT_LIMITS, scanXml } from '../saml/limits.ts';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Check, HandlersFor, Session, SloDetail, SloSummary, SpSettings } from '../../contract/index.ts';
@@ -290,6 +291,13 @@ export class SloService {
       this.sendResult(res, error instanceof BodyTooLargeError ? 413 : req.method === 'GET' || req.method === 'POST' ? 400 : 405, x);
       return;
     }
+    // The same hard limits as the ACS, before any parser runs: element count, depth and attribute counts.
+    const scan = scanXml(message.xml, DEFAULT_LIMITS);
+    if (scan.exceeded) {
+      const x = await this.recordUnreadable(now, message.binding, `The ${message.param} exceeds the ${scan.exceeded.limit} limit (${scan.exceeded.value}): no logout message is that large. Refused unread.`, null);
+      this.sendResult(res, 400, x);
+      return;
+    }
     let root: Element;
     try {
       root = parseXml(message.xml).documentElement;
@@ -430,7 +438,9 @@ export class SloService {
         relayState: cap(message.relayState),
         ...(patch as Omit<StoredSloExchange, 'id' | 'flow' | 'startedAt' | 'binding' | 'idpEntityId' | 'sessionId' | 'nameId' | 'requestId' | 'expiresAt' | 'requestXml' | 'relayState'>),
       };
-      if (!signed) Object.assign(x, boundUntrusted(x));
+      // A response that completes none of our pending requests is anyone's input, signed or not (an IdP may sign an
+      // answer to whatever request a page sent it): capped and counted against the untrusted budget.
+      Object.assign(x, boundUntrusted(x));
     }
     if (verdict === 'accepted' && session) store.sessions.end(session, { at: now.toISOString(), by: 'sp-logout', sloId: x.id });
     await this.save(x, target ? null : x);
@@ -518,7 +528,9 @@ export class SloService {
     if (endpoint && idp) {
       const responseXml = logoutResponseXml({ id: newSamlId(), inResponseTo: r.id, issuer: this.deps.sp().entityId, destination: endpoint.url, issueInstant: now, status: status.status, subStatus: status.subStatus, message: status.message.slice(0, 1024) });
       Object.assign(x, { responseXml, status: status.status, statusMessage: status.subStatus ? `${status.subStatus.split(':').pop()}: ${status.message}` : status.message });
-      if (!signed) Object.assign(x, boundUntrusted(x));
+      // A response that completes none of our pending requests is anyone's input, signed or not (an IdP may sign an
+      // answer to whatever request a page sent it): capped and counted against the untrusted budget.
+      Object.assign(x, boundUntrusted(x));
       await this.save(x, x);
       send(res, this.outgoing(endpoint, 'SAMLResponse', responseXml, message.relayState), 'Answering the IdP\'s logout request…');
       return;

@@ -54,6 +54,9 @@ const DEFAULT_COMPACT_BYTES = 8 * 1024 * 1024;
 
 /** What rejected, unauthenticated posts may take of the store, together: the newest this many, within this many
  * bytes. No sequence of posts from a web page can grow the store beyond it (each one is capped field by field too). */
+/** AuthnRequests remembered as outstanding (each login takes seconds to minutes; 1,000 in ten minutes is a flood). */
+export const OUTSTANDING_KEPT = 1_000;
+
 export const UNTRUSTED_BUDGET = { count: 200, bytes: 4 * 1024 * 1024 };
 
 /** Approximate stored size of a login (its strings), for the untrusted budget. */
@@ -228,8 +231,11 @@ export class StoreService {
   };
 
   readonly outstanding = {
+    /** Remembers an AuthnRequest sent; anyone can make the lab send one (GET /saml/login), so only the newest
+     * OUTSTANDING_KEPT are kept. */
     add: (request: OutstandingRequest): void => {
       this.state.outstanding.push(request);
+      if (this.state.outstanding.length > OUTSTANDING_KEPT) this.state.outstanding = this.state.outstanding.slice(-OUTSTANDING_KEPT);
     },
     remove: (id: string): void => {
       if (this.state.outstanding.some((o) => o.id === id)) this.state.outstanding = this.state.outstanding.filter((o) => o.id !== id);
@@ -280,7 +286,11 @@ export class StoreService {
         }
         if (drop.size > 0) this.state.sloExchanges = this.state.sloExchanges.filter((x) => !drop.has(x));
       }
-      if (this.state.sloExchanges.length > SLO_BOUNDS.exchanges) this.state.sloExchanges.splice(0, this.state.sloExchanges.length - SLO_BOUNDS.exchanges);
+      // Beyond the bound the oldest go, but never a request still waiting for its answer.
+      let excess = this.state.sloExchanges.length - SLO_BOUNDS.exchanges;
+      if (excess > 0) {
+        this.state.sloExchanges = this.state.sloExchanges.filter((x) => x.state === 'pending' || excess-- <= 0);
+      }
     },
     /** Completes a pending exchange in place (its LogoutResponse arrived). */
     update: (exchange: StoredSloExchange, patch: Partial<StoredSloExchange>): void => {

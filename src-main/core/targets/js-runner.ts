@@ -59,6 +59,14 @@ export function warmTargets(): JsTarget[] {
   return [...warm.keys()];
 }
 
+/** Stops every warm worker (when the process is about to end: their stdio streams can keep Node running). */
+export async function stopWarmTargets(): Promise<void> {
+  const entries = [...warm.values()];
+  warm.clear();
+  for (const entry of entries) clearTimeout(entry.timer);
+  await Promise.all(entries.map((entry) => entry.worker.terminate()));
+}
+
 function park(name: JsTarget, worker: Worker, keepWarmMs: number): void {
   if (keepWarmMs <= 0 || warm.has(name)) {
     void worker.terminate();
