@@ -52,6 +52,15 @@ export const IdpProfile = z.object({
   sloServices: z.array(z.object({ binding: z.string(), location: z.string() })),
   validUntil: z.string().nullable(),
   cacheDuration: z.string().nullable(),
+  /** Days left per signing certificate, which one the IdP signs with now (from the last accepted login) and the
+   * rehearsal of its key switch: will logins signed by the next key be accepted. */
+  rollover: z.object({
+    summary: z.string(),
+    newKeyAccepted: z.boolean().nullable(),
+    certificates: z.array(
+      z.object({ fingerprintSha256: z.string(), subject: z.string(), notAfter: z.string(), daysLeft: z.number().int(), expired: z.boolean(), signsNow: z.boolean(), trusted: z.boolean() }),
+    ),
+  }),
   /** absent / unverified (signed, no trust certificate given) / verified (with the trust certificate). */
   metadataSignature: z.object({ status: z.enum(['absent', 'unverified', 'verified', 'invalid']), detail: z.string() }),
 });

@@ -270,6 +270,20 @@ export function ProfileDetail({
           </p>
         )}
         {idp.certificates.length > 0 && <CertTable certs={[...signing, ...encryption]} />}
+        {idp.rollover.certificates.length > 0 && (
+          <div className="idp-rollover" data-testid="idp-rollover">
+            <p className={idp.rollover.newKeyAccepted === false ? 'warn-text' : 'small'}>{idp.rollover.summary}</p>
+            <ul className="small">
+              {idp.rollover.certificates.map((c) => (
+                <li key={c.fingerprintSha256} data-testid="idp-rollover-cert" data-signs-now={c.signsNow}>
+                  <span className="mono">{c.fingerprintSha256.slice(0, 23)}…</span> — {c.expired ? <strong className="warn-text">expired</strong> : `${c.daysLeft} days left`}
+                  {c.signsNow ? ' · the IdP signs with this key now' : ''}
+                  {c.trusted ? '' : ' · not trusted yet'}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
       </section>
 
       <LoginOptionsForm key={idp.id} idp={idp} spNameIdFormat={spNameIdFormat} onSaved={onChanged} />

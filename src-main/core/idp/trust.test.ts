@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdpProfile, Result } from '../../contract/index.ts';
 import type { Lab } from '../host.ts';
@@ -195,6 +196,35 @@ describe('trusted keys change only with the explicit yes, and the same before an
       expect(await h.lab.handle('idps.import', { xml: rollover })).toMatchObject({ ok: false, error: { code: 'trust-change', details: { signatureRequired: true } } });
       expect((await h.lab.handle('idps.import', { xml: rollover, replace: true })).ok).toBe(true);
       expect((await trustOf(h)).accepts).toEqual({ original: 200, attacker: 200 });
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('the profile shows days left per signing key, which key the IdP signs with now, and whether the next one will be accepted', async () => {
+    // Keys valid at the harness's clock: the current one for 100 more days, the next one for a year.
+    const keyValidUntil = async (cn: string, days: number): Promise<KeyPair> => {
+      const pems = await generate([{ name: 'commonName', value: cn }], { keySize: 2048, algorithm: 'sha256', notBeforeDate: new Date(NOW.getTime() - 86_400_000), notAfterDate: new Date(NOW.getTime() + days * 86_400_000 + 3_600_000) });
+      return { privateKeyPem: pems.private, certificatePem: pems.cert };
+    };
+    const [current, next] = await Promise.all([keyValidUntil('IdP current', 100), keyValidUntil('IdP next', 365)]);
+    const h = await harness();
+    try {
+      // Rollover in progress: the metadata publishes the current key and the next one.
+      await h.call('idps.import', { xml: idpMetadataXml(current, IDP_ENTITY_ID, [next]) });
+      const before = (await h.call<IdpProfile[]>('idps.list')).find((p) => p.entityId === IDP_ENTITY_ID)!;
+      expect(before.rollover.summary).toMatch(/No login says which key the IdP signs with yet; 2 signing certificates/);
+      expect(before.rollover.certificates.map((c) => c.signsNow)).toEqual([false, false]);
+      const response = b64(await signResponse(current, { acsUrl: `${h.lab.url}/saml/acs` }));
+      const res = await fetch(`${h.lab.url}/saml/acs`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ SAMLResponse: response }).toString() });
+      expect(res.status).toBe(200);
+      const after = (await h.call<IdpProfile[]>('idps.list')).find((p) => p.entityId === IDP_ENTITY_ID)!;
+      const signing = after.rollover.certificates.find((c) => c.signsNow)!;
+      expect(signing.fingerprintSha256).toBe(fingerprintSha256(current.certificatePem));
+      expect(signing.daysLeft).toBe(100);
+      expect(after.rollover.certificates.find((c) => !c.signsNow)?.daysLeft).toBe(365);
+      expect(after.rollover.newKeyAccepted).toBe(true);
+      expect(after.rollover.summary).toMatch(/logins signed by the new key will be accepted: yes/);
     } finally {
       await h.close();
     }
