@@ -75,3 +75,15 @@ export function accountStoreNotes(rules: JitRules, target: string): string[] {
   if (rules.syncMode === 'import' || rules.fields.some((f) => f.syncMode)) out.push(`syncMode (import / per-field overrides) — decide in your application whether a later login overwrites stored fields.`);
   return out;
 }
+
+/** The IdP's SingleLogoutService endpoints (Redirect and POST), when its metadata lists any. */
+export function sloEndpoints(md: IdpMetadata): { binding: string; location: string }[] {
+  if (!('sloServices' in md)) return [];
+  const slo = (md as IdpMetadata & { sloServices: { binding: string; location: string }[] }).sloServices;
+  return slo.filter((e) => e.binding === BINDING.redirect || e.binding === BINDING.post);
+}
+
+/** The SP's SingleLogoutService URL: beside the ACS, as the lab serves it (null when the ACS is elsewhere). */
+export function spSloUrl(acsUrl: string): string | null {
+  return acsUrl.endsWith('/saml/acs') ? `${acsUrl.slice(0, -'/saml/acs'.length)}/saml/slo` : null;
+}

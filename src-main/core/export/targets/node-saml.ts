@@ -2,7 +2,7 @@
 // CommonJS snippet that builds the SAML object and maps a verified profile to the account the lab provisioned,
 // with the JIT rules embedded (fields, transforms, groups, roles, required attributes and groups).
 import type { JitRules } from '../../../contract/jit-rules.ts';
-import { accountStoreNotes, file, pem, signingCerts, ssoUrl, type TargetContext, type TargetExport } from './common.ts';
+import { accountStoreNotes, file, pem, signingCerts, sloEndpoints, spSloUrl, ssoUrl, type TargetContext, type TargetExport } from './common.ts';
 import { commentText, identifier, jsonText } from './escape.ts';
 
 /** The options node-saml's SAML constructor takes (SamlConfig), as tested. */
@@ -23,7 +23,17 @@ export function nodeSamlOptions(ctx: TargetContext): Record<string, unknown> {
     validateInResponseTo: p.allowUnsolicited ? 'ifPresent' : 'always',
     requestIdExpirationPeriodMs: 10 * 60_000,
     disableRequestedAuthnContext: true,
+    // Single Logout, where the IdP's metadata lists it: node-saml sends LogoutRequests to logoutUrl (HTTP-Redirect)
+    // and its IdP answers at logoutCallbackUrl.
+    ...slo(ctx),
   };
+}
+
+function slo(ctx: TargetContext): Record<string, string> {
+  const idpSlo = sloEndpoints(ctx.metadata).find((e) => e.binding.endsWith('HTTP-Redirect')) ?? null;
+  const spSlo = spSloUrl(ctx.bundle.sp.acsUrl);
+  if (!idpSlo) return {};
+  return { logoutUrl: identifier('IdP SLO URL', idpSlo.location), ...(spSlo ? { logoutCallbackUrl: identifier('SP SLO URL', spSlo) } : {}) };
 }
 
 /** The JIT rules as plain JavaScript: the same semantics as the lab's provisioning (src-main/core/jit). */

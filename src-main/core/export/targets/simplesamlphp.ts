@@ -2,7 +2,7 @@
 // attribute names into the rules' field names, authorize:Authorize for required groups) and the IdP as
 // saml20-idp-remote.php.
 import { BINDING } from '../../idp/metadata.ts';
-import { accountStoreNotes, file, pickSource, signingCerts, transformNote, type TargetContext, type TargetExport } from './common.ts';
+import { accountStoreNotes, file, pickSource, signingCerts, sloEndpoints, transformNote, type TargetContext, type TargetExport } from './common.ts';
 import { commentText, identifier, phpString as s } from './escape.ts';
 
 export const SSP_AUTHSOURCE = 'saml-jit-lab';
@@ -63,6 +63,7 @@ ${map.join('\n')}
   const endpoints = metadata.ssoServices
     .filter((e) => e.binding === BINDING.redirect || e.binding === BINDING.post)
     .map((e) => `        ['Binding' => ${s('IdP SSO binding', e.binding)}, 'Location' => ${s('IdP SSO URL', identifier('IdP SSO URL', e.location))}],`);
+  const slo = sloEndpoints(metadata).map((e) => `        ['Binding' => ${s('IdP SLO binding', e.binding)}, 'Location' => ${s('IdP SLO URL', identifier('IdP SLO URL', e.location))}],`);
   const keys = signingCerts(metadata).map((c) => `        ['encryption' => false, 'signing' => true, 'type' => 'X509Certificate', 'X509Certificate' => ${s('IdP signing certificate', c)}],`);
   const idpEntityId = s('IdP entity ID', identifier('IdP entity ID', metadata.entityId));
   const remote = `<?php
@@ -72,7 +73,7 @@ $metadata[${idpEntityId}] = [
     'name' => ['en' => ${s('IdP name', bundle.idp.name)}],
     'SingleSignOnService' => [
 ${endpoints.join('\n')}
-    ],
+    ],${slo.length > 0 ? `\n    'SingleLogoutService' => [\n${slo.join('\n')}\n    ],` : ''}
     'keys' => [
 ${keys.join('\n')}
     ],
