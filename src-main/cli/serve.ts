@@ -82,6 +82,8 @@ export async function serve(argv: string[], io: Io): Promise<number> {
       spEntityId: typeof flags['sp-entity-id'] === 'string' ? flags['sp-entity-id'] : undefined,
     });
   } catch (error) {
+    // The lab may have started its verification workers before the listener failed: stop them, or Node stays up.
+    await stopWorkers();
     if (error instanceof LabError) {
       io.err(error.code === 'port-in-use' ? await portInUseLine(error, port) : error.message);
       return error.code === 'port-in-use' ? 1 : 2;
@@ -101,9 +103,13 @@ export async function serve(argv: string[], io: Io): Promise<number> {
     process.on('SIGTERM', stop);
   });
   await lab.close();
-  // The process ends here: stop the verification workers and the SP libraries' warm workers too (an idle worker's
-  // port or stdio can keep Node running).
-  await Promise.all([sharedVerifyPool().close(), stopWarmTargets()]);
+  await stopWorkers();
   io.out('Stopped.');
   return 0;
+}
+
+/** The process ends after serve: stop the verification workers and the SP libraries' warm workers (an idle worker's
+ * port or stdio can keep Node running). */
+async function stopWorkers(): Promise<void> {
+  await Promise.all([sharedVerifyPool().close(), stopWarmTargets()]);
 }
