@@ -35,6 +35,10 @@ test('IdP screen states pass axe in light and dark; the import is usable from th
     await page.keyboard.press('Enter');
     await idps.expectImported(entityId);
     await idps.refresh();
+    // The new signing key is shown and must be confirmed (axe checks the confirmation too).
+    await expect(page.getByTestId('trust-change')).toBeVisible();
+    expect(await seriousViolations(page), 'trust-change confirmation').toEqual([]);
+    await page.getByTestId('trust-change-confirm').click();
     await expect(idps.refreshResult).toHaveAttribute('data-change-count', '2');
     await idps.detail.getByTestId('idp-remove').click();
     await expect(page.getByTestId('idp-remove-confirm-yes')).toBeFocused();

@@ -83,9 +83,12 @@ test.describe('IdP import', () => {
     await expect(page.getByTestId('idp-name')).toHaveText('Entra ID (dropped)');
     await expect(idps.rows).toHaveCount(2);
 
-    // Dropping onto the import form's drop zone works the same; re-importing the same entity updates its profile.
+    // Dropping onto the import form's drop zone works the same; re-importing the same entity with another signing key
+    // asks first (the keys the lab trusts change only with a yes), then updates its profile.
     await idps.startImport('file');
     await idps.dropFile('again.xml', idpMetadataFile({ entityId, displayName: 'Entra ID (dropped)', signingCerts: [certs.demo] }), page.getByTestId('idp-dropzone'));
+    await expect(page.getByTestId('trust-change-added-cert')).toHaveCount(1);
+    await page.getByTestId('trust-change-confirm').click();
     await expect(idps.notice).toContainText('Updated');
     await expect(idps.rows).toHaveCount(2);
   });

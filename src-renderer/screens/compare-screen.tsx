@@ -167,7 +167,7 @@ function XmlDiff({ a, b }: { a: LoginDetail; b: LoginDetail }): ReactNode {
   if (rows === null) return <p className="muted">{xa === null && xb === null ? 'Neither login has decodable XML.' : `Login ${xa === null ? 'A' : 'B'} has no decodable XML (see its Raw tab).`}</p>;
   const changed = rows.filter((r) => r.kind === 'added' || r.kind === 'removed').length;
   return (
-    <div className="xml-diff" data-testid="compare-xml">
+    <div className="xml-diff" data-testid="compare-xml" tabIndex={0} role="region" aria-label="XML differences">
       <p className="small muted" data-testid="compare-xml-summary">
         {changed === 0 ? 'The two documents are identical.' : `${changed} line${changed === 1 ? '' : 's'} differ (IDs and instants change on every login). `}
         {a.decryptedXml !== null || b.decryptedXml !== null ? 'Encrypted assertions are shown decrypted.' : ''}
