@@ -528,9 +528,7 @@ export class SloService {
     if (endpoint && idp) {
       const responseXml = logoutResponseXml({ id: newSamlId(), inResponseTo: r.id, issuer: this.deps.sp().entityId, destination: endpoint.url, issueInstant: now, status: status.status, subStatus: status.subStatus, message: status.message.slice(0, 1024) });
       Object.assign(x, { responseXml, status: status.status, statusMessage: status.subStatus ? `${status.subStatus.split(':').pop()}: ${status.message}` : status.message });
-      // A response that completes none of our pending requests is anyone's input, signed or not (an IdP may sign an
-      // answer to whatever request a page sent it): capped and counted against the untrusted budget.
-      Object.assign(x, boundUntrusted(x));
+      if (!signed) Object.assign(x, boundUntrusted(x));
       await this.save(x, x);
       send(res, this.outgoing(endpoint, 'SAMLResponse', responseXml, message.relayState), 'Answering the IdP\'s logout request…');
       return;
