@@ -18,7 +18,7 @@ test.describe('setup guide', () => {
     await walkthrough.expectState('result', 'todo');
     await expect(walkthrough.stateLabel('result')).toHaveText('Not started');
     // Export is optional and never marked done by the guide; it leads to the Export screen.
-    await expect(walkthrough.stateLabel('export')).toHaveText('Not started');
+    await expect(walkthrough.stateLabel('export')).toHaveText('Optional');
     await expect(walkthrough.step('export')).toHaveAttribute('data-state', 'todo');
     await expect(walkthrough.progress).toContainText('2 of 5 required steps done');
     // The step to do next is open: the test login, with a hint that it will show up live.
