@@ -32,6 +32,10 @@ monaco.editor.defineTheme('lab-light', {
     { token: 'attribute.name', foreground: 'b00000' },
     { token: 'attribute.value', foreground: '0b4fb0' },
     { token: 'comment', foreground: '3f6f3f' },
+    // The stock grey (#808080, 3.9:1 on white) of the XML declaration and of annotations.
+    { token: 'metatag.xml', foreground: '5c5c5c' },
+    { token: 'metatag.html', foreground: '5c5c5c' },
+    { token: 'annotation', foreground: '5c5c5c' },
   ],
   colors: {},
 });
@@ -44,6 +48,9 @@ monaco.editor.defineTheme('lab-dark', {
     { token: 'comment', foreground: '7fb26a' },
     { token: 'comment.js', foreground: '7fb26a' },
     { token: 'delimiter', foreground: 'a0a0a0' },
+    // vs-dark's XML and HTML delimiters are #808080 (4.2:1 on #1e1e1e): more specific than 'delimiter', so set too.
+    { token: 'delimiter.xml', foreground: 'a0a0a0' },
+    { token: 'delimiter.html', foreground: 'a0a0a0' },
   ],
   colors: {},
 });
