@@ -134,7 +134,12 @@ export function createWebHost(rendererDir: string): WebHost {
       const { kind, name, idps, entityCount } = scan;
       sendJson(res, 200, { ok: true, value: { token, bytes: scan.bytes, overview: { kind, name, idps, entityCount } } });
     } catch (error) {
+      // The write stream opens (and so creates) the file asynchronously: a body refused within its first chunk can
+      // fail before that open has happened. Wait for the stream to close, or rm would run first and the open would
+      // then leave an empty upload behind.
+      const closed = file.closed ? null : once(file, 'close');
       file.destroy();
+      await closed;
       await rm(path, { force: true });
       req.resume();
       const body = toErrorBody(error);
