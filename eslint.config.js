@@ -1,5 +1,6 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**'] },
@@ -14,6 +15,16 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       // electron-vite's ESM output declares its own top-level `require`: a second one breaks the main bundle.
       'no-restricted-syntax': ['error', { selector: "Program > VariableDeclaration > VariableDeclarator[id.name='require']", message: 'Name it differently (e.g. requireCjs): electron-vite declares `require` in the main bundle.' }],
+    },
+  },
+  {
+    // The rules of hooks and the React Compiler-era checks (purity, refs, set-state-in-effect…). `eslint .` exits
+    // non-zero only on errors, so exhaustive-deps is raised from the preset's warn to error: a missed dependency fails lint.
+    files: ['src-renderer/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.flat.recommended.rules,
+      'react-hooks/exhaustive-deps': 'error',
     },
   },
   {
