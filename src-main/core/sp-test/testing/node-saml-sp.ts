@@ -5,18 +5,13 @@
 // reads it only when there is no assertion), and no DOCTYPE or SHA-1. Every ACS attempt is logged
 // with the library's own outcome, which is the truth a test compares the lab's report with.
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { inflateRawSync } from 'node:zlib';
 import { SAML, ValidateInResponseTo, type Profile } from '@node-saml/node-saml';
 import { DOMParser } from '@xmldom/xmldom';
+import { first, readForm, sessionId, startTinyApp, type AcsAttempt } from './tiny-app.ts';
 
-export interface AcsAttempt {
-  samlResponse: string;
-  accepted: boolean;
-  nameId: string | null;
-  error: string | null;
-}
+export type { AcsAttempt } from './tiny-app.ts';
 
 export interface NodeSamlSp {
   baseUrl: string;
@@ -48,18 +43,10 @@ export async function startNodeSamlSp(opts: NodeSamlSpOptions): Promise<NodeSaml
   const seenAssertions = new Set<string>();
   const attempts: AcsAttempt[] = [];
   let saml: SAML | null = null;
-  let base = '';
   const entityId = opts.hardened ? 'urn:test:node-saml-sp-hardened' : 'urn:test:node-saml-sp';
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end('error');
-    });
-  });
-
   function session(req: IncomingMessage, res: ServerResponse): { id: string; data: { profile?: Profile; requestId?: string } } {
-    const sid = /(?:^|;\s*)sid=([a-f0-9]{32})/.exec(req.headers.cookie ?? '')?.[1];
+    const sid = sessionId(req);
     if (sid && sessions.has(sid)) return { id: sid, data: sessions.get(sid)! };
     const id = randomBytes(16).toString('hex');
     sessions.set(id, {});
@@ -67,8 +54,7 @@ export async function startNodeSamlSp(opts: NodeSamlSpOptions): Promise<NodeSaml
     return { id, data: sessions.get(id)! };
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', base);
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (req.method === 'GET' && url.pathname === '/login') {
       const s = session(req, res);
       if (opts.postBinding) {
@@ -87,9 +73,7 @@ export async function startNodeSamlSp(opts: NodeSamlSpOptions): Promise<NodeSaml
       return;
     }
     if (req.method === 'POST' && url.pathname === '/saml/acs') {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const samlResponse = new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get('SAMLResponse') ?? '';
+      const samlResponse = (await readForm(req)).get('SAMLResponse') ?? '';
       const s = session(req, res);
       try {
         const { profile } = await saml!.validatePostResponseAsync({ SAMLResponse: samlResponse });
@@ -108,14 +92,13 @@ export async function startNodeSamlSp(opts: NodeSamlSpOptions): Promise<NodeSaml
       return;
     }
     if (req.method === 'GET' && url.pathname === '/whoami') {
-      const sid = /(?:^|;\s*)sid=([a-f0-9]{32})/.exec(req.headers.cookie ?? '')?.[1];
+      const sid = sessionId(req);
       const profile = sid ? sessions.get(sid)?.profile : undefined;
       if (!profile) {
         res.writeHead(401, { 'Content-Type': 'application/json' });
         res.end('{"error":"not signed in"}');
         return;
       }
-      const first = (v: unknown): string | undefined => (Array.isArray(v) ? String(v[0]) : typeof v === 'string' ? v : undefined);
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify({ nameID: profile.nameID, email: first(profile.email), firstName: first(profile.givenName), lastName: first(profile.sn), displayName: first(profile.displayName) }));
       return;
@@ -152,8 +135,8 @@ export async function startNodeSamlSp(opts: NodeSamlSpOptions): Promise<NodeSaml
     seenAssertions.add(assertionId);
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const app = await startTinyApp(handle);
+  const base = app.base;
   saml = new SAML({
     callbackUrl: `${base}/saml/acs`,
     entryPoint: opts.idpSsoUrl,
@@ -171,10 +154,6 @@ export async function startNodeSamlSp(opts: NodeSamlSpOptions): Promise<NodeSaml
     whoamiUrl: `${base}/whoami`,
     metadataXml: saml.generateServiceProviderMetadata(null, opts.signRequests?.certificatePem ?? null),
     attempts,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: app.close,
   };
 }

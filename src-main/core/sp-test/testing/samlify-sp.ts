@@ -4,11 +4,10 @@
 // who-am-I endpoint. Nothing added: samlify checks no audience, InResponseTo, destination or replay by itself.
 // Every ACS attempt is logged with the library's own outcome.
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import samlify from 'samlify';
 import * as validator from 'samlify-validator-js';
-import type { AcsAttempt } from './node-saml-sp.ts';
+import { first, readForm, sessionId, startTinyApp, type AcsAttempt } from './tiny-app.ts';
 
 export interface SamlifySp {
   baseUrl: string;
@@ -34,15 +33,7 @@ export async function startSamlifySp(opts: { idpMetadataXml: string }): Promise<
   let sp: ReturnType<typeof samlify.ServiceProvider> | null = null;
   const idp = samlify.IdentityProvider({ metadata: opts.idpMetadataXml });
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end('error');
-    });
-  });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (req.method === 'GET' && url.pathname === '/login') {
       const { context } = sp!.createLoginRequest(idp, 'redirect');
       res.writeHead(302, { Location: context });
@@ -50,9 +41,7 @@ export async function startSamlifySp(opts: { idpMetadataXml: string }): Promise<
       return;
     }
     if (req.method === 'POST' && url.pathname === '/acs') {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const body = Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
+      const body = Object.fromEntries(await readForm(req));
       const samlResponse = body.SAMLResponse ?? '';
       try {
         const result = (await sp!.parseLoginResponse(idp, 'post', { body })) as { extract: Extract };
@@ -69,7 +58,7 @@ export async function startSamlifySp(opts: { idpMetadataXml: string }): Promise<
       return;
     }
     if (req.method === 'GET' && url.pathname === '/me') {
-      const sid = /(?:^|;\s*)sid=([a-f0-9]{32})/.exec(req.headers.cookie ?? '')?.[1];
+      const sid = sessionId(req);
       const extract = sid ? sessions.get(sid) : undefined;
       if (!extract) {
         res.writeHead(302, { Location: '/login' });
@@ -77,17 +66,16 @@ export async function startSamlifySp(opts: { idpMetadataXml: string }): Promise<
         return;
       }
       const a = extract.attributes ?? {};
-      const first = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
       res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-      res.end(`<html><body><h1>Hello ${esc(first(a.displayName))}</h1><dl><dt>Signed in as</dt><dd>${esc(extract.nameID ?? '')}</dd><dt>Email</dt><dd>${esc(first(a.email))}</dd></dl></body></html>`);
+      res.end(`<html><body><h1>Hello ${esc(first(a.displayName) ?? '')}</h1><dl><dt>Signed in as</dt><dd>${esc(extract.nameID ?? '')}</dd><dt>Email</dt><dd>${esc(first(a.email) ?? '')}</dd></dl></body></html>`);
       return;
     }
     res.writeHead(req.method === 'GET' && url.pathname === '/' ? 200 : 404, { 'Content-Type': 'text/plain' });
     res.end(url.pathname === '/' ? 'home' : 'not found');
   }
 
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const app = await startTinyApp(handle);
+  const base = app.base;
   sp = samlify.ServiceProvider({
     entityID: entityId,
     assertionConsumerService: [{ Binding: samlify.Constants.namespace.binding.post, Location: `${base}/acs` }],
@@ -100,11 +88,7 @@ export async function startSamlifySp(opts: { idpMetadataXml: string }): Promise<
     whoamiUrl: `${base}/me`,
     metadataXml: sp.getMetadata(),
     attempts,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: app.close,
   };
 }
 
