@@ -3,28 +3,24 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createVerify } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IdpProfile } from '../contract/index.ts';
 import type { Lab } from './host.ts';
-import { createLab } from './lab.ts';
 import { fetchMetadata } from './net/fetch-metadata.ts';
 import { parsePostAuthnRequest, parseRedirectAuthnRequest } from './saml/authn-request.ts';
 import type { KeyPair } from './sp/keys.ts';
 import { signMetadata } from './idp/test-support.ts';
 import { idpMetadataXml, makeKeyPair } from './testing/test-idp.ts';
+import { call, labsClosedAfterEach } from './testing/labs.ts';
+const startLab = labsClosedAfterEach();
 
-const RESOURCES = resolve(import.meta.dirname, '../../resources');
 let keys: KeyPair;
 let rotated: KeyPair;
 let server: Server;
 let base: string;
 /** What the fake IdP web server answers, by path. */
 const routes = new Map<string, { status?: number; type?: string; body?: string; location?: string; hang?: boolean }>();
-const labs: { lab: Lab; dir: string }[] = [];
 
 beforeAll(async () => {
   [keys, rotated] = await Promise.all([makeKeyPair('IdP'), makeKeyPair('IdP next')]);
@@ -47,25 +43,8 @@ afterAll(async () => {
   await new Promise<void>((r) => server.close(() => r()));
 });
 
-afterEach(async () => {
-  for (const { lab, dir } of labs.splice(0)) {
-    await lab.close();
-    await rm(dir, { recursive: true, force: true });
-  }
-});
 
-async function startLab(): Promise<Lab> {
-  const dir = await mkdtemp(join(tmpdir(), 'jitlab-idp-'));
-  const lab = await createLab({ mode: 'browser', dataDir: dir, resourcesDir: RESOURCES, port: 0 });
-  labs.push({ lab, dir });
-  return lab;
-}
 
-async function call<T>(lab: Lab, method: string, input: unknown): Promise<T> {
-  const r = await lab.handle(method, input);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.value as T;
-}
 
 function metadataWith(k: KeyPair, opts: { redirect?: string | null; post?: string | null; wantSigned?: boolean } = {}): string {
   let xml = idpMetadataXml(k);

@@ -1,36 +1,20 @@
 // The JIT loop through the real listener: demo IdP → ACS → store, SP-initiated and IdP-initiated, and bad input.
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Account, LoginDetail, LoginSummary } from '../contract/index.ts';
 import { LabError } from './errors.ts';
 import type { Lab } from './host.ts';
 import { createLab } from './lab.ts';
+import { call, labsClosedAfterEach } from './testing/labs.ts';
 
 const RESOURCES = resolve(import.meta.dirname, '../../resources');
 const NOW = new Date('2030-06-01T12:00:00.000Z');
-const open: { lab: Lab; dir: string }[] = [];
+const startLab = labsClosedAfterEach({ clock: () => NOW, appUrl: true });
 
-async function startLab(dir?: string): Promise<Lab> {
-  const dataDir = dir ?? (await mkdtemp(join(tmpdir(), 'jitlab-')));
-  const lab = await createLab({ mode: 'browser', dataDir, resourcesDir: RESOURCES, port: 0, clock: () => NOW, appUrl: (u) => `${u}/` });
-  open.push({ lab, dir: dataDir });
-  return lab;
-}
 
-afterEach(async () => {
-  for (const { lab, dir } of open.splice(0)) {
-    await lab.close();
-    await rm(dir, { recursive: true, force: true });
-  }
-});
 
-async function call<T>(lab: Lab, method: string, input: unknown = {}): Promise<T> {
-  const result = await lab.handle(method, input);
-  if (!result.ok) throw new Error(`${method}: ${result.error.message}`);
-  return result.value as T;
-}
 
 function formField(html: string, name: string): string {
   const m = html.match(new RegExp(`name="${name}" value="([^"]*)"`));
@@ -115,7 +99,6 @@ describe('the JIT loop', () => {
     const first = await startLab(dir);
     await postAcs(first, await idpInitiated(first, 'carol'));
     await first.close();
-    open.splice(0);
     const second = await startLab(dir);
     expect((await call<Account[]>(second, 'accounts.list')).map((a) => a.principal)).toEqual(['carol@example.com']);
     expect(await call<LoginSummary[]>(second, 'logins.list')).toHaveLength(1);

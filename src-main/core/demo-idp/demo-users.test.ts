@@ -1,37 +1,20 @@
 // Demo users as a person edits them on the demo IdP page (curl-style form posts to the real listener): attributes
 // added and removed, NameID format and case per user, reset to the shipped users; each seen in what the SP received.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Account, LoginDetail, LoginSummary } from '../../contract/index.ts';
 import type { DemoUserProfile } from '../../contract/demo.ts';
 import type { Lab } from '../host.ts';
-import { createLab } from '../lab.ts';
+import { call, labsClosedAfterEach } from '../testing/labs.ts';
 
 const RESOURCES = resolve(import.meta.dirname, '../../../resources');
 const NOW = new Date('2030-06-01T12:00:00.000Z');
-const open: { lab: Lab; dir: string }[] = [];
+const startLab = labsClosedAfterEach({ clock: () => NOW });
 
-async function startLab(dir?: string): Promise<Lab> {
-  const dataDir = dir ?? (await mkdtemp(join(tmpdir(), 'jitlab-demo-users-')));
-  const lab = await createLab({ mode: 'browser', dataDir, resourcesDir: RESOURCES, port: 0, clock: () => NOW });
-  open.push({ lab, dir: dataDir });
-  return lab;
-}
 
-afterEach(async () => {
-  for (const { lab, dir } of open.splice(0)) {
-    await lab.close();
-    await rm(dir, { recursive: true, force: true });
-  }
-});
 
-async function call<T>(lab: Lab, method: string, input: unknown = {}): Promise<T> {
-  const result = await lab.handle(method, input);
-  if (!result.ok) throw new Error(`${method}: ${result.error.message}`);
-  return result.value as T;
-}
 
 /** Posts the demo IdP's login form (as a script), then the SAMLResponse to the ACS; returns the recorded login. */
 async function signIn(lab: Lab, fields: Record<string, string>): Promise<{ status: number; login: LoginDetail }> {
@@ -88,7 +71,6 @@ describe('demo users', () => {
     const first = await startLab(dir);
     await signIn(first, { user: 'carol', nameIdCase: 'upper', newAttrName: 'department', newAttrValue: 'Sales' });
     await first.close();
-    open.splice(0);
     const second = await startLab(dir);
     const carol = (await call<DemoUserProfile[]>(second, 'demoUsers.list')).find((u) => u.id === 'carol')!;
     expect(carol).toMatchObject({ nameIdCase: 'upper', effectiveNameId: 'CAROL@EXAMPLE.COM' });

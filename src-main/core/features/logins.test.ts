@@ -2,38 +2,20 @@
 // and whether it was signed, shown on the login's "Request" tab.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import type { LoginDetail, LoginSummary } from '../../contract/index.ts';
 import type { Lab } from '../host.ts';
-import { createLab } from '../lab.ts';
 import { buildLogin } from '../saml/authn-request.ts';
 import { ensureKeyPair } from '../sp/keys.ts';
 import { sentRequestOf } from './logins.ts';
+import { call, labsClosedAfterEach } from '../testing/labs.ts';
 
-const RESOURCES = resolve(import.meta.dirname, '../../../resources');
 const NOW = new Date('2030-06-01T12:00:00.000Z');
-const open: { lab: Lab; dir: string }[] = [];
+const startLab = labsClosedAfterEach({ clock: () => NOW, appUrl: true });
 
-afterEach(async () => {
-  for (const { lab, dir } of open.splice(0)) {
-    await lab.close();
-    await rm(dir, { recursive: true, force: true });
-  }
-});
 
-async function startLab(): Promise<Lab> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'jitlab-req-'));
-  const lab = await createLab({ mode: 'browser', dataDir, resourcesDir: RESOURCES, port: 0, clock: () => NOW, appUrl: (u) => `${u}/` });
-  open.push({ lab, dir: dataDir });
-  return lab;
-}
 
-async function call<T>(lab: Lab, method: string, input: unknown = {}): Promise<T> {
-  const result = await lab.handle(method, input);
-  if (!result.ok) throw new Error(`${method}: ${result.error.message}`);
-  return result.value as T;
-}
 
 function formField(html: string, name: string): string {
   const m = html.match(new RegExp(`name="${name}" value="([^"]*)"`));

@@ -1,37 +1,19 @@
 // Issue 15.6: reset parts of the lab through the API, each removing exactly what it names (keys and IdP profiles
 // stay unless asked).
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import type { Account, IdpProfile, LoginSummary, SpSettings } from '../../contract/index.ts';
 import type { Lab } from '../host.ts';
-import { createLab } from '../lab.ts';
+import { call, labsClosedAfterEach } from '../testing/labs.ts';
 
-const RESOURCES = resolve(import.meta.dirname, '../../../resources');
 const NOW = new Date('2030-06-01T12:00:00.000Z');
+const startLab = labsClosedAfterEach({ clock: () => NOW, appUrl: true });
 const DEMO = 'urn:saml-jit-lab:demo-idp';
-const open: { lab: Lab; dir: string }[] = [];
 
-afterEach(async () => {
-  for (const { lab, dir } of open.splice(0)) {
-    await lab.close();
-    await rm(dir, { recursive: true, force: true });
-  }
-});
 
-async function startLab(dir?: string): Promise<Lab> {
-  const dataDir = dir ?? (await mkdtemp(join(tmpdir(), 'jitlab-reset-')));
-  const lab = await createLab({ mode: 'browser', dataDir, resourcesDir: RESOURCES, port: 0, clock: () => NOW, appUrl: (u) => `${u}/` });
-  open.push({ lab, dir: dataDir });
-  return lab;
-}
 
-async function call<T>(lab: Lab, method: string, input: unknown = {}): Promise<T> {
-  const result = await lab.handle(method, input);
-  if (!result.ok) throw new Error(`${method}: ${result.error.message}`);
-  return result.value as T;
-}
 
 async function loginAs(lab: Lab, user: string): Promise<void> {
   const page = await (await fetch(`${lab.url}/demo-idp/initiate?user=${user}`)).text();
@@ -96,7 +78,6 @@ describe('reset', () => {
 
     // What the reset wrote is what a restart reads.
     await lab.close();
-    open.splice(open.findIndex((o) => o.lab === lab), 1);
     const again = await startLab(dir);
     expect(await call<Account[]>(again, 'accounts.list')).toEqual([]);
     expect((await call<IdpProfile[]>(again, 'idps.list')).map((i) => i.entityId)).toEqual([DEMO]);
