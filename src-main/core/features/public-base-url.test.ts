@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { LoginDetail, LoginSummary, SpSettings } from '../../contract/index.ts';
 import type { Lab } from '../host.ts';
 import { createLab } from '../lab.ts';
+import { call } from '../testing/labs.ts';
 
 const RESOURCES = resolve(import.meta.dirname, '../../../resources');
 const NOW = new Date('2030-06-01T12:00:00.000Z');
@@ -52,11 +53,6 @@ async function startProxy(upstream: string): Promise<string> {
   return `http://localhost:${(server.address() as AddressInfo).port}${PREFIX}`;
 }
 
-async function call<T>(lab: Lab, method: string, input: unknown = {}): Promise<T> {
-  const result = await lab.handle(method, input);
-  if (!result.ok) throw new Error(`${method}: ${result.error.message}`);
-  return result.value as T;
-}
 
 /** `localhost` here reaches the proxy on 127.0.0.1 (fetch resolves it; the proxy listens there). */
 const viaProxy = (url: string): string => url.replace('://localhost:', '://127.0.0.1:');

@@ -11,6 +11,7 @@ import type { Account, LoginDetail, LoginSummary } from '../../contract/index.ts
 import type { Lab } from '../host.ts';
 import { createLab } from '../lab.ts';
 import { StoreService } from '../store/store-service.ts';
+import { call } from '../testing/labs.ts';
 
 const RESOURCES = resolve(import.meta.dirname, '../../../resources');
 const CHILD = resolve(import.meta.dirname, 'lab-child.ts');
@@ -32,11 +33,6 @@ async function startLab(dataDir?: string): Promise<Lab> {
   return lab;
 }
 
-async function call<T>(lab: Lab, method: string, input: unknown = {}): Promise<T> {
-  const result = await lab.handle(method, input);
-  if (!result.ok) throw new Error(`${method}: ${result.error.message}`);
-  return result.value as T;
-}
 
 /** A fresh IdP-initiated response from the built-in demo IdP. */
 async function freshResponse(url: string, user = 'alice'): Promise<string> {
