@@ -76,7 +76,9 @@ export function responseXml(spec: ResponseSpec): string {
     (o.statusSubCode ? `><samlp:StatusCode Value="${escapeXml(o.statusSubCode)}"/></samlp:StatusCode>` : '/>') +
     (o.statusMessage ? `<samlp:StatusMessage>${escapeXml(o.statusMessage)}</samlp:StatusMessage>` : '') +
     `</samlp:Status>` +
-    `<saml:Assertion xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ` +
+    // The Assertion declares the saml namespace itself (as SimpleSAMLphp's does): encrypted, it is decrypted and
+    // parsed on its own by SPs such as node-saml, and an undeclared prefix then breaks its signature there.
+    `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" ` +
     `ID="${o.assertionId ?? newSamlId()}" Version="2.0" IssueInstant="${now}">` +
     `<saml:Issuer>${issuer}</saml:Issuer>` +
     `<saml:Subject><saml:NameID Format="${escapeXml(spec.nameIdFormat)}">${escapeXml(spec.nameId)}</saml:NameID>` +

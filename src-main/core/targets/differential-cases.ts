@@ -302,12 +302,11 @@ function signElement(xml: string, keys: KeyPair, element: 'Assertion' | 'Respons
 const signBoth = (xml: string, keys: KeyPair): string => signElement(signElement(xml, keys, 'Assertion'), keys, 'Response');
 
 /**
- * An EncryptedAssertion whose Assertion is self-contained (it declares the saml namespace itself, so it verifies
- * once decrypted on its own, as node-saml does): sign the Assertion, encrypt it, sign the Response over it.
+ * An EncryptedAssertion (the demo IdP's Assertion declares the saml namespace itself, so it verifies once decrypted
+ * on its own, as node-saml does): sign the Assertion, encrypt it, sign the Response over it.
  */
 function encryptedResponse(xml: string, keys: KeyPair, spCertificatePem: string, contentAlgorithm: string): string {
-  const selfContained = xml.replace('<saml:Assertion ', '<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ');
-  const signed = signElement(selfContained, keys, 'Assertion');
+  const signed = signElement(xml, keys, 'Assertion');
   const assertion = /<saml:Assertion[\s\S]*<\/saml:Assertion>/.exec(signed)![0];
   return signElement(signed.replace(assertion, () => encryptAssertion(assertion, spCertificatePem, { contentAlgorithm })), keys, 'Response');
 }
