@@ -120,6 +120,12 @@ describe('describeDisagreements', () => {
     expect(describeDisagreements(ok, [target('ruby-saml', 'rejected', { error: 'The Assertion must include one AuthnStatement element' }), target('samlify', 'unavailable', { error: 'not installed' })])).toEqual([
       'ruby-saml would reject this response that the lab accepts: "The Assertion must include one AuthnStatement element".',
     ]);
+    // KeyInfo naming another certificate while a metadata key verifies the signature fails only under the strict
+    // KeyInfo policy: a policy refusal, not a forgery (a forged signature fails signature.valid as well).
+    const strictKeyInfo: LabView = { verdict: 'rejected', nameId: 'alice@example.com', checks: [check('signature.valid', 'pass'), check('signature.cert-in-metadata', 'fail', 'KeyInfo: SHA-256 ab:cd; verified by 12:34')] };
+    expect(describeDisagreements(strictKeyInfo, [target('node-saml', 'accepted', { nameId: 'alice@example.com' })])).toEqual([
+      'node-saml would accept this response that the lab rejects and log the user in as "alice@example.com" (signature.cert-in-metadata: title of signature.cert-in-metadata — KeyInfo: SHA-256 ab:cd; verified by 12:34).',
+    ]);
     // Where a library's terse message comes from one of its defaults, the sentence names the default.
     expect(describeDisagreements(ok, [target('node-saml', 'rejected', { error: 'Invalid signature' })])).toEqual([
       'node-saml would reject this response that the lab accepts: "Invalid signature" — node-saml requires a signed Assertion by default (wantAssertionsSigned: true).',
