@@ -15,7 +15,7 @@ import { startTestLab } from '../core/export/export-test-support.ts';
 import type { ReplayReport } from '../core/export/replay.ts';
 import { makeKeyPair } from '../core/testing/test-idp.ts';
 import { certBase64, summarizeCert } from '../core/util/cert.ts';
-import { main } from './main.ts';
+import { runCli } from './run-for-test.ts';
 
 let dir: string;
 let bundle: TestedConfigBundle;
@@ -60,12 +60,7 @@ beforeAll(async () => {
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), env: {} });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 describe('saml-jit-lab replay', () => {
   it('exits 0 when every recorded login verifies and provisions as recorded', async () => {

@@ -8,19 +8,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeSamlSp, type NodeSamlSp } from '../core/sp-test/testing/node-saml-sp.ts';
 import { simpleSamlPhpUnavailable, startSimpleSamlPhpSp } from '../core/sp-test/testing/simplesamlphp-sp.ts';
-import { main } from './main.ts';
+import { runCli, type CliRun } from './run-for-test.ts';
 
 let dir: string;
 let data: string;
 let idpMetadataFile: string;
 const apps: NodeSamlSp[] = [];
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['test-sp', ...args], { out: (l) => out.push(l), err: (l) => err.push(l), env: {} });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (args: string[]): Promise<CliRun> => runCli(['test-sp', ...args]);
 
 async function appFromMetadata(hardened: boolean): Promise<{ app: NodeSamlSp; spMetadata: string }> {
   const md = await readFile(idpMetadataFile, 'utf8');

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KeyPair } from '../core/sp/keys.ts';
 import { ACS_URL, NOW, SP_ENTITY_ID, b64, idpMetadataXml, makeKeyPair, signResponse } from '../core/testing/test-idp.ts';
-import { main } from './main.ts';
+import { runCli, type CliRun } from './run-for-test.ts';
 
 let dir: string;
 let idpKeys: KeyPair;
@@ -33,12 +33,7 @@ beforeAll(async () => {
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function run(args: string[], stdin?: string): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['verify', ...args], { out: (l) => out.push(l), err: (l) => err.push(l), env: {}, stdin: stdin === undefined ? undefined : async () => stdin });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (args: string[], stdin?: string): Promise<CliRun> => runCli(['verify', ...args], stdin);
 
 const base = () => ['--idp-metadata', files['idp.xml']!, '--sp-entity-id', SP_ENTITY_ID, '--acs-url', ACS_URL, '--now', NOW.toISOString()];
 

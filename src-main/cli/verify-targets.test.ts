@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TargetVerdict } from '../contract/targets.ts';
 import { ACS_URL, NOW, SP_ENTITY_ID, b64, idpMetadataXml, makeKeyPair, signResponse } from '../core/testing/test-idp.ts';
-import { main } from './main.ts';
+import { runCli, type CliRun } from './run-for-test.ts';
 
 let dir: string;
 const files: Record<string, string> = {};
@@ -26,12 +26,7 @@ beforeAll(async () => {
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['verify', ...args], { out: (l) => out.push(l), err: (l) => err.push(l), env: {} });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = (args: string[]): Promise<CliRun> => runCli(['verify', ...args]);
 
 const base = (response: string) => ['--idp-metadata', files['idp.xml']!, '--sp-entity-id', SP_ENTITY_ID, '--acs-url', ACS_URL, '--now', NOW.toISOString(), '--in-response-to', '_req42', '--response', files[response]!];
 

@@ -12,7 +12,7 @@ import { DEFAULT_RULES, PRESETS } from '../core/jit/presets.ts';
 import { planProvision } from '../core/jit/provision.ts';
 import type { StoredAccount, StoredLogin } from '../core/store/schema.ts';
 import { IDP_ENTITY_ID, NOW, idpMetadataXml, makeKeyPair } from '../core/testing/test-idp.ts';
-import { main } from './main.ts';
+import { runCli } from './run-for-test.ts';
 import type { WhatIfUserReport } from './whatif-command.ts';
 
 let dir: string;
@@ -70,12 +70,7 @@ beforeAll(async () => {
 
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(args, { out: (l) => out.push(l), err: (l) => err.push(l), env: {} });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
+const run = runCli;
 
 describe('saml-jit-lab whatif', () => {
   it('prints, for each tested user and drift, the outcome under the bundle rules and each preset', async () => {
