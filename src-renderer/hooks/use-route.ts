@@ -74,3 +74,54 @@ export function useHashLocation(): HashLocation {
   }, []);
   return location;
 }
+
+// Leaving a screen with unsaved edits. While a screen holds a guard, a click on an in-app link (`#/…`) and any other
+// hash change (back button, a typed URL, `navigate`) is held back and handed to the guard, which asks the person and
+// calls `leaveTo` to go anyway. Both listeners are installed once, here, before any `useHashLocation` listener, so a
+// held-back change never reaches the router. One guard at a time: the screen shown.
+let guard: ((to: string) => void) | null = null;
+
+if (typeof window !== 'undefined') {
+  window.addEventListener('hashchange', (e) => {
+    if (guard === null) return;
+    e.stopImmediatePropagation();
+    // Put the address back (no history entry, no second hashchange); the screen stays as it was.
+    window.history.replaceState(window.history.state, '', e.oldURL);
+    guard(new URL(e.newURL).hash || '#/');
+  });
+  window.addEventListener('click', (e) => {
+    if (guard === null || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    const link = e.target instanceof Element ? e.target.closest('a[href^="#/"]') : null;
+    const to = link?.getAttribute('href');
+    if (link === null || link === undefined || !to || link.getAttribute('target') === '_blank' || to === window.location.hash) return;
+    e.preventDefault();
+    guard(to);
+  });
+}
+
+/**
+ * While `onBlocked` is not null, navigation to another hash is held back and handed to it (`to` is the hash asked
+ * for); with `beforeUnload`, closing or reloading the page asks too (the browser's own question).
+ */
+export function useLeaveGuard(onBlocked: ((to: string) => void) | null, beforeUnload: boolean): void {
+  useEffect(() => {
+    if (onBlocked === null) return;
+    guard = onBlocked;
+    const ask = (e: BeforeUnloadEvent): void => {
+      e.preventDefault();
+      // Older Chromium (and Electron) ask only when returnValue is set.
+      e.returnValue = '';
+    };
+    if (beforeUnload) window.addEventListener('beforeunload', ask);
+    return () => {
+      if (guard === onBlocked) guard = null;
+      window.removeEventListener('beforeunload', ask);
+    };
+  }, [onBlocked, beforeUnload]);
+}
+
+/** Goes to `hash` past the guard (the person chose to leave and drop their edits). */
+export function leaveTo(hash: string): void {
+  guard = null;
+  window.location.hash = hash;
+}

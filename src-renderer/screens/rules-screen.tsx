@@ -1,12 +1,20 @@
-// JIT rules: a form for the common settings and a JSON editor (with the model's JSON Schema) for everything;
-// a dry run replays a stored login against the rules being edited and shows the diff it would cause.
+// JIT rules: a form for the common settings and the attribute → field mapping, and a JSON editor (with the model's
+// JSON Schema) for everything, kept in step both ways (the form writes the JSON text; the form reads it back).
+// A dry run replays a stored login against the rules being edited and shows the diff it would cause. Saving asks
+// first, with what changes; leaving with unsaved edits asks too.
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
-import type { Check, JitRules, Output, RulesProblem } from '../../src-main/contract/index.ts';
+import { JitRules, type Check, type LoginSummary, type Output, type RulesProblem } from '../../src-main/contract/index.ts';
 import { ApiError, api, describeError } from '../api/client.ts';
 import { CheckStatusBadge, VerdictBadge } from '../components/badges.tsx';
 import { EmptyState, ErrorMessage, Loading } from '../components/common.tsx';
+import { formatTime } from '../components/format.ts';
+import { useCall } from '../hooks/use-call.ts';
+import { leaveTo, useLeaveGuard } from '../hooks/use-route.ts';
+import { ConfirmDialog } from '../rules/confirm-dialog.tsx';
 import { CoverageView, mapAttribute } from '../rules/coverage-view.tsx';
 import { DiffView } from '../rules/diff-view.tsx';
+import { MappingEditor, type LastLogin } from '../rules/mapping-editor.tsx';
+import { summarizeRulesChanges } from '../rules/rules-changes.ts';
 import '../rules/rules.css';
 import { useLab } from '../state/lab-store.tsx';
 
@@ -23,8 +31,19 @@ function parse(text: string): { rules: JitRules | null; error: string | null } {
   }
 }
 
+/** What the rules model says about these rules, each problem at its path (as the core reports them on save). */
+function schemaProblems(rules: unknown): RulesProblem[] {
+  const result = JitRules.safeParse(rules);
+  return result.success ? [] : result.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+}
+
+/** A login whose attributes went through the rules: verified (it may have been refused by the rules themselves). */
+const reachedRules = (l: LoginSummary): boolean => l.verdict === 'accepted' || l.failedCheckIds.every((id) => id.startsWith('jit.'));
+
+type Leaving = { kind: 'hash'; to: string } | { kind: 'idp'; id: string };
+
 export function RulesScreen(): ReactNode {
-  const { idps, logins } = useLab();
+  const { idps, logins, info, refreshIdps } = useLab();
   const [idpId, setIdpId] = useState<string | null>(null);
   const [saved, setSaved] = useState<JitRules | null>(null);
   const [schema, setSchema] = useState<unknown>(null);
@@ -37,6 +56,11 @@ export function RulesScreen(): ReactNode {
   const [dryRun, setDryRun] = useState<DryRun | null>(null);
   const [dryRunError, setDryRunError] = useState<string | null>(null);
   const [mapped, setMapped] = useState<string | null>(null);
+  /** The save confirmation: what changes against the saved rules. */
+  const [confirming, setConfirming] = useState<string[] | null>(null);
+  const [saving, setSaving] = useState(false);
+  /** Where the person asked to go while edits were unsaved. */
+  const [leaving, setLeaving] = useState<Leaving | null>(null);
   /** Any edit (and Revert, and a preset) makes the last dry run and the last save problems stale. */
   const changeText = (next: string): void => {
     setText(next);
@@ -68,10 +92,26 @@ export function RulesScreen(): ReactNode {
     };
   }, [activeId]);
 
-  const candidates = useMemo(() => logins.filter((l) => l.verdict === 'accepted' || l.failedCheckIds.every((id) => id.startsWith('jit.'))).slice(0, 50), [logins]);
+  const candidates = useMemo(() => logins.filter(reachedRules).slice(0, 50), [logins]);
   const selectedLogin = loginId || candidates[0]?.id || '';
   const parsed = useMemo(() => parse(text), [text]);
-  const dirty = saved !== null && text !== JSON.stringify(saved, null, 2);
+  const savedText = useMemo(() => (saved === null ? '' : JSON.stringify(saved, null, 2)), [saved]);
+  const dirty = saved !== null && text !== savedText;
+  const liveProblems = useMemo(() => (parsed.rules === null ? [] : schemaProblems(parsed.rules)), [parsed]);
+
+  // Suggested sources: the attributes of this IdP's last login (newest first in the lab's list).
+  const lastSummary = idp === undefined ? undefined : logins.find((l) => l.idpEntityId === idp.entityId && reachedRules(l));
+  const lastDetail = useCall('logins.get', lastSummary === undefined ? null : { id: lastSummary.id }, lastSummary?.id ?? '');
+  const lastLogin: LastLogin =
+    lastSummary === undefined
+      ? { kind: 'none' }
+      : lastDetail.kind === 'ready'
+        ? { kind: 'ready', nameId: lastDetail.value.nameId, receivedAt: lastDetail.value.receivedAt, attributes: lastDetail.value.attributes }
+        : lastDetail;
+
+  const onBlocked = useCallback((to: string) => setLeaving({ kind: 'hash', to }), []);
+  // In the desktop app a beforeunload that asks would silently keep the window open (the shell shows no question).
+  useLeaveGuard(dirty ? onBlocked : null, info?.mode === 'browser');
 
   const edit = (change: (r: JitRules) => void): void => {
     if (!parsed.rules) return;
@@ -80,22 +120,47 @@ export function RulesScreen(): ReactNode {
     changeText(JSON.stringify(next, null, 2));
   };
 
-  const save = async (): Promise<void> => {
+  /** Save: rules the model refuses are shown at their place at once; otherwise the confirmation lists the changes. */
+  const requestSave = (): void => {
     setMessage(null);
-    if (!parsed.rules) {
+    if (!parsed.rules || saved === null) {
       setProblems([{ path: '(root)', message: parsed.error ?? 'invalid JSON' }]);
       return;
     }
+    const checked = JitRules.safeParse(parsed.rules);
+    if (!checked.success) {
+      setProblems(schemaProblems(parsed.rules));
+      return;
+    }
+    setConfirming(summarizeRulesChanges(saved, checked.data));
+  };
+
+  const save = async (): Promise<void> => {
+    if (!parsed.rules) return;
+    setSaving(true);
     try {
       const result = await api.call('rules.update', { idpId: activeId ?? undefined, rules: parsed.rules });
       setSaved(result.rules);
       setText(JSON.stringify(result.rules, null, 2));
       setProblems(null);
       setMessage('Rules saved. New logins from this IdP use them.');
+      void refreshIdps();
     } catch (error) {
       if (error instanceof ApiError && error.code === 'invalid-rules') setProblems((error.body.details as RulesProblem[] | undefined) ?? [{ path: '(root)', message: error.message }]);
       else setProblems([{ path: '(root)', message: describeError(error) }]);
+    } finally {
+      setSaving(false);
+      setConfirming(null);
     }
+  };
+
+  /** The person chose to leave: the edits go. */
+  const leave = (): void => {
+    if (leaving === null) return;
+    setLeaving(null);
+    changeText(savedText);
+    if (leaving.kind === 'hash') leaveTo(leaving.to);
+    else setIdpId(leaving.id);
   };
 
   const runDry = useCallback(async (): Promise<void> => {
@@ -119,19 +184,23 @@ export function RulesScreen(): ReactNode {
   if (loadError !== null) return <ErrorMessage message={`Could not load the rules. ${loadError}`} />;
   if (saved === null || idp === undefined) return <Loading what="rules" />;
   const r = parsed.rules;
+  const fieldProblems = [...liveProblems, ...(problems ?? []).filter((p) => !liveProblems.some((l) => l.path === p.path && l.message === p.message))];
 
   return (
     <section className="screen" data-testid="rules-screen">
       <div className="screen-head">
         <h1>JIT rules</h1>
         <p className="muted">
-          How a verified login from <strong>{idp.name}</strong> becomes an account: which account it matches, which fields it sets, which roles it grants.
+          How a verified login from <strong>{idp.name}</strong> becomes an account: which account it matches, which fields it sets, which roles it grants.{' '}
+          <span data-testid="rules-updated-at">
+            {idp.rulesUpdatedAt === null ? 'Never saved: the generic preset applies.' : `Last saved ${formatTime(idp.rulesUpdatedAt)}.`}
+          </span>
         </p>
       </div>
       <div className="form-row">
         <label className="field field-inline">
           <span>IdP</span>
-          <select value={activeId ?? ''} onChange={(e) => setIdpId(e.target.value)} data-testid="rules-idp">
+          <select value={activeId ?? ''} onChange={(e) => (dirty ? setLeaving({ kind: 'idp', id: e.target.value }) : setIdpId(e.target.value))} data-testid="rules-idp">
             {idps.map((i) => (
               <option key={i.id} value={i.id}>
                 {i.name}
@@ -179,24 +248,31 @@ export function RulesScreen(): ReactNode {
       )}
 
       <div className="rules-layout">
-        <div className="card">
-          <h2>Common settings</h2>
-          {r === null ? (
-            <p className="error-inline" data-testid="rules-json-error">
-              {parsed.error} Fix it in the JSON editor to use this form.
-            </p>
-          ) : (
-            <RulesForm rules={r} edit={edit} />
-          )}
+        <div className="rules-form-column">
+          <div className="card">
+            <h2>Common settings</h2>
+            {r === null ? (
+              <p className="error-inline" data-testid="rules-json-error">
+                {parsed.error} Fix it in the JSON editor to use this form.
+              </p>
+            ) : (
+              <RulesForm rules={r} edit={edit} />
+            )}
+          </div>
+          <div className="card">
+            <h2>Attributes → account fields</h2>
+            <p className="muted small">Each field takes its first source the login carries, then runs its transforms in order.</p>
+            {r === null ? <p className="error-inline">Fix the JSON in the editor to edit the mapping here.</p> : <MappingEditor rules={r} edit={edit} lastLogin={lastLogin} problems={fieldProblems} />}
+          </div>
         </div>
-        <div className="card">
+        <div className="card rules-json-card">
           <h2>All rules (JSON)</h2>
           <p className="muted small">Validated against the rules schema as you type; Ctrl+Space completes names.</p>
           <Suspense fallback={<Loading what="editor" />}>{schema !== null && <JsonEditor value={text} onChange={changeText} schema={schema} />}</Suspense>
         </div>
       </div>
       <div className="form-actions">
-        <button type="button" className="btn btn-primary" onClick={() => void save()} disabled={!dirty} data-testid="rules-save">
+        <button type="button" className="btn btn-primary" onClick={requestSave} disabled={!dirty} data-testid="rules-save">
           Save rules
         </button>
         <button type="button" className="btn" onClick={() => changeText(JSON.stringify(saved, null, 2))} disabled={!dirty} data-testid="rules-revert">
@@ -217,7 +293,7 @@ export function RulesScreen(): ReactNode {
                 <select value={selectedLogin} onChange={(e) => setLoginId(e.target.value)} data-testid="dry-run-login">
                   {candidates.map((l) => (
                     <option key={l.id} value={l.id}>
-                      {l.nameId ?? l.claimedNameId ?? '(no NameID)'} · {new Date(l.receivedAt).toLocaleString()}
+                      {l.nameId ?? l.claimedNameId ?? '(no NameID)'} · {formatTime(l.receivedAt)}
                     </option>
                   ))}
                 </select>
@@ -245,6 +321,51 @@ export function RulesScreen(): ReactNode {
           </>
         )}
       </div>
+
+      {confirming !== null && (
+        <ConfirmDialog
+          title={`Save the JIT rules of ${idp.name}?`}
+          cancelLabel="Cancel"
+          confirmLabel={saving ? 'Saving…' : 'Save rules'}
+          busy={saving}
+          onCancel={() => setConfirming(null)}
+          onConfirm={() => void save()}
+          testId="rules-confirm"
+        >
+          {confirming.length === 0 ? (
+            <p data-testid="rules-confirm-none">Nothing changes in meaning: only the JSON’s layout differs from the saved rules.</p>
+          ) : (
+            <>
+              <p>What changes against the saved rules:</p>
+              <ul className="rules-changes" data-testid="rules-confirm-changes">
+                {confirming.map((c) => (
+                  <li key={c} data-testid="rules-confirm-change">
+                    {c}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          <p>
+            The change applies from the <strong>next login from {idp.name}</strong>. Accounts it already created change only when their user signs in again.
+          </p>
+        </ConfirmDialog>
+      )}
+      {leaving !== null && (
+        <ConfirmDialog
+          title="Leave with unsaved edits?"
+          cancelLabel="Stay"
+          confirmLabel="Leave and discard the edits"
+          danger
+          onCancel={() => setLeaving(null)}
+          onConfirm={leave}
+          testId="rules-leave"
+        >
+          <p>
+            Your edits to the JIT rules of {idp.name} are not saved. Stay to keep editing (and save them), or leave and lose them; the saved rules stay in force.
+          </p>
+        </ConfirmDialog>
+      )}
     </section>
   );
 }
