@@ -1,6 +1,12 @@
 // Decodes, parses and signature-checks a posted SAMLResponse into a ResponseContext. Values are read only from
 // the bytes a valid signature covers (xml-crypto's signed references), never from the original document, so an
 // element smuggled next to the signed one (signature wrapping) is never what we provision from.
+//
+// Parses per posted response (parse-count.test.ts): the posted text once (every signature is verified on that
+// Document, see xml-crypto-document.ts), the signed bytes once (the Response's when a valid signature covers it, the
+// Assertion is then read from them; else the Assertion's), and libxml2's own parse for the schema. The signed bytes
+// are parsed rather than read from the posted Document on purpose: what the checks read is then exactly what was
+// digested (comments dropped, the enveloped Signature removed, nothing the canonicalization could render otherwise).
 import { XMLSerializer } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { X509Certificate } from 'node:crypto';
@@ -12,6 +18,7 @@ import { resolvePolicy } from './policy.ts';
 import { readAttributes } from './read-attributes.ts';
 import { schemaProblem } from './schema.ts';
 import { DecryptError, decryptEncryptedAssertion } from './xmlenc.ts';
+import { checkSignatureOf } from './xml-crypto-document.ts';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -78,13 +85,13 @@ export function analyzeResponse(input: VerifyInput): ResponseContext {
   ctx.responseIssuer = textOf(firstChild(root, NS.saml, 'Issuer'))?.trim() ?? null;
 
   // An encrypted assertion is decrypted from the document as posted, to find its issuer and its own signature.
-  let decrypted: { assertion: Element; xml: string } | null = null;
+  let decrypted: { assertion: Element; xml: string; doc: Document } | null = null;
   if (ctx.assertionCount === 0 && encrypted.length === 1 && ctx.duplicateIds.length === 0) {
     const attempt = decryptInPlace(encrypted[0]!, input);
     if (attempt.ok) {
       decrypted = attempt.value;
       ctx.decryption = { ok: true, value: attempt.value.algorithms };
-      ctx.decryptedXml = inlineDecrypted(xml, attempt.value.assertion);
+      ctx.decryptedXml = inlineDecrypted(doc, encrypted[0]!, attempt.value.assertion);
     } else {
       ctx.decryption = attempt;
     }
@@ -111,7 +118,7 @@ export function analyzeResponse(input: VerifyInput): ResponseContext {
       ctx.signatures.push(uncheckedReport(sigEl, refusal));
       continue;
     }
-    const { report, signedXml } = checkSignature(sigEl, xml, ctx.idp);
+    const { report, signedXml } = checkSignature(sigEl, xml, doc, ctx.idp);
     ctx.signatures.push(report);
     if (report.valid && parent && signedXml !== null) signedBytes.set(parent, signedXml);
   }
@@ -123,7 +130,7 @@ export function analyzeResponse(input: VerifyInput): ResponseContext {
         ctx.signatures.push({ ...uncheckedReport(sigEl, 'The decrypted assertion carries more than one signature, or one below its root; not checked.'), element: 'Assertion (decrypted)' });
         continue;
       }
-      const { report, signedXml } = checkSignature(sigEl, decrypted.xml, ctx.idp);
+      const { report, signedXml } = checkSignature(sigEl, decrypted.xml, decrypted.doc, ctx.idp);
       ctx.signatures.push({ ...report, element: `${report.element} (decrypted)` });
       if (report.valid && sigEl.parentNode === decrypted.assertion && signedXml !== null) decryptedSignedXml = signedXml;
     }
@@ -142,9 +149,11 @@ export function analyzeResponse(input: VerifyInput): ResponseContext {
 
   const plainAssertion = descendants(doc, NS.saml, 'Assertion')[0] ?? null;
   if (ctx.assertionCount === 1 && ctx.encryptedAssertionCount === 0 && ctx.duplicateIds.length === 0 && plainAssertion) {
+    // A valid Response signature covers the assertion too (with its own signature, which no check reads): read it
+    // from the Response's signed bytes, already parsed, rather than parse the Assertion's signed bytes as well.
     const assertionXml = signedBytes.get(plainAssertion);
-    if (assertionXml !== undefined) ctx.assertion = reparse(assertionXml);
-    else if (ctx.responseSigned) ctx.assertion = childElements(ctx.response, NS.saml, 'Assertion')[0] ?? null;
+    if (ctx.responseSigned) ctx.assertion = childElements(ctx.response, NS.saml, 'Assertion')[0] ?? null;
+    else if (assertionXml !== undefined) ctx.assertion = reparse(assertionXml);
   } else if (decrypted) {
     if (decryptedSignedXml !== null) {
       ctx.assertion = reparse(decryptedSignedXml);
@@ -161,8 +170,9 @@ export function analyzeResponse(input: VerifyInput): ResponseContext {
 
 interface DecryptedAssertion {
   assertion: Element;
-  /** A standalone document holding the decrypted assertion, for its signature check. */
+  /** A standalone document holding the decrypted assertion, for its signature check: its text and its parse. */
   xml: string;
+  doc: Document;
   algorithms: { contentAlgorithm: string; keyAlgorithm: string };
 }
 
@@ -173,13 +183,14 @@ function decryptInPlace(encryptedAssertion: Element, input: VerifyInput): { ok: 
     // The plaintext may use prefixes declared on the Response: re-declare the namespaces in scope around it.
     const xmlns = inScopeNamespaces(encryptedAssertion);
     const wrapped = `<lab:Decrypted xmlns:lab="urn:saml-jit-lab:decrypted"${xmlns}>${d.xml.replace(/^<\?xml[^>]*\?>/, '')}</lab:Decrypted>`;
-    const wrapper = parseXml(wrapped).documentElement;
+    const wrapperDoc = parseXml(wrapped);
+    const wrapper = wrapperDoc.documentElement;
     const children = childElements(wrapper);
     const assertion = children[0];
     if (children.length !== 1 || !assertion || assertion.namespaceURI !== NS.saml || assertion.localName !== 'Assertion') {
       return { ok: false, reason: 'The decrypted content is not a single saml:Assertion.', kind: 'structure' };
     }
-    return { ok: true, value: { assertion, xml: wrapped, algorithms: { contentAlgorithm: d.contentAlgorithm, keyAlgorithm: d.keyAlgorithm } } };
+    return { ok: true, value: { assertion, xml: wrapped, doc: wrapperDoc, algorithms:  { contentAlgorithm: d.contentAlgorithm, keyAlgorithm: d.keyAlgorithm } } };
   } catch (error) {
     if (error instanceof DecryptError) return { ok: false, reason: error.message, kind: error.kind };
     if (error instanceof XmlParseError) return { ok: false, reason: error.message, kind: 'structure' };
@@ -199,16 +210,22 @@ function inScopeNamespaces(el: Element): string {
   return [...seen].map(([name, value]) => ` ${name}="${value.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"`).join('');
 }
 
-/** The posted response with the decrypted assertion in place of the EncryptedAssertion (inspector view only). */
-function inlineDecrypted(xml: string, assertion: Element): string | null {
+/**
+ * The posted response with the decrypted assertion in place of the EncryptedAssertion (inspector view only). Swapped
+ * into the posted Document just for the serialization and put back before anything else reads it, instead of
+ * parsing the posted text a second time.
+ */
+function inlineDecrypted(doc: Document, target: Element, assertion: Element): string | null {
+  const parent = target.parentNode;
+  if (!parent) return null;
+  const copy = doc.importNode(assertion, true);
   try {
-    const doc = parseXml(xml);
-    const target = descendants(doc, NS.saml, 'EncryptedAssertion')[0];
-    if (!target || !target.parentNode) return null;
-    target.parentNode.replaceChild(doc.importNode(assertion, true), target);
+    parent.replaceChild(copy, target);
     return new XMLSerializer().serializeToString(doc);
   } catch {
     return null;
+  } finally {
+    if (copy.parentNode === parent) parent.replaceChild(target, copy);
   }
 }
 
@@ -224,12 +241,20 @@ function decode(input: VerifyInput, maxBytes: number): { decoded: Stage<string> 
   const compact = raw.replace(/[\r\n\t ]+/g, '');
   if (compact.length === 0) return { decoded: { ok: false, reason: 'The SAMLResponse field is empty.' }, bytes: null };
   // The decoded size follows from the base64 length: an oversized post is refused before it is validated or decoded.
-  const size = Math.floor(compact.length / 4) * 3 - (compact.endsWith('==') ? 2 : compact.endsWith('=') ? 1 : 0);
+  const size = base64DecodedSize(compact.length, compact.endsWith('==') ? 2 : compact.endsWith('=') ? 1 : 0);
   if (size > maxBytes) return { decoded: { ok: false, reason: `The decoded response is ${size} bytes; the limit is ${maxBytes}.`, tooLarge: true }, bytes: size };
   if (compact.length % 4 !== 0 || !BASE64.test(compact)) {
     return { decoded: { ok: false, reason: 'The SAMLResponse field is not valid base64 (truncated or altered in transit?).' }, bytes: null };
   }
   return { decoded: decodeBytes(Buffer.from(compact, 'base64')), bytes: size };
+}
+
+/**
+ * What limits.response-bytes counts for a SAMLResponse value: the size its base64 decodes to, from the length of the
+ * value without XML whitespace and the '=' padding it ends with (also used by the listener, without decoding it).
+ */
+export function base64DecodedSize(compactLength: number, padding: 0 | 1 | 2): number {
+  return Math.floor(compactLength / 4) * 3 - padding;
 }
 
 function decodeBytes(bytes: Buffer): Stage<string> {
@@ -307,7 +332,7 @@ function uncheckedReport(sigEl: Element, problem: string): SignatureReport {
   };
 }
 
-function checkSignature(sigEl: Element, xml: string, idp: TrustedIdp | null): { report: SignatureReport; signedXml: string | null } {
+function checkSignature(sigEl: Element, xml: string, doc: Document, idp: TrustedIdp | null): { report: SignatureReport; signedXml: string | null } {
   const parent = sigEl.parentNode as Element | null;
   const signedInfo = firstChild(sigEl, NS.ds, 'SignedInfo');
   const references = signedInfo ? childElements(signedInfo, NS.ds, 'Reference') : [];
@@ -355,7 +380,7 @@ function checkSignature(sigEl: Element, xml: string, idp: TrustedIdp | null): { 
     verifier.idAttributes = ['ID'];
     try {
       verifier.loadSignature(sigEl);
-      if (verifier.checkSignature(xml)) {
+      if (checkSignatureOf(verifier, xml, doc)) {
         const signed = verifier.getSignedReferences();
         if (signed.length !== 1) {
           lastProblem = 'The signature covers more than one reference.';
@@ -372,7 +397,7 @@ function checkSignature(sigEl: Element, xml: string, idp: TrustedIdp | null): { 
       lastProblem = digestFailed
         ? 'The digest does not match: the signed element was changed after signing.'
         : 'The signature value does not match (signed with another key, or SignedInfo was changed).';
-      // A digest does not depend on the key: no other key can make it match, and each try re-parses the document.
+      // A digest does not depend on the key: no other key can make it match, and each try canonicalizes it again.
       if (digestFailed) break;
     } catch (error) {
       lastProblem = describeXmlCryptoError(error);
