@@ -2,10 +2,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Check } from '../../contract/index.ts';
 import type { LoginService } from '../login-service.ts';
-import { MAX_BODY_BYTES } from '../verify-policy.ts';
 import type { StoredLogin } from '../store/schema.ts';
 import type { LoginStart } from '../saml/authn-request.ts';
-import { BodyTooLargeError, contentType, h, page, parseForm, readBody, sendAutoPost, sendHtml, sendText } from './http-util.ts';
+import { base64DecodedSize } from '../saml/analyze-response.ts';
+import { responseBytesCheck } from '../saml/checks/limits.ts';
+import { resolvePolicy } from '../saml/policy.ts';
+import { REJECTED_EVIDENCE_BYTES } from '../login-service.ts';
+import { MAX_BODY_BYTES, verifyPolicyOf } from '../verify-policy.ts';
+import { asciiFieldShape, decodeField, decodeFieldStart, formFieldRanges, type FieldRange } from './form-fields.ts';
+import { BodyTooLargeError, contentType, h, page, readBody, sendAutoPost, sendHtml, sendText } from './http-util.ts';
 
 export interface SamlRoutesDeps {
   logins: LoginService;
@@ -82,9 +87,18 @@ async function acs(deps: SamlRoutesDeps, req: IncomingMessage, res: ServerRespon
     throw error;
   }
   http.bytes = body.length;
-  const form = parseForm(body);
-  const samlResponse = form.get('SAMLResponse');
-  const relayState = form.get('RelayState');
+  // This thread also serves the UI, the API and /saml/metadata: only the two fields are read, straight from the bytes
+  // (form-fields.ts), and a SAMLResponse over the size limit is refused before it is decoded.
+  const fields = formFieldRanges(body, ACS_FIELDS);
+  const relayState = fields.RelayState ? decodeField(body, fields.RelayState) : null;
+  const oversized = fields.SAMLResponse ? oversizedResponse(body, fields.SAMLResponse) : null;
+  if (oversized) {
+    const login = await deps.logins.rejectRequest(responseBytesCheck(oversized.bytes, ACS_RESPONSE_BYTES), { samlResponse: oversized.evidence, relayState, http: { ...http, status: 403 } });
+    const saveError = deps.logins.saveError(login);
+    sendHtml(res, saveError ? 503 : 403, resultPage(login, deps.appUrl(), saveError));
+    return;
+  }
+  const samlResponse = fields.SAMLResponse ? decodeField(body, fields.SAMLResponse) : null;
   if (!samlResponse) {
     await reject(400, requestCheck('request.saml-response', 'a SAMLResponse form field', 'none', 'Post the IdP\'s response in the SAMLResponse field.'), null, relayState);
     return;
@@ -93,6 +107,30 @@ async function acs(deps: SamlRoutesDeps, req: IncomingMessage, res: ServerRespon
   // Verified but not on disk (read-only or full data folder): say so, and do not answer 200.
   const saveError = deps.logins.saveError(login);
   sendHtml(res, saveError ? 503 : login.http.status, resultPage(login, deps.appUrl(), saveError));
+}
+
+const ACS_FIELDS = ['SAMLResponse', 'RelayState'] as const;
+
+/**
+ * The decoded-size limit the ACS's verification applies (limits.response-bytes). Every ACS policy comes from
+ * verifyPolicyOf, whose limit no SP profile or setting changes (saml-routes.test.ts checks each profile).
+ */
+export const ACS_RESPONSE_BYTES = resolvePolicy(verifyPolicyOf({ clockSkewSeconds: 0, allowUnsolicited: false })).limits.responseBytes;
+
+/**
+ * A SAMLResponse value whose base64 decodes to more than the limit, measured without decoding it: its decoded size
+ * (what limits.response-bytes reports) and the evidence a rejected login keeps. LoginService keeps the first
+ * REJECTED_EVIDENCE_BYTES characters and says how many more there were; only those are decoded, and spaces stand for
+ * the rest, so the stored record is the one verifying the decoded value would have stored. Null when the value is
+ * within the limit, or when only decoding it can say (characters outside ASCII): then it is verified as usual.
+ */
+function oversizedResponse(body: Buffer, range: FieldRange): { bytes: number; evidence: string } | null {
+  const shape = asciiFieldShape(body, range);
+  if (!shape || shape.compact === 0) return null;
+  const bytes = base64DecodedSize(shape.compact, shape.padding);
+  if (bytes <= ACS_RESPONSE_BYTES || shape.length <= REJECTED_EVIDENCE_BYTES) return null;
+  const kept = decodeFieldStart(body, range, REJECTED_EVIDENCE_BYTES);
+  return { bytes, evidence: kept + ' '.repeat(shape.length - kept.length) };
 }
 
 function requestCheck(id: string, expected: string, received: string, hint: string): Check {

@@ -1,4 +1,5 @@
 // Hard limits (checked before parsing; a document over one is never parsed) and the size other stacks would refuse.
+import type { Check } from '../../../contract/index.ts';
 import type { ResponseContext, ResponseLimits } from '../context.ts';
 import type { CheckModule, CheckOutcome } from './check.ts';
 import { fail, pass, warn } from './check.ts';
@@ -33,10 +34,7 @@ function limitCheck(id: string, title: string, limit: keyof ResponseLimits, meas
     run: (ctx): CheckOutcome | null => {
       const max = ctx.policy.limits[limit];
       const t = LIMIT_TEXT[limit];
-      if (limit === 'responseBytes') {
-        if (ctx.decodedBytes === null) return null;
-        return ctx.decodedBytes > max ? fail(`at most ${max} ${t.what}`, `${ctx.decodedBytes} ${t.what}`, t.hint) : pass(`at most ${max} ${t.what}`, `${ctx.decodedBytes} ${t.what}`);
-      }
+      if (limit === 'responseBytes') return ctx.decodedBytes === null ? null : responseBytesOutcome(ctx.decodedBytes, max);
       if (!ctx.scan) return null;
       if (ctx.scan.exceeded?.limit === limit) return fail(`at most ${max} ${t.what}`, `more than ${max} ${t.what} (counting stopped there)`, t.hint);
       // Once one limit stopped the scan, the later counts are incomplete: say nothing about them.
@@ -48,6 +46,17 @@ function limitCheck(id: string, title: string, limit: keyof ResponseLimits, meas
 }
 
 export const responseBytesLimitCheck = limitCheck('limits.response-bytes', 'Response size within the hard limit', 'responseBytes', (ctx) => ctx.decodedBytes);
+
+function responseBytesOutcome(bytes: number, max: number): CheckOutcome {
+  const t = LIMIT_TEXT.responseBytes;
+  return bytes > max ? fail(`at most ${max} ${t.what}`, `${bytes} ${t.what}`, t.hint) : pass(`at most ${max} ${t.what}`, `${bytes} ${t.what}`);
+}
+
+/** limits.response-bytes for a response of `bytes` decoded bytes, as verifying it would report it (the listener
+ * refuses an oversized SAMLResponse field before decoding it, listener/saml-routes.ts). */
+export function responseBytesCheck(bytes: number, max: number): Check {
+  return { id: responseBytesLimitCheck.id, title: responseBytesLimitCheck.title, ...responseBytesOutcome(bytes, max) };
+}
 export const elementsLimitCheck = limitCheck('limits.elements', 'Element count within the hard limit', 'elements', (ctx) => ctx.scan?.elements ?? null);
 export const depthLimitCheck = limitCheck('limits.depth', 'Nesting depth within the hard limit', 'depth', (ctx) => ctx.scan?.maxDepth ?? null);
 export const attributesLimitCheck = limitCheck('limits.attributes', 'Attribute count within the hard limit', 'attributes', (ctx) => ctx.scan?.attributes ?? null);
