@@ -6,20 +6,25 @@ import { api, describeError } from '../api/client.ts';
 
 export type CallState<T> = { kind: 'loading' } | { kind: 'ready'; value: T } | { kind: 'error'; message: string };
 
-/** Calls `method` with `input` (null: nothing to load yet) whenever `key` changes. */
-export function useCall<M extends Method>(method: M, input: Input<M> | null, key: string): CallState<Output<M>> & { reload(): void } {
+/**
+ * Calls `method` with `input` (null: nothing to load yet) whenever `key` changes. With `keepValue` the last value stays
+ * on screen while the next key loads (a preview that updates in place instead of flashing "Loading…").
+ */
+export function useCall<M extends Method>(method: M, input: Input<M> | null, key: string, options: { keepValue?: boolean } = {}): CallState<Output<M>> & { reload(): void } {
   const [state, setState] = useState<CallState<Output<M>>>({ kind: 'loading' });
   const [generation, setGeneration] = useState(0);
-  const [shownKey, setShownKey] = useState(key);
-  if (shownKey !== key) {
+  // The input is taken when `key` changes and kept with it, so the effect below reruns exactly when the key does
+  // (callers build a new input object on every render).
+  const [shown, setShown] = useState({ key, input });
+  if (shown.key !== key) {
     // Reset during render when the input changes (no stale value for one frame).
-    setShownKey(key);
-    setState({ kind: 'loading' });
+    setShown({ key, input });
+    if (!(options.keepValue && state.kind === 'ready')) setState({ kind: 'loading' });
   }
   useEffect(() => {
-    if (input === null) return;
+    if (shown.input === null) return;
     let cancelled = false;
-    api.call(method, input).then(
+    api.call(method, shown.input).then(
       (value) => {
         if (!cancelled) setState({ kind: 'ready', value });
       },
@@ -30,8 +35,7 @@ export function useCall<M extends Method>(method: M, input: Input<M> | null, key
     return () => {
       cancelled = true;
     };
-    // `key` stands for `input`: callers pass a string that changes exactly when the input does.
-  }, [method, key, generation]);
+  }, [method, shown, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { ...state, reload };
 }

@@ -1,7 +1,7 @@
 // Adding an IdP: from a file (picker or drop), pasted XML (Monaco) or a URL. Pasted and file XML is inspected
 // first: an aggregate (EntitiesDescriptor) shows its IdPs to pick one. Every error is shown where it was made,
 // as the core worded it; nothing is imported on error.
-import { lazy, Suspense, useEffect, useId, useRef, useState, type DragEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useEffectEvent, useId, useRef, useState, type DragEvent, type KeyboardEvent, type ReactNode } from 'react';
 import type { IdpProfile } from '../../src-main/contract/index.ts';
 import { api, ApiError, describeError } from '../api/client.ts';
 import { ErrorMessage, Loading } from '../components/common.tsx';
@@ -85,7 +85,7 @@ export function ImportForm({
   const [result, setResult] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const [progressBytes, setProgressBytes] = useState<Progress | null>(null);
-  const progressId = useRef(`import-${Math.random().toString(36).slice(2)}`);
+  const [progressId] = useState(() => `import-${Math.random().toString(36).slice(2)}`);
   const location = useHashLocation();
   const menuFile = location.query.get('file');
   const fileInput = useRef<HTMLInputElement | null>(null);
@@ -154,9 +154,9 @@ export function ImportForm({
   useEffect(
     () =>
       api.on('idps.importProgress', (p) => {
-        if (p.id === progressId.current) setProgressBytes({ bytes: p.bytes, total: p.total });
+        if (p.id === progressId) setProgressBytes({ bytes: p.bytes, total: p.total });
       }),
-    [],
+    [progressId],
   );
 
   /** An overview of a streamed source: pick from an aggregate, or import its one IdP. */
@@ -176,12 +176,12 @@ export function ImportForm({
   /** Browser mode, large file: streamed to the server (which lists its IdPs as it arrives), imported by token. */
   const uploadFile = async (picked: File, what: string): Promise<void> => {
     const uploaded = await step('file', { kind: 'reading', what }, () =>
-      uploadMetadata(picked, progressId.current, (bytes, total) => setProgressBytes({ bytes, total })),
+      uploadMetadata(picked, progressId, (bytes, total) => setProgressBytes({ bytes, total })),
     );
     if (uploaded === null) return;
     const { token } = uploaded;
     await importStreamed(uploaded.overview, picked.name, (entityId, replace) =>
-      api.call('idps.importUpload', withName({ token, progressId: progressId.current, ...(entityId === undefined ? {} : { entityId }), ...replacing(replace) })),
+      api.call('idps.importUpload', withName({ token, progressId: progressId, ...(entityId === undefined ? {} : { entityId }), ...replacing(replace) })),
     );
   };
 
@@ -190,10 +190,10 @@ export function ImportForm({
     start('file');
     const fileName = path.split(/[\\/]/).pop() ?? path;
     setFile({ name: fileName, bytes: 0 });
-    const overview = await step('file', { kind: 'inspecting', what: fileName }, () => api.call('idps.inspectFile', { path, progressId: progressId.current }));
+    const overview = await step('file', { kind: 'inspecting', what: fileName }, () => api.call('idps.inspectFile', { path, progressId: progressId }));
     if (overview === null) return;
     await importStreamed(overview, fileName, (entityId, replace) =>
-      api.call('idps.importFile', withName({ path, progressId: progressId.current, ...(entityId === undefined ? {} : { entityId }), ...replacing(replace) })),
+      api.call('idps.importFile', withName({ path, progressId: progressId, ...(entityId === undefined ? {} : { entityId }), ...replacing(replace) })),
     );
   };
 
@@ -262,20 +262,25 @@ export function ImportForm({
   };
 
   // A file the desktop menu picked (its path in the route), taken once per path.
+  // Effect events: only a new path or a new drop starts an import, which reads the current name and state.
   const takenMenuFile = useRef<string | null>(null);
+  const onMenuFile = useEffectEvent((path: string) => void importPath(path));
   useEffect(() => {
     if (menuFile === null || menuFile === takenMenuFile.current) return;
     takenMenuFile.current = menuFile;
-    void importPath(menuFile);
-    // Only a new path triggers this (importPath reads the current name on purpose).
+    onMenuFile(menuFile);
   }, [menuFile]);
 
   // A file dropped elsewhere on the screen.
-  useEffect(() => {
-    if (dropped === null) return;
+  const onDropped = useEffectEvent((drop: DroppedFile) => {
     onDropTaken?.();
-    void importFile(dropped.file);
-    // Only a new drop triggers this (importFile is recreated each render on purpose: it reads the current name).
+    void importFile(drop.file);
+  });
+  useEffect(() => {
+    // The drop is an event from outside this form (the screen's drop zone, before the form was open): starting its
+    // import, which first marks the form busy, is what this effect is for.
+    // eslint-disable-next-line react-hooks/set-state-in-effect
+    if (dropped !== null) onDropped(dropped);
   }, [dropped]);
 
   const onTabKey = (e: KeyboardEvent, index: number): void => {

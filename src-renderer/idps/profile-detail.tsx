@@ -301,7 +301,8 @@ function Endpoint({ binding, url, testId }: { binding: string; url: string | nul
 }
 
 function CertTable({ certs }: { certs: Certificate[] }): ReactNode {
-  const now = Date.now();
+  // Expiry is judged against when the table opened (render stays pure; a certificate expiring meanwhile shows on reopen).
+  const [now] = useState(Date.now);
   return (
     <div className="idp-cert-list">
       {certs.map((c) => {

@@ -1,11 +1,12 @@
 // Export: the tested configuration as a bundle (for CI replay), the SP metadata, settings for the stack that will
 // run the SSO (with what it cannot express), and traces of selected logins with redaction. Imports bundles and
 // traces too. Every file is previewed read-only in Monaco with copy and save buttons.
-import { lazy, Suspense, useCallback, useEffect, useState, type ReactNode } from 'react';
-import type { ExportFile, ExportTarget, IdpProfile, LeftOutLogin } from '../../src-main/contract/index.ts';
+import { lazy, Suspense, useState, type ReactNode } from 'react';
+import type { ExportFile, ExportTarget, IdpProfile, Input, LeftOutLogin, Output } from '../../src-main/contract/index.ts';
 import { api, describeError } from '../api/client.ts';
 import { ErrorMessage, Loading } from '../components/common.tsx';
 import { formatTime } from '../components/format.ts';
+import { useCall } from '../hooks/use-call.ts';
 import { TrustChangeConfirm, trustChangeOf, type TrustChange } from '../idps/trust-change.tsx';
 import { useLab } from '../state/lab-store.tsx';
 import '../export/export.css';
@@ -29,21 +30,10 @@ function Preview({ file, testId }: { file: ExportFile; testId: string }): ReactN
   );
 }
 
-/** Runs an export call whenever its inputs change; keeps the last file and error. */
-function useExport<T>(run: () => Promise<T>, deps: unknown[]): { value: T | null; error: string | null } {
-  const [state, setState] = useState<{ value: T | null; error: string | null }>({ value: null, error: null });
-  const stable = useCallback(run, deps);
-  useEffect(() => {
-    let live = true;
-    stable().then(
-      (value) => live && setState({ value, error: null }),
-      (err: unknown) => live && setState({ value: null, error: describeError(err) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, [stable]);
-  return state;
+/** An export previewed while its options change: the last file stays until the next one arrives. */
+function useExport<M extends 'bundles.export' | 'configs.export' | 'spMetadata.export'>(method: M, input: Input<M>, key: string): { value: Output<M> | null; error: string | null } {
+  const state = useCall(method, input, key, { keepValue: true });
+  return { value: state.kind === 'ready' ? state.value : null, error: state.kind === 'error' ? state.message : null };
 }
 
 export function ExportScreen(): ReactNode {
@@ -88,7 +78,7 @@ export function ExportScreen(): ReactNode {
 
 function BundlePanel({ idpId, acceptedCount }: { idpId: string; acceptedCount: number }): ReactNode {
   const [includeKeys, setIncludeKeys] = useState(false);
-  const { value, error } = useExport(() => api.call('bundles.export', { idpId, includePrivateKeys: includeKeys }), [idpId, includeKeys, acceptedCount]);
+  const { value, error } = useExport('bundles.export', { idpId, includePrivateKeys: includeKeys }, `${idpId}/${includeKeys}/${acceptedCount}`);
   return (
     <div className="panel" data-testid="export-bundle">
       <h2>Tested-config bundle</h2>
@@ -145,7 +135,7 @@ function LeftOutList({ leftOut }: { leftOut: LeftOutLogin[] }): ReactNode {
 
 function TargetPanel({ idpId }: { idpId: string }): ReactNode {
   const [target, setTarget] = useState<ExportTarget>('node-saml');
-  const { value, error } = useExport(() => api.call('configs.export', { target, idpId }), [target, idpId]);
+  const { value, error } = useExport('configs.export', { target, idpId }, `${target}/${idpId}`);
   return (
     <div className="panel" data-testid="export-target">
       <h2>Settings for your stack</h2>
@@ -180,7 +170,7 @@ function TargetPanel({ idpId }: { idpId: string }): ReactNode {
 
 function SpMetadataPanel(): ReactNode {
   const [signed, setSigned] = useState(false);
-  const { value, error } = useExport(() => api.call('spMetadata.export', { signed }), [signed]);
+  const { value, error } = useExport('spMetadata.export', { signed }, String(signed));
   return (
     <div className="panel" data-testid="export-sp-metadata">
       <h2>SP metadata</h2>

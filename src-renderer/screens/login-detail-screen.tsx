@@ -154,7 +154,7 @@ export function LoginDetailScreen({ id, tab }: { id: string; tab: LoginTab }): R
             {tab === 'diff' && <DiffTab detail={detail} />}
             {tab === 'whatif' && <WhatIfTab detail={detail} />}
             {tab === 'raw' && <RawTab detail={detail} />}
-            {tab === 'targets' && <TargetsTab id={detail.id} />}
+            {tab === 'targets' && <TargetsTab key={detail.id} id={detail.id} />}
             {tab === 'request' && <RequestTab detail={detail} />}
           </div>
         </>

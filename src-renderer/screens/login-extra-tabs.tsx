@@ -35,19 +35,24 @@ function askLibraries(id: string, again: boolean): { startedAt: number; promise:
 
 type TargetsState = { kind: 'running'; startedAt: number } | { kind: 'done'; result: TargetsResult } | { kind: 'error'; message: string };
 
-export function TargetsTab({ id }: { id: string }): ReactNode {
+/** What the tab shows when it opens: the known result, or the run under way (or the one its effect is about to start). */
+function openingState(id: string): TargetsState {
   const known = answered.get(id);
-  const [state, setState] = useState<TargetsState>(known && !inFlight.has(id) ? { kind: 'done', result: known } : { kind: 'running', startedAt: inFlight.get(id)?.startedAt ?? Date.now() });
+  const running = inFlight.get(id);
+  return known && !running ? { kind: 'done', result: known } : { kind: 'running', startedAt: running?.startedAt ?? Date.now() };
+}
+
+/** Keyed by the login id at its use (a new login is a new tab state). */
+export function TargetsTab({ id }: { id: string }): ReactNode {
+  const [state, setState] = useState<TargetsState>(() => openingState(id));
   // 0: show what is known; each "Ask again" adds one (and runs the libraries again).
   const [again, setAgain] = useState(0);
-  const [now, setNow] = useState(Date.now());
+  const [now, setNow] = useState(Date.now);
 
   useEffect(() => {
     if (again === 0 && answered.has(id) && !inFlight.has(id)) return;
     let live = true;
-    const run = askLibraries(id, again > 0);
-    setState({ kind: 'running', startedAt: run.startedAt });
-    run.promise.then(
+    askLibraries(id, again > 0).promise.then(
       (result) => live && setState({ kind: 'done', result }),
       (err: unknown) => live && setState({ kind: 'error', message: describeError(err) }),
     );
@@ -55,6 +60,10 @@ export function TargetsTab({ id }: { id: string }): ReactNode {
       live = false;
     };
   }, [id, again]);
+  const askAgain = (): void => {
+    setState({ kind: 'running', startedAt: Date.now() });
+    setAgain((r) => r + 1);
+  };
 
   const running = state.kind === 'running';
   useEffect(() => {
@@ -75,7 +84,7 @@ export function TargetsTab({ id }: { id: string }): ReactNode {
         result={state.kind === 'done' ? state.result : null}
         loading={running}
         error={state.kind === 'error' ? state.message : null}
-        onRun={() => setAgain((r) => r + 1)}
+        onRun={askAgain}
       />
     </div>
   );

@@ -2,24 +2,13 @@
 // URL), hand it the lab IdP's metadata (copy / download), sign in to it as a demo user, run the conformance and
 // attack suite with progress, and read the report card (expected / observed / evidence per case, and the account the
 // app created next to what the lab's JIT rules would create).
-import { useCallback, useEffect, useState, type FormEvent, type ReactNode } from 'react';
-import type { z } from 'zod';
-import type { RegisteredSp, SpTestCaseResult, SpTestProgress, SpTestReport, spTestMethods } from '../../src-main/contract/sp-test.ts';
+import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import type { Output, RegisteredSp, SpTestCaseResult, SpTestProgress, SpTestReport } from '../../src-main/contract/index.ts';
 import { api, describeError } from '../api/client.ts';
 import { CopyButton, EmptyState, ErrorMessage, Loading } from '../components/common.tsx';
+import { useCall } from '../hooks/use-call.ts';
 import './test-sp-screen.css';
 import { formatTime } from '../components/format.ts';
-
-type Methods = typeof spTestMethods;
-
-/** The testSps.* methods, typed from their own contract file (the composition root adds them to the dispatch). */
-function call<K extends keyof Methods>(method: K, input: z.input<Methods[K]['input']>): Promise<z.output<Methods[K]['output']>> {
-  return (api.call as unknown as (m: string, i: unknown) => Promise<z.output<Methods[K]['output']>>)(method, input);
-}
-
-function onProgress(listener: (p: SpTestProgress) => void): () => void {
-  return (api.on as unknown as (e: string, fn: (p: SpTestProgress) => void) => () => void)('testSps.progress', listener);
-}
 
 function download(fileName: string, content: string, type: string): void {
   const url = URL.createObjectURL(new Blob([content], { type: `${type};charset=utf-8` }));
@@ -32,29 +21,16 @@ function download(fileName: string, content: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-type IdpMetadata = z.output<Methods['testSps.idpMetadata']['output']>;
+type IdpMetadata = Output<'testSps.idpMetadata'>;
 
 export function TestSpScreen(): ReactNode {
-  const [sps, setSps] = useState<RegisteredSp[] | null>(null);
-  const [idp, setIdp] = useState<IdpMetadata | null>(null);
-  const [selected, setSelected] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const refresh = useCallback(async (): Promise<void> => {
-    try {
-      const [list, metadata] = await Promise.all([call('testSps.list', {}), call('testSps.idpMetadata', {})]);
-      setSps(list);
-      setIdp(metadata);
-      setSelected((current) => current ?? list[0]?.id ?? null);
-    } catch (err) {
-      setError(describeError(err));
-    }
-  }, []);
-
-  useEffect(() => {
-    void refresh();
-  }, [refresh]);
-
+  const spList = useCall('testSps.list', {}, 'testSps.list');
+  const idpMetadata = useCall('testSps.idpMetadata', {}, 'testSps.idpMetadata');
+  const [picked, setPicked] = useState<string | null>(null);
+  const sps = spList.kind === 'ready' ? spList.value : null;
+  const idp = idpMetadata.kind === 'ready' ? idpMetadata.value : null;
+  const error = spList.kind === 'error' ? spList.message : idpMetadata.kind === 'error' ? idpMetadata.message : null;
+  const selected = picked ?? sps?.[0]?.id ?? null;
   const sp = sps?.find((s) => s.id === selected) ?? null;
   return (
     <section className="screen test-sp" data-testid="test-sp-screen" data-app-state={sps === null ? 'loading' : 'ready'}>
@@ -69,8 +45,8 @@ export function TestSpScreen(): ReactNode {
       {idp === null ? error === null && <Loading what="the lab IdP" /> : <IdpPanel idp={idp} />}
       <RegisterPanel
         onRegistered={(registered) => {
-          setSelected(registered.id);
-          void refresh();
+          setPicked(registered.id);
+          spList.reload();
         }}
       />
       {sps !== null && sps.length === 0 && (
@@ -83,7 +59,7 @@ export function TestSpScreen(): ReactNode {
         <div className="panel">
           <label className="field">
             <span>SP under test</span>
-            <select value={selected ?? ''} onChange={(e) => setSelected(e.target.value)} data-testid="test-sp-select">
+            <select value={selected ?? ''} onChange={(e) => setPicked(e.target.value)} data-testid="test-sp-select">
               {sps.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.name}
@@ -91,7 +67,7 @@ export function TestSpScreen(): ReactNode {
               ))}
             </select>
           </label>
-          {sp && idp && <SpPanel key={sp.id} sp={sp} idp={idp} onChanged={() => void refresh()} />}
+          {sp && idp && <SpPanel key={sp.id} sp={sp} idp={idp} onChanged={spList.reload} />}
         </div>
       )}
     </section>
@@ -120,20 +96,15 @@ function IdpPanel({ idp }: { idp: IdpMetadata }): ReactNode {
   );
 }
 
-type Received = z.output<Methods['testSps.requests']['output']>;
-
 /** The AuthnRequests the lab IdP received (sign-ins started from the app), with their checks. */
 function RequestsPanel(): ReactNode {
-  const [requests, setRequests] = useState<Received | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => {
-    call('testSps.requests', {}).then(setRequests, (err: unknown) => setError(describeError(err)));
-  }, []);
-  useEffect(load, [load]);
+  const received = useCall('testSps.requests', {}, 'testSps.requests');
+  const requests = received.kind === 'ready' ? received.value : null;
+  const error = received.kind === 'error' ? received.message : null;
   return (
     <details className="panel" data-testid="test-sp-requests">
       <summary>AuthnRequests received by the lab IdP{requests ? ` (${requests.length})` : ''}</summary>
-      <button type="button" className="btn btn-small" onClick={load}>
+      <button type="button" className="btn btn-small" onClick={received.reload}>
         Refresh
       </button>
       {error !== null && <ErrorMessage message={error} />}
@@ -190,7 +161,7 @@ function RegisterPanel({ onRegistered }: { onRegistered: (sp: RegisteredSp) => v
     event.preventDefault();
     setState({ kind: 'saving' });
     try {
-      const sp = await call('testSps.register', {
+      const sp = await api.call('testSps.register', {
         ...(source === 'metadata' && { metadataXml }),
         ...(source === 'url' && { metadataUrl }),
         ...(source === 'manual' && { entityId, acsUrl }),
@@ -281,32 +252,30 @@ function RegisterPanel({ onRegistered }: { onRegistered: (sp: RegisteredSp) => v
 }
 
 function SpPanel({ sp, idp, onChanged }: { sp: RegisteredSp; idp: IdpMetadata; onChanged: () => void }): ReactNode {
-  const [report, setReport] = useState<SpTestReport | null>(null);
+  // The last report stored for this SP until a run here replaces it (the panel is keyed by the SP).
+  const lastReport = useCall('testSps.lastReport', { id: sp.id }, sp.id);
+  const [ranReport, setReport] = useState<SpTestReport | null>(null);
+  const report = ranReport ?? (lastReport.kind === 'ready' ? lastReport.value : null);
   const [progress, setProgress] = useState<SpTestProgress | null>(null);
   const [running, setRunning] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // undefined until this panel runs or removes something: then its own outcome replaces the last report's error.
+  const [runError, setError] = useState<string | null | undefined>(undefined);
+  const error = runError === undefined ? (lastReport.kind === 'error' ? lastReport.message : null) : runError;
 
-  useEffect(() => {
-    let live = true;
-    call('testSps.lastReport', { id: sp.id }).then(
-      (last) => live && setReport(last),
-      (err: unknown) => live && setError(describeError(err)),
-    );
-    const unsubscribe = onProgress((p) => {
-      if (live && p.runId.startsWith(`${sp.id}:`)) setProgress(p);
-    });
-    return () => {
-      live = false;
-      unsubscribe();
-    };
-  }, [sp.id]);
+  useEffect(
+    () =>
+      api.on('testSps.progress', (p) => {
+        if (p.runId.startsWith(`${sp.id}:`)) setProgress(p);
+      }),
+    [sp.id],
+  );
 
   const run = async (): Promise<void> => {
     setRunning(true);
     setError(null);
     setProgress(null);
     try {
-      setReport(await call('testSps.run', { id: sp.id }));
+      setReport(await api.call('testSps.run', { id: sp.id }));
     } catch (err) {
       setError(describeError(err));
     } finally {
@@ -316,7 +285,7 @@ function SpPanel({ sp, idp, onChanged }: { sp: RegisteredSp; idp: IdpMetadata; o
 
   const remove = async (): Promise<void> => {
     try {
-      await call('testSps.remove', { id: sp.id });
+      await api.call('testSps.remove', { id: sp.id });
       onChanged();
     } catch (err) {
       setError(describeError(err));

@@ -43,12 +43,14 @@ export function WalkthroughScreen(): ReactNode {
   const { last, lastAccepted } = loginsFor(idp, logins);
   const lastDetail = useLoginDetail(last?.id ?? null);
   const lastAcceptedDetail = useLoginDetail(lastAccepted?.id ?? null);
+  // Certificate expiry is judged against when the guide opened: render stays pure.
+  const [openedAt] = useState(Date.now);
   const status = walkthroughStatus({
     idps,
     logins,
     lastDetail: lastDetail.kind === 'ready' ? lastDetail.detail : null,
     lastAcceptedDetail: lastAcceptedDetail.kind === 'ready' ? lastAcceptedDetail.detail : null,
-    now: Date.now(),
+    now: openedAt,
   });
   const current = currentStep(status);
   // A step the person opened or closed stays so; the others follow the current step as logins arrive.

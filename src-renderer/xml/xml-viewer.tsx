@@ -3,7 +3,7 @@
 // Loaded lazily: Monaco stays out of the first load.
 import './monaco-setup.ts';
 import Editor, { type OnMount } from '@monaco-editor/react';
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Check } from '../../src-main/contract/index.ts';
 import { CopyButton } from '../components/common.tsx';
 import { READ_ONLY_VIEWER, labTheme, monaco } from './monaco-setup.ts';
@@ -51,7 +51,7 @@ export function XmlViewer({ xml, decryptedXml, checks }: { xml: string; decrypte
   const editorRef = useRef<CodeEditor | null>(null);
   const decorations = useRef<string[]>([]);
 
-  const decorate = (editor: CodeEditor): void => {
+  const decorate = useCallback((editor: CodeEditor): void => {
     decorations.current = editor.deltaDecorations(
       decorations.current,
       pretty.signed.flatMap((range) => {
@@ -69,12 +69,12 @@ export function XmlViewer({ xml, decryptedXml, checks }: { xml: string; decrypte
         ];
       }),
     );
-  };
+  }, [pretty, checks]);
 
   useEffect(() => {
     // Re-mark when the text (view) or the checks change; decorate reads both.
     if (editorRef.current !== null) decorate(editorRef.current);
-  }, [pretty, checks]);
+  }, [decorate]);
 
   const reveal = (line: number): void => {
     const editor = editorRef.current;
