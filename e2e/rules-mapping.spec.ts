@@ -33,6 +33,8 @@ async function openRules(page: Page): Promise<void> {
 const field = (page: Page, name: string) => page.locator(`[data-testid=mapping-field][data-field="${name}"]`);
 
 test('a field added from a suggested attribute, a lowercase transform and a removed field: Save lists them, and the next login sets the new field', async ({ page, lab, app }) => {
+  // Two logins, a dry run, screenshots in both schemes and a save: more than one plain interaction test.
+  test.setTimeout(120_000);
   await giveAliceADepartment(page.request, lab.url);
   await loginAs(page.request, lab.url, 'alice');
   await openRules(page);
@@ -113,7 +115,7 @@ test('the form follows the JSON editor: a field edited in the JSON shows in the 
   await expect(page.getByTestId('rules-confirm-change')).toHaveText(['field employeeId added (from employeeNumber)']);
 });
 
-test('leaving with unsaved edits asks first: Escape and Stay keep the edits, Leave drops them', async ({ page, lab, app }) => {
+test('leaving with unsaved edits asks first: Escape and Stay keep the edits, Leave drops them', async ({ page, app }) => {
   await openRules(page);
   await page.getByTestId('mapping-add-field').click();
   const fresh = page.getByTestId('mapping-field').last();

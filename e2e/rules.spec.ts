@@ -53,12 +53,16 @@ test('saved rules apply to the next login, and invalid rules are refused at thei
   await page.getByTestId('rules-role-name').fill('Admin');
   await page.getByTestId('rules-role-value').fill('sso-admins');
   await page.getByTestId('rules-save').click();
+  // Save asks first, with what changes.
+  await expect(page.getByTestId('rules-confirm-change')).toHaveText(['role rule added: Admin ← sso-admins']);
+  await page.getByTestId('rules-confirm-confirm').click();
   await expect(page.getByTestId('rules-saved')).toBeVisible();
 
   // An invalid regex: refused, with its path; the saved rule stays.
   await page.getByTestId('rules-role-row').locator('select').selectOption('regex');
   await page.getByTestId('rules-role-value').fill('(unclosed');
   await page.getByTestId('rules-save').click();
+  await page.getByTestId('rules-confirm-confirm').click();
   await expect(page.locator('[data-testid=rules-problem]')).toHaveAttribute('data-path', 'groups.roles.0.value');
   await expect(page.getByTestId('rules-problems')).toContainText('does not compile');
   await page.getByTestId('rules-revert').click();

@@ -256,7 +256,7 @@ function FieldCard({
         <label className="mapping-control">
           <span>Take</span>
           <select value={rule.take ?? 'first'} onChange={(e) => editField((f) => void (f.take = e.target.value as FieldRule['take']))} data-testid="mapping-take">
-            <option value="first">the first value</option>
+            <option value="first">first value</option>
             <option value="all">all values</option>
           </select>
         </label>

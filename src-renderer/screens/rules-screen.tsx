@@ -265,7 +265,7 @@ export function RulesScreen(): ReactNode {
             {r === null ? <p className="error-inline">Fix the JSON in the editor to edit the mapping here.</p> : <MappingEditor rules={r} edit={edit} lastLogin={lastLogin} problems={fieldProblems} />}
           </div>
         </div>
-        <div className="card rules-json-card">
+        <div className="card">
           <h2>All rules (JSON)</h2>
           <p className="muted small">Validated against the rules schema as you type; Ctrl+Space completes names.</p>
           <Suspense fallback={<Loading what="editor" />}>{schema !== null && <JsonEditor value={text} onChange={changeText} schema={schema} />}</Suspense>
