@@ -45,7 +45,7 @@ describe('dry run', () => {
     expect(result.before?.principal).toBe('alice@example.com');
     expect(result.matchedAccountId).toBe(result.before?.id);
     expect(result.groups).toEqual({ received: ['engineering', 'sso-admins'], required: ['finance'] });
-    expect(result.checks.find((c) => c.id === 'jit.required-group')).toMatchObject({ expected: 'member of one of: finance', received: 'groups received: engineering, sso-admins' });
+    expect(result.checks.find((c) => c.id === 'jit.required-group')).toMatchObject({ expected: 'member of one of: finance', received: 'groups: engineering, sso-admins' });
     expect(result.coverage?.unmappedAttributes).toEqual([]);
   });
 });
@@ -81,7 +81,7 @@ describe('the ACS result page of a JIT rejection', () => {
       expect(res.status).toBe(403);
       const html = await res.text();
       expect(html).toContain('data-check-id="jit.required-group"');
-      expect(html).toContain('Expected member of one of: finance; received groups received: sales');
+      expect(html).toContain('Expected member of one of: finance; received groups: sales');
     } finally {
       await t.call('rules.update', { rules: saved });
     }

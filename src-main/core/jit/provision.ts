@@ -109,7 +109,8 @@ export function planProvision(input: ProvisionInput): ProvisionPlan {
       'Required attributes present',
       'fail',
       `a value for: ${missingRequired.map((m) => `${m.field} (from ${m.sources.join(' | ') || 'a template'})`).join('; ')}`,
-      `missing: ${missingRequired.map((m) => m.field).join(', ')} — ${missingRequired.map((m) => (m.sources.length ? `none of ${m.sources.join(', ')} was sent` : 'the template rendered empty')).join('; ')}. The login carried: ${sent.join(', ') || 'no attributes'}`,
+      // Read after "received" (the check tables and the ACS page say "Expected …; received …").
+      `no ${missingRequired.map((m) => m.field).join(', ')} — ${missingRequired.map((m) => (m.sources.length ? `none of ${m.sources.join(', ')} was sent` : 'the template rendered empty')).join('; ')}. The login carried: ${sent.join(', ') || 'no attributes'}`,
       'The application refuses logins without these attributes. Release them in the IdP (attribute statements / claims), or make the field optional.',
     );
   }
@@ -123,7 +124,7 @@ export function planProvision(input: ProvisionInput): ProvisionPlan {
   const same = (a: string, b: string): boolean => (rules.groups.caseInsensitive ? safeLowerCase(a) === safeLowerCase(b) : a === b);
   if (rules.groups.required.length > 0) {
     const member = rules.groups.required.some((r) => groups.some((g) => same(g, r)));
-    const received = groups.length > 0 ? `groups received: ${groups.join(', ')}` : `no groups: none of ${rules.groups.sources.join(', ')} was sent`;
+    const received = groups.length > 0 ? `groups: ${groups.join(', ')}` : `no groups: none of ${rules.groups.sources.join(', ')} was sent`;
     check('jit.required-group', 'Member of a required group', member ? 'pass' : 'fail', `member of one of: ${rules.groups.required.join(', ')}`, received, member ? null : 'Like GitLab required_groups: add the user to one of these groups in the IdP, or send the groups attribute.');
   }
   const roles = computeRoles(groups, rules, same);
