@@ -1,6 +1,7 @@
 // Issue 15.7, rules editing: the attribute → field mapping edited in the form (suggested attributes from the IdP's
 // last login, transforms, removing a field), kept in step with the JSON editor both ways; Save asks first with what
 // changes; leaving with unsaved edits asks first (Stay keeps them, Leave drops them).
+import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 import { fetchIdpInitiatedForm, postForm } from './support/saml-post.ts';
@@ -201,4 +202,37 @@ test('Cancel in the save confirmation saves nothing: after a reload the saved ru
   await expect(page.getByTestId('rules-sync-mode')).toHaveValue('force');
   await expect(field(page, 'email').locator('[data-testid=mapping-source][data-source=upn]')).toHaveCount(0);
   await expect(page.getByTestId('rules-updated-at')).toHaveText('Never saved: the generic preset applies.');
+});
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help}\n${v.nodes.map((n) => `  ${n.target.join(' ')} — ${n.failureSummary ?? ''}`).join('\n')}`);
+}
+
+test('the mapping editor with suggestions, a problem in place and both questions passes axe, light and dark', async ({ page, lab }) => {
+  test.setTimeout(120_000);
+  await giveAliceADepartment(page.request, lab.url);
+  await loginAs(page.request, lab.url, 'alice');
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await openRules(page);
+    await expect(page.getByTestId('mapping-suggestions')).toContainText('not mapped yet');
+    await field(page, 'email').getByTestId('mapping-add-transform').selectOption('template');
+    await field(page, 'email').getByTestId('mapping-field-name').fill('e mail');
+    await expect(page.getByTestId('mapping-problem')).toHaveCount(1);
+    expect(await seriousViolations(page), `mapping editor (${scheme})`).toEqual([]);
+    await field(page, 'e mail').getByTestId('mapping-field-name').fill('email');
+    await page.getByTestId('rules-save').click();
+    await expect(page.getByTestId('rules-confirm')).toBeVisible();
+    expect(await seriousViolations(page), `save confirmation (${scheme})`).toEqual([]);
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('rules-confirm')).toHaveCount(0);
+    await page.getByTestId('nav-logins').click();
+    await expect(page.getByTestId('rules-leave')).toBeVisible();
+    expect(await seriousViolations(page), `leave question (${scheme})`).toEqual([]);
+    await page.getByTestId('rules-leave-confirm').click();
+    await expect(page).toHaveURL(/#\/logins$/);
+  }
 });
