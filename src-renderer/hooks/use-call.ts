@@ -39,3 +39,23 @@ export function useCall<M extends Method>(method: M, input: Input<M> | null, key
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { ...state, reload };
 }
+
+export type SaveState = { kind: 'idle' | 'saving' | 'saved' } | { kind: 'error'; message: string };
+
+/**
+ * The companion for writes: `save(action)` marks the form saving, then saved, or shows the error as the core worded
+ * it. `setState` is for what the form decides itself (its own validation message, back to idle on an edit).
+ */
+export function useSave(): { state: SaveState; save(action: () => Promise<void>): Promise<void>; setState(state: SaveState): void } {
+  const [state, setState] = useState<SaveState>({ kind: 'idle' });
+  const save = useCallback(async (action: () => Promise<void>): Promise<void> => {
+    setState({ kind: 'saving' });
+    try {
+      await action();
+      setState({ kind: 'saved' });
+    } catch (err) {
+      setState({ kind: 'error', message: describeError(err) });
+    }
+  }, []);
+  return { state, save, setState };
+}

@@ -1,8 +1,9 @@
 // How SP-initiated logins to one IdP are sent (LoginOptions), with what "auto" resolves to for its metadata.
 import { useId, useMemo, useState, type ReactNode } from 'react';
 import { NAMEID_FORMATS, type IdpProfile, type LoginOptions } from '../../src-main/contract/index.ts';
-import { api, describeError } from '../api/client.ts';
+import { api } from '../api/client.ts';
 import { ErrorMessage } from '../components/common.tsx';
+import { useSave } from '../hooks/use-call.ts';
 
 type Binding = LoginOptions['binding'];
 type SignRequest = LoginOptions['signRequest'];
@@ -59,7 +60,7 @@ export function LoginOptionsForm({ idp, spNameIdFormat, onSaved }: { idp: IdpPro
   const [draft, setDraft] = useState<LoginOptions>(saved);
   const [refsText, setRefsText] = useState(saved.authnContextClassRefs.join('\n'));
   const [formatChoice, setFormatChoice] = useState<string>(() => formatChoiceOf(saved.nameIdFormat, idp));
-  const [status, setStatus] = useState<{ kind: 'idle' | 'saving' | 'saved' } | { kind: 'error'; message: string }>({ kind: 'idle' });
+  const { state: status, save: saving, setState: setStatus } = useSave();
   const id = useId();
 
   const refs = useMemo(() => refsText.split('\n').map((r) => r.trim()).filter((r) => r.length > 0), [refsText]);
@@ -82,16 +83,11 @@ export function LoginOptionsForm({ idp, spNameIdFormat, onSaved }: { idp: IdpPro
     setStatus({ kind: 'idle' });
   };
 
-  const save = async (): Promise<void> => {
-    setStatus({ kind: 'saving' });
-    try {
+  const save = (): Promise<void> =>
+    saving(async () => {
       await api.call('idps.update', { id: idp.id, loginOptions: candidate });
       await onSaved();
-      setStatus({ kind: 'saved' });
-    } catch (err) {
-      setStatus({ kind: 'error', message: describeError(err) });
-    }
-  };
+    });
 
   const reset = (): void => {
     setDraft(saved);

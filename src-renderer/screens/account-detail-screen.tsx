@@ -1,8 +1,6 @@
 // One account: its fields, groups, roles and status now, and the timeline of every login that touched it with
 // the diff each one caused.
-import { useEffect, useState, type ReactNode } from 'react';
-import type { Output } from '../../src-main/contract/index.ts';
-import { api, describeError } from '../api/client.ts';
+import { useState, type ReactNode } from 'react';
 import { VerdictBadge } from '../components/badges.tsx';
 import { ErrorMessage, Loading } from '../components/common.tsx';
 import { formatTime } from '../components/format.ts';
@@ -12,29 +10,15 @@ import { SessionActions } from './sessions-screen.tsx';
 import { useLab } from '../state/lab-store.tsx';
 import { DeleteAccount } from './delete-account.tsx';
 
-type AccountDetail = Output<'accounts.get'>;
-
 export function AccountDetailScreen({ id }: { id: string }): ReactNode {
   const { logins } = useLab();
-  const [detail, setDetail] = useState<AccountDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  // Reload when a login arrives (it may have touched this account).
+  // Reload when a login arrives (it may have touched this account); the account stays shown while it reloads.
   const latest = logins[0]?.id;
-  useEffect(() => {
-    let cancelled = false;
-    api.call('accounts.get', { id }).then(
-      (value) => !cancelled && setDetail(value),
-      (err: unknown) => !cancelled && setError(describeError(err)),
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [id, latest]);
+  const detail = useCall('accounts.get', { id }, `${id}/${latest ?? ''}`, { keepValue: true });
 
-  if (error !== null) return <ErrorMessage message={`Could not load account ${id}. ${error}`} />;
-  if (detail === null) return <Loading what="account" />;
-  const { account, timeline } = detail;
+  if (detail.kind === 'error') return <ErrorMessage message={`Could not load account ${id}. ${detail.message}`} />;
+  if (detail.kind === 'loading') return <Loading what="account" />;
+  const { account, timeline } = detail.value;
   return (
     <section className="screen" data-testid="account-detail" data-account-id={account.id}>
       <div className="screen-head">

@@ -1,11 +1,12 @@
 // The built-in demo IdP as a scenario engine: edit what it asserts for each user (attributes added, changed and
 // removed; NameID format and case), reset to the shipped users, and the scenarios that break a login in one precise
 // way, each with the checks it trips — opened on the demo IdP's own page, where the sign-in happens.
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { DemoNameIdCase, DemoNameIdFormat, type DemoScenario, type DemoUserProfile } from '../../src-main/contract/demo.ts';
 import { api, describeError } from '../api/client.ts';
 import { CheckStatusBadge, VerdictBadge } from '../components/badges.tsx';
 import { ErrorMessage, Loading } from '../components/common.tsx';
+import { useCall, useSave } from '../hooks/use-call.ts';
 import { useLab } from '../state/lab-store.tsx';
 
 const FORMAT_LABEL: Record<DemoNameIdFormat, string> = {
@@ -24,27 +25,34 @@ function fromText(text: string): string[] {
 }
 
 export function DemoUsersPanel(): ReactNode {
-  const [users, setUsers] = useState<DemoUserProfile[] | null>(null);
-  const [scenarios, setScenarios] = useState<DemoScenario[] | null>(null);
+  const profiles = useCall('demoUsers.profiles', {}, 'demoUsers.profiles');
+  const scenarios = useCall('demoScenarios.list', {}, 'demoScenarios.list');
+  const loadError = profiles.kind === 'error' ? profiles.message : scenarios.kind === 'error' ? scenarios.message : null;
+  return (
+    <section className="panel" data-testid="demo-users">
+      <h2>Demo IdP users</h2>
+      <p className="muted small">
+        What the built-in demo IdP asserts for each user. Change, add or remove attributes and the NameID, save, and sign
+        in again to see the JIT update in the account diff. Separate multiple values with commas.
+      </p>
+      {loadError !== null ? (
+        <ErrorMessage message={`Could not load or save demo users. ${loadError}`} />
+      ) : profiles.kind === 'ready' && scenarios.kind === 'ready' ? (
+        <DemoUsers loaded={profiles.value} scenarios={scenarios.value} />
+      ) : (
+        <Loading what="demo users" />
+      )}
+    </section>
+  );
+}
+
+/** The loaded users, edited here: each form's save and the reset replace them. */
+function DemoUsers({ loaded, scenarios }: { loaded: DemoUserProfile[]; scenarios: DemoScenario[] }): ReactNode {
+  const [users, setUsers] = useState(loaded);
   const [error, setError] = useState<string | null>(null);
   const [resetState, setResetState] = useState<'idle' | 'confirm' | 'resetting'>('idle');
   /** Remounts the forms after a reset, so their drafts start from the shipped users. */
   const [generation, setGeneration] = useState(0);
-
-  useEffect(() => {
-    let live = true;
-    Promise.all([api.call('demoUsers.profiles', {}), api.call('demoScenarios.list', {})]).then(
-      ([u, s]) => {
-        if (!live) return;
-        setUsers(u);
-        setScenarios(s);
-      },
-      (err: unknown) => live && setError(describeError(err)),
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
 
   const reset = async (): Promise<void> => {
     setResetState('resetting');
@@ -59,42 +67,32 @@ export function DemoUsersPanel(): ReactNode {
   };
 
   return (
-    <section className="panel" data-testid="demo-users">
-      <h2>Demo IdP users</h2>
-      <p className="muted small">
-        What the built-in demo IdP asserts for each user. Change, add or remove attributes and the NameID, save, and sign
-        in again to see the JIT update in the account diff. Separate multiple values with commas.
-      </p>
+    <>
       {error !== null && <ErrorMessage message={`Could not load or save demo users. ${error}`} />}
-      {users === null && error === null && <Loading what="demo users" />}
-      {users !== null && (
-        <>
-          <div className="demo-users" key={generation}>
-            {users.map((user) => (
-              <DemoUserForm key={user.id} user={user} onSaved={(saved) => setUsers((list) => list?.map((u) => (u.id === saved.id ? saved : u)) ?? null)} />
-            ))}
-          </div>
-          <div className="form-actions">
-            {resetState === 'confirm' ? (
-              <>
-                <span className="small">Forget every edit (attributes and NameID settings) of every demo user?</span>
-                <button type="button" className="btn btn-danger" onClick={() => void reset()} data-testid="demo-reset-confirm">
-                  Reset
-                </button>
-                <button type="button" className="btn" onClick={() => setResetState('idle')}>
-                  Cancel
-                </button>
-              </>
-            ) : (
-              <button type="button" className="btn" disabled={resetState === 'resetting'} onClick={() => setResetState('confirm')} data-testid="demo-reset">
-                {resetState === 'resetting' ? 'Resetting…' : 'Reset to the shipped users'}
-              </button>
-            )}
-          </div>
-        </>
-      )}
-      {scenarios !== null && users !== null && <ScenarioTable scenarios={scenarios} users={users} />}
-    </section>
+      <div className="demo-users" key={generation}>
+        {users.map((user) => (
+          <DemoUserForm key={user.id} user={user} onSaved={(saved) => setUsers((list) => list.map((u) => (u.id === saved.id ? saved : u)))} />
+        ))}
+      </div>
+      <div className="form-actions">
+        {resetState === 'confirm' ? (
+          <>
+            <span className="small">Forget every edit (attributes and NameID settings) of every demo user?</span>
+            <button type="button" className="btn btn-danger" onClick={() => void reset()} data-testid="demo-reset-confirm">
+              Reset
+            </button>
+            <button type="button" className="btn" onClick={() => setResetState('idle')}>
+              Cancel
+            </button>
+          </>
+        ) : (
+          <button type="button" className="btn" disabled={resetState === 'resetting'} onClick={() => setResetState('confirm')} data-testid="demo-reset">
+            {resetState === 'resetting' ? 'Resetting…' : 'Reset to the shipped users'}
+          </button>
+        )}
+      </div>
+      <ScenarioTable scenarios={scenarios} users={users} />
+    </>
   );
 }
 
@@ -102,14 +100,13 @@ function DemoUserForm({ user, onSaved }: { user: DemoUserProfile; onSaved: (user
   const [rows, setRows] = useState<{ name: string; values: string }[]>(() => Object.entries(user.attributes).map(([name, values]) => ({ name, values: values.join(', ') })));
   const [format, setFormat] = useState<DemoNameIdFormat>(user.nameIdFormat);
   const [nameIdCase, setNameIdCase] = useState<DemoNameIdCase>(user.nameIdCase);
-  const [state, setState] = useState<{ kind: 'idle' | 'saving' | 'saved' } | { kind: 'error'; message: string }>({ kind: 'idle' });
+  const { state, save: saving } = useSave();
 
   const setRow = (i: number, patch: Partial<{ name: string; values: string }>): void => setRows((r) => r.map((row, j) => (j === i ? { ...row, ...patch } : row)));
 
-  const save = async (e: FormEvent): Promise<void> => {
+  const save = (e: FormEvent): Promise<void> => {
     e.preventDefault();
-    setState({ kind: 'saving' });
-    try {
+    return saving(async () => {
       const attributes: Record<string, string[]> = {};
       for (const row of rows) {
         const name = row.name.trim();
@@ -118,10 +115,7 @@ function DemoUserForm({ user, onSaved }: { user: DemoUserProfile; onSaved: (user
       const saved = await api.call('demoUsers.save', { id: user.id, attributes, nameIdFormat: format, nameIdCase });
       onSaved(saved);
       setRows(Object.entries(saved.attributes).map(([name, values]) => ({ name, values: values.join(', ') })));
-      setState({ kind: 'saved' });
-    } catch (err) {
-      setState({ kind: 'error', message: describeError(err) });
-    }
+    });
   };
 
   return (

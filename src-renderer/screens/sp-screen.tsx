@@ -1,9 +1,9 @@
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent, type ReactNode } from 'react';
 import { NAMEID_FORMATS, type SignaturePolicy, type SpProfileId, type SpSettings } from '../../src-main/contract/index.ts';
 import { api, describeError } from '../api/client.ts';
 import { CopyButton, ErrorMessage, Loading } from '../components/common.tsx';
 import { saveFile } from '../export/save-file.ts';
-import { useCall } from '../hooks/use-call.ts';
+import { useCall, useSave } from '../hooks/use-call.ts';
 import { LabDataPanel } from '../sp/lab-data-panel.tsx';
 import { useLab } from '../state/lab-store.tsx';
 import '../sp/sp.css';
@@ -94,21 +94,16 @@ function SpProfilePicker({ current, onApplied }: { current: SpProfileId; onAppli
   const { refreshSp } = useLab();
   const profiles = useCall('sp.profiles', {}, 'sp.profiles');
   const [chosen, setChosen] = useState<SpProfileId>(current);
-  const [state, setState] = useState<FormState>({ kind: 'idle' });
+  const { state, save, setState } = useSave();
   if (profiles.kind === 'loading') return <Loading what="the SP profiles" />;
   if (profiles.kind === 'error') return <ErrorMessage message={`Could not load the SP profiles. ${profiles.message}`} />;
   const shown = profiles.value.find((p) => p.id === chosen);
-  const apply = async (): Promise<void> => {
-    setState({ kind: 'saving' });
-    try {
+  const apply = (): Promise<void> =>
+    save(async () => {
       await api.call('sp.update', { spProfile: chosen });
       await refreshSp();
       onApplied();
-      setState({ kind: 'saved' });
-    } catch (err) {
-      setState({ kind: 'error', message: describeError(err) });
-    }
-  };
+    });
   return (
     <div className="sp-form sp-profile" data-testid="sp-profile">
       <h2>Judge logins as</h2>
@@ -168,8 +163,6 @@ function SpProfilePicker({ current, onApplied }: { current: SpProfileId; onAppli
   );
 }
 
-type FormState = { kind: 'idle' } | { kind: 'saving' } | { kind: 'saved' } | { kind: 'error'; message: string };
-
 /** The SP settings a person changes while wiring an IdP; saved together, validated by the core. */
 function SpSettingsForm({ sp }: { sp: SpSettings }): ReactNode {
   const { refreshSp } = useLab();
@@ -180,27 +173,23 @@ function SpSettingsForm({ sp }: { sp: SpSettings }): ReactNode {
   const [signaturePolicy, setSignaturePolicy] = useState<SignaturePolicy>(sp.signaturePolicy);
   const [sha1Policy, setSha1Policy] = useState(sp.sha1Policy);
   const [publicBaseUrl, setPublicBaseUrl] = useState(sp.publicBaseUrl ?? '');
-  const [state, setState] = useState<FormState>({ kind: 'idle' });
+  const { state, save, setState } = useSave();
 
-  const save = async (event: FormEvent): Promise<void> => {
+  const submit = async (event: FormEvent): Promise<void> => {
     event.preventDefault();
     const clockSkewSeconds = Number(skew);
     if (!Number.isInteger(clockSkewSeconds) || clockSkewSeconds < 0 || clockSkewSeconds > 3600) {
       setState({ kind: 'error', message: 'Clock skew must be a whole number of seconds from 0 to 3600.' });
       return;
     }
-    setState({ kind: 'saving' });
-    try {
+    await save(async () => {
       await api.call('sp.update', { entityId, nameIdFormat, clockSkewSeconds, allowUnsolicited, signaturePolicy, sha1Policy, publicBaseUrl: publicBaseUrl.trim() === '' ? null : publicBaseUrl });
       await refreshSp();
-      setState({ kind: 'saved' });
-    } catch (error) {
-      setState({ kind: 'error', message: describeError(error) });
-    }
+    });
   };
 
   return (
-    <form className="sp-form" onSubmit={(e) => void save(e)} data-testid="sp-settings-form">
+    <form className="sp-form" onSubmit={(e) => void submit(e)} data-testid="sp-settings-form">
       <h2>Settings</h2>
       <label className="field">
         <span>Entity ID (the IdP calls it Audience URI, Identifier or SP Entity ID)</span>
@@ -270,28 +259,24 @@ function SpSettingsForm({ sp }: { sp: SpSettings }): ReactNode {
 }
 
 function RetentionForm(): ReactNode {
-  const [value, setValue] = useState<string | null>(null);
-  const [state, setState] = useState<FormState>({ kind: 'idle' });
-  useEffect(() => {
-    api.call('settings.get', {}).then(
-      (s) => setValue(String(s.loginRetention)),
-      (error: unknown) => setState({ kind: 'error', message: describeError(error) }),
-    );
-  }, []);
-  if (value === null) return state.kind === 'error' ? <ErrorMessage message={state.message} /> : null;
-  const save = async (event: FormEvent): Promise<void> => {
+  const settings = useCall('settings.get', {}, 'settings.get');
+  if (settings.kind === 'loading') return null;
+  if (settings.kind === 'error') return <ErrorMessage message={settings.message} />;
+  return <RetentionFields saved={settings.value.loginRetention} />;
+}
+
+function RetentionFields({ saved }: { saved: number }): ReactNode {
+  const [value, setValue] = useState(String(saved));
+  const { state, save } = useSave();
+  const submit = (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    setState({ kind: 'saving' });
-    try {
-      const saved = await api.call('settings.update', { loginRetention: Number(value) });
-      setValue(String(saved.loginRetention));
-      setState({ kind: 'saved' });
-    } catch (error) {
-      setState({ kind: 'error', message: describeError(error) });
-    }
+    return save(async () => {
+      const stored = await api.call('settings.update', { loginRetention: Number(value) });
+      setValue(String(stored.loginRetention));
+    });
   };
   return (
-    <form className="sp-form" onSubmit={(e) => void save(e)} data-testid="retention-form">
+    <form className="sp-form" onSubmit={(e) => void submit(e)} data-testid="retention-form">
       <h2>Login history</h2>
       <div className="retention-row">
         <label htmlFor="retention-input">Keep the newest</label>

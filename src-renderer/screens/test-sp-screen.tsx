@@ -6,7 +6,7 @@ import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
 import type { Output, RegisteredSp, SpTestCaseResult, SpTestProgress, SpTestReport } from '../../src-main/contract/index.ts';
 import { api, describeError } from '../api/client.ts';
 import { CopyButton, EmptyState, ErrorMessage, Loading } from '../components/common.tsx';
-import { useCall } from '../hooks/use-call.ts';
+import { useCall, useSave } from '../hooks/use-call.ts';
 import './test-sp-screen.css';
 import { formatTime } from '../components/format.ts';
 
@@ -146,7 +146,7 @@ function RegisterPanel({ onRegistered }: { onRegistered: (sp: RegisteredSp) => v
   const [observe, setObserve] = useState<Observe>('whoami');
   const [whoamiUrl, setWhoamiUrl] = useState('');
   const [successRule, setSuccessRule] = useState('');
-  const [state, setState] = useState<{ kind: 'idle' | 'saving' } | { kind: 'error'; message: string }>({ kind: 'idle' });
+  const { state, save, setState } = useSave();
 
   const readFile = async (file: File | undefined): Promise<void> => {
     if (!file) return;
@@ -157,10 +157,9 @@ function RegisterPanel({ onRegistered }: { onRegistered: (sp: RegisteredSp) => v
     setMetadataXml(await file.text());
   };
 
-  const submit = async (event: FormEvent): Promise<void> => {
+  const submit = (event: FormEvent): Promise<void> => {
     event.preventDefault();
-    setState({ kind: 'saving' });
-    try {
+    return save(async () => {
       const sp = await api.call('testSps.register', {
         ...(source === 'metadata' && { metadataXml }),
         ...(source === 'url' && { metadataUrl }),
@@ -170,11 +169,8 @@ function RegisterPanel({ onRegistered }: { onRegistered: (sp: RegisteredSp) => v
         whoamiUrl: observe === 'whoami' && whoamiUrl ? whoamiUrl : null,
         successRule: observe === 'rule' && successRule ? successRule : null,
       });
-      setState({ kind: 'idle' });
       onRegistered(sp);
-    } catch (err) {
-      setState({ kind: 'error', message: describeError(err) });
-    }
+    });
   };
 
   return (
