@@ -62,7 +62,7 @@ test.describe('accessibility (axe)', () => {
           await app.navigate(screen.hash);
           await expect(page.getByTestId(screen.ready).first()).toBeVisible();
           // Monaco is lazy: wait for it wherever a screen has one, so its token colours are always checked.
-          if (screen.hash.endsWith('/xml') || screen.hash === '#/export') await expect(page.locator('.monaco-editor .view-lines')).toBeVisible();
+          if (screen.hash.endsWith('/xml') || screen.hash === '#/export') await expect(page.locator('.monaco-editor .view-lines').first()).toBeVisible();
           expect(await seriousViolations(page), `${screen.hash} (${scheme})`).toEqual([]);
         }
       }

@@ -116,6 +116,28 @@ test('the form follows the JSON editor: a field edited in the JSON shows in the 
   await expect(page.getByTestId('rules-confirm-change')).toHaveText(['field employeeId added (from employeeNumber)']);
 });
 
+test('JSON the form cannot show (no "groups") keeps the screen up and says what is missing; left-out defaults are fine', async ({ page, lab }) => {
+  await openRules(page);
+  const { rules } = await call<{ rules: { groups: Record<string, unknown> } }>(page.request, lab.url, 'rules.get');
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  const paste = async (value: unknown): Promise<void> => {
+    await page.evaluate((text) => navigator.clipboard.writeText(text), JSON.stringify(value, null, 2));
+    await page.locator('.monaco-editor').click({ position: { x: 200, y: 40 } });
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.press('ControlOrMeta+v');
+  };
+  const { groups: _dropped, ...withoutGroups } = rules;
+  await paste(withoutGroups);
+  await expect(page.getByTestId('rules-json-error')).toHaveText('The JSON has no "groups" object. Fix it in the JSON editor to use this form.');
+  await expect(page.getByTestId('rules-screen')).toBeVisible();
+  // Required groups and role rules left out (the schema defaults them): the form shows them empty and adds to them.
+  const { required: _r, roles: _roles, ...groups } = rules.groups;
+  await paste({ ...rules, groups });
+  await expect(page.getByTestId('rules-required-groups')).toHaveValue('');
+  await page.getByTestId('rules-add-role').click();
+  await expect(page.getByTestId('rules-role-row')).toHaveCount(1);
+});
+
 test('leaving with unsaved edits asks first: Escape and Stay keep the edits, Leave drops them', async ({ page, app }) => {
   await openRules(page);
   await page.getByTestId('mapping-add-field').click();

@@ -24,11 +24,29 @@ type DryRun = Output<'rules.dryRun'>;
 type Presets = Output<'rules.presets'>;
 
 function parse(text: string): { rules: JitRules | null; error: string | null } {
+  let value: unknown;
   try {
-    return { rules: JSON.parse(text) as JitRules, error: null };
+    value = JSON.parse(text);
   } catch (error) {
     return { rules: null, error: `The JSON does not parse: ${describeError(error)}` };
   }
+  const missing = missingFormParts(value);
+  return missing ? { rules: null, error: `The JSON has no ${missing}.` } : { rules: value as JitRules, error: null };
+}
+
+/** The parts the form reads without checking; JSON without them is edited in the JSON editor only (the form would
+ * otherwise fail on it). Anything else the schema refuses is shown at its place by the form. */
+function missingFormParts(value: unknown): string | null {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(value)) return 'rules object';
+  if (!isObject(value.principal)) return '"principal" object';
+  if (!Array.isArray(value.fields)) return '"fields" list';
+  const groups = value.groups;
+  if (!isObject(groups)) return '"groups" object';
+  // `required` and `roles` may be left out (the schema defaults them to []); present, they must be lists.
+  if (!Array.isArray(groups.sources)) return '"groups.sources" list';
+  for (const key of ['required', 'roles'] as const) if (groups[key] !== undefined && !Array.isArray(groups[key])) return `"groups.${key}" list`;
+  return null;
 }
 
 /** What the rules model says about these rules, each problem at its path (as the core reports them on save). */
@@ -423,7 +441,7 @@ function DryRunResult({ result, fields, onMap }: { result: DryRun; fields: strin
 }
 
 function RulesForm({ rules, edit }: { rules: JitRules; edit: (change: (r: JitRules) => void) => void }): ReactNode {
-  const roles = rules.groups.roles;
+  const roles = rules.groups.roles ?? [];
   return (
     <div className="rules-form" data-testid="rules-form">
       <label className="field">
@@ -483,7 +501,7 @@ function RulesForm({ rules, edit }: { rules: JitRules; edit: (change: (r: JitRul
       <label className="field">
         <span>Required groups (comma-separated; empty: none)</span>
         <input
-          value={rules.groups.required.join(', ')}
+          value={(rules.groups.required ?? []).join(', ')}
           onChange={(e) => edit((r) => void (r.groups.required = e.target.value.split(',').map((s) => s.trim()).filter(Boolean)))}
           data-testid="rules-required-groups"
         />
@@ -530,7 +548,7 @@ function RulesForm({ rules, edit }: { rules: JitRules; edit: (change: (r: JitRul
             ))}
           </tbody>
         </table>
-        <button type="button" className="btn btn-small" onClick={() => edit((r) => void r.groups.roles.push({ role: 'Admin', match: 'exact', value: 'admins' }))} data-testid="rules-add-role">
+        <button type="button" className="btn btn-small" onClick={() => edit((r) => void (r.groups.roles ??= []).push({ role: 'Admin', match: 'exact', value: 'admins' }))} data-testid="rules-add-role">
           Add role rule
         </button>
       </fieldset>
