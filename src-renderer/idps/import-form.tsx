@@ -1,7 +1,7 @@
 // Adding an IdP: from a file (picker or drop), pasted XML (Monaco) or a URL. Pasted and file XML is inspected
 // first: an aggregate (EntitiesDescriptor) shows its IdPs to pick one. Every error is shown where it was made,
 // as the core worded it; nothing is imported on error.
-import { lazy, Suspense, useEffect, useEffectEvent, useId, useRef, useState, type DragEvent, type KeyboardEvent, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useEffectEvent, useId, useReducer, useRef, useState, type DragEvent, type KeyboardEvent, type ReactNode } from 'react';
 import type { IdpProfile } from '../../src-main/contract/index.ts';
 import { api, ApiError, describeError } from '../api/client.ts';
 import { ErrorMessage, Loading } from '../components/common.tsx';
@@ -27,7 +27,6 @@ export interface DroppedFile {
 }
 
 type Phase = { kind: 'idle' } | { kind: 'reading' | 'inspecting' | 'importing'; what: string };
-/** Bytes of a large file read so far (streamed imports report it as they go). */
 /** An import the core refused with `trust-change`: shown with its certificate changes; `confirm` repeats it with replace. */
 interface PendingTrust {
   source: ImportSource;
@@ -37,6 +36,7 @@ interface PendingTrust {
 /** `{ replace: true }` once the person agreed to new signing keys; nothing otherwise. */
 const replacing = (replace: boolean): { replace?: true } => (replace ? { replace: true } : {});
 
+/** Bytes of a large file read so far (streamed imports report it as they go). */
 interface Progress {
   bytes: number;
   total: number | null;
@@ -48,6 +48,69 @@ interface Aggregate {
   importPicked: (entityId: string, replace: boolean) => Promise<IdpProfile>;
   name: string | null;
   idps: PickableIdp[];
+}
+
+/** Everything the form shows, changed only through `reduce` (one place says what each step does to the form). */
+interface FormState {
+  source: ImportSource;
+  name: string;
+  xml: string;
+  url: string;
+  file: { name: string; bytes: number } | null;
+  phase: Phase;
+  progress: Progress | null;
+  error: { source: ImportSource; message: string } | null;
+  aggregate: Aggregate | null;
+  trust: PendingTrust | null;
+  result: string | null;
+  dragging: boolean;
+}
+
+type Action =
+  | { type: 'tab'; source: ImportSource }
+  | { type: 'edit'; field: 'name' | 'xml' | 'url'; value: string }
+  /** A new import from `source`: what the last one left on screen goes. */
+  | { type: 'start'; source: ImportSource; file?: { name: string; bytes: number } }
+  | { type: 'phase'; phase: Phase }
+  | { type: 'progress'; progress: Progress }
+  | { type: 'failed'; source: ImportSource; message: string }
+  | { type: 'aggregate'; aggregate: Aggregate | null }
+  | { type: 'trust'; trust: PendingTrust | null }
+  | { type: 'trust-declined'; entityId: string }
+  | { type: 'picking' }
+  | { type: 'imported'; result: string }
+  | { type: 'dragging'; dragging: boolean };
+
+const INITIAL: FormState = { source: 'file', name: '', xml: '', url: '', file: null, phase: { kind: 'idle' }, progress: null, error: null, aggregate: null, trust: null, result: null, dragging: false };
+
+function reduce(state: FormState, action: Action): FormState {
+  switch (action.type) {
+    case 'tab':
+      return { ...state, source: action.source };
+    case 'edit':
+      return { ...state, [action.field]: action.value };
+    case 'start':
+      return { ...state, source: action.source, file: action.file ?? state.file, error: null, result: null, aggregate: null, trust: null };
+    case 'phase':
+      // Each phase starts with no bytes counted; streamed reads report theirs as they go.
+      return { ...state, phase: action.phase, progress: null };
+    case 'progress':
+      return { ...state, progress: action.progress };
+    case 'failed':
+      return { ...state, error: { source: action.source, message: action.message } };
+    case 'aggregate':
+      return { ...state, aggregate: action.aggregate };
+    case 'trust':
+      return { ...state, trust: action.trust };
+    case 'trust-declined':
+      return { ...state, trust: null, result: `Nothing was changed: the lab keeps trusting the current keys of ${action.entityId}.` };
+    case 'picking':
+      return { ...state, error: null };
+    case 'imported':
+      return { ...state, result: action.result, aggregate: null, xml: '', name: '', file: null };
+    case 'dragging':
+      return { ...state, dragging: action.dragging };
+  }
 }
 
 /** The IdPs an `invalid-metadata` error lists when a URL answered an aggregate (details.idps). */
@@ -73,18 +136,10 @@ export function ImportForm({
   onDropTaken?: () => void;
 }): ReactNode {
   const { idps } = useLab();
-  const [source, setSource] = useState<ImportSource>('file');
-  const [name, setName] = useState('');
-  const [xml, setXml] = useState('');
-  const [url, setUrl] = useState('');
-  const [file, setFile] = useState<{ name: string; bytes: number } | null>(null);
-  const [phase, setPhase] = useState<Phase>({ kind: 'idle' });
-  const [error, setError] = useState<{ source: ImportSource; message: string } | null>(null);
-  const [aggregate, setAggregate] = useState<Aggregate | null>(null);
-  const [trust, setTrust] = useState<PendingTrust | null>(null);
-  const [result, setResult] = useState<string | null>(null);
-  const [dragging, setDragging] = useState(false);
-  const [progressBytes, setProgressBytes] = useState<Progress | null>(null);
+  const [state, dispatch] = useReducer(reduce, INITIAL);
+  const { source, name, xml, url, file, phase, error, aggregate, trust, result, dragging, progress: progressBytes } = state;
+  const setPhase = (next: Phase): void => dispatch({ type: 'phase', phase: next });
+  const setProgressBytes = (progress: Progress): void => dispatch({ type: 'progress', progress });
   const [progressId] = useState(() => `import-${Math.random().toString(36).slice(2)}`);
   const location = useHashLocation();
   const menuFile = location.query.get('file');
@@ -99,54 +154,47 @@ export function ImportForm({
 
   const finish = async (idp: IdpProfile): Promise<void> => {
     const replaced = idps.some((i) => i.id === idp.id);
-    setResult(
-      replaced
+    dispatch({
+      type: 'imported',
+      result: replaced
         ? `Updated “${idp.name}” (${idp.entityId}) with the new metadata.`
         : `Imported “${idp.name}” (${idp.entityId}). Make it active to use it for sign-in.`,
-    );
-    setAggregate(null);
-    setXml('');
-    setName('');
-    setFile(null);
+    });
     await onImported(idp, replaced);
   };
 
   /** Runs one step; an error lands at `where` and stops the flow (returns null). */
   const step = async <T,>(where: ImportSource, next: Phase, action: () => Promise<T>): Promise<T | null> => {
     setPhase(next);
-    setProgressBytes(null);
     try {
       return await action();
     } catch (err) {
-      setError({ source: where, message: describeError(err) });
+      dispatch({ type: 'failed', source: where, message: describeError(err) });
       return null;
     } finally {
       setPhase({ kind: 'idle' });
-      setProgressBytes(null);
     }
   };
 
   /** An import step: a `trust-change` refusal asks the person (the same call again with replace), other errors land at `where`. */
   const importStep = async (where: ImportSource, next: Phase, call: (replace: boolean) => Promise<IdpProfile>): Promise<IdpProfile | null> => {
     setPhase(next);
-    setProgressBytes(null);
     try {
       return await call(false);
     } catch (err) {
       const change = trustChangeOf(err);
-      if (change !== null) setTrust({ source: where, change, confirm: () => call(true) });
-      else setError({ source: where, message: describeError(err) });
+      if (change !== null) dispatch({ type: 'trust', trust: { source: where, change, confirm: () => call(true) } });
+      else dispatch({ type: 'failed', source: where, message: describeError(err) });
       return null;
     } finally {
       setPhase({ kind: 'idle' });
-      setProgressBytes(null);
     }
   };
 
   const confirmTrust = async (): Promise<void> => {
     if (trust === null) return;
     const idp = await trust.confirm();
-    setTrust(null);
+    dispatch({ type: 'trust', trust: null });
     await finish(idp);
   };
 
@@ -154,7 +202,7 @@ export function ImportForm({
   useEffect(
     () =>
       api.on('idps.importProgress', (p) => {
-        if (p.id === progressId) setProgressBytes({ bytes: p.bytes, total: p.total });
+        if (p.id === progressId) dispatch({ type: 'progress', progress: { bytes: p.bytes, total: p.total } });
       }),
     [progressId],
   );
@@ -166,7 +214,7 @@ export function ImportForm({
     importPicked: (entityId: string | undefined, replace: boolean) => Promise<IdpProfile>,
   ): Promise<void> => {
     if (overview.kind === 'aggregate' && overview.idps.length > 1) {
-      setAggregate({ source: 'file', importPicked: (entityId, replace) => importPicked(entityId, replace), name: overview.name, idps: overview.idps });
+      dispatch({ type: 'aggregate', aggregate: { source: 'file', importPicked: (entityId, replace) => importPicked(entityId, replace), name: overview.name, idps: overview.idps } });
       return;
     }
     const idp = await importStep('file', { kind: 'importing', what }, (replace) => importPicked(undefined, replace));
@@ -187,9 +235,8 @@ export function ImportForm({
 
   /** Desktop menu: a file the main process can read by path (#/idps/add?file=PATH), streamed there. */
   const importPath = async (path: string): Promise<void> => {
-    start('file');
     const fileName = path.split(/[\\/]/).pop() ?? path;
-    setFile({ name: fileName, bytes: 0 });
+    start('file', { name: fileName, bytes: 0 });
     const overview = await step('file', { kind: 'inspecting', what: fileName }, () => api.call('idps.inspectFile', { path, progressId: progressId }));
     if (overview === null) return;
     await importStreamed(overview, fileName, (entityId, replace) =>
@@ -202,24 +249,17 @@ export function ImportForm({
     if (overview === null) return;
     const importPicked = (entityId: string, replace: boolean): Promise<IdpProfile> => api.call('idps.import', withName({ xml: text, entityId, ...replacing(replace) }));
     if (overview.kind === 'aggregate' && overview.idps.length > 1) {
-      setAggregate({ source: where, importPicked, name: overview.name, idps: overview.idps });
+      dispatch({ type: 'aggregate', aggregate: { source: where, importPicked, name: overview.name, idps: overview.idps } });
       return;
     }
     const idp = await importStep(where, { kind: 'importing', what }, (replace) => api.call('idps.import', withName({ xml: text, ...replacing(replace) })));
     if (idp !== null) await finish(idp);
   };
 
-  const start = (where: ImportSource): void => {
-    setError(null);
-    setResult(null);
-    setAggregate(null);
-    setTrust(null);
-    setSource(where);
-  };
+  const start = (where: ImportSource, picked?: { name: string; bytes: number }): void => dispatch({ type: 'start', source: where, ...(picked && { file: picked }) });
 
   const importFile = async (picked: File): Promise<void> => {
-    start('file');
-    setFile({ name: picked.name, bytes: picked.size });
+    start('file', { name: picked.name, bytes: picked.size });
     if (picked.size > STREAM_FILE_BYTES && api.transport === 'http') {
       await uploadFile(picked, `${picked.name} (${formatBytes(picked.size)})`);
       return;
@@ -243,11 +283,14 @@ export function ImportForm({
       const listed = aggregateIdpsOf(err);
       const change = trustChangeOf(err);
       if (listed !== null && listed.length > 0) {
-        setAggregate({ source: 'url', importPicked: (entityId, replace) => api.call('idps.importUrl', withName({ url: target, entityId, ...replacing(replace) })), name: null, idps: listed });
+        dispatch({
+          type: 'aggregate',
+          aggregate: { source: 'url', importPicked: (entityId, replace) => api.call('idps.importUrl', withName({ url: target, entityId, ...replacing(replace) })), name: null, idps: listed },
+        });
       } else if (change !== null) {
-        setTrust({ source: 'url', change, confirm: () => api.call('idps.importUrl', withName({ url: target, replace: true })) });
+        dispatch({ type: 'trust', trust: { source: 'url', change, confirm: () => api.call('idps.importUrl', withName({ url: target, replace: true })) } });
       } else {
-        setError({ source: 'url', message: describeError(err) });
+        dispatch({ type: 'failed', source: 'url', message: describeError(err) });
       }
     } finally {
       setPhase({ kind: 'idle' });
@@ -256,7 +299,7 @@ export function ImportForm({
 
   const pick = async (entityId: string): Promise<void> => {
     if (aggregate === null) return;
-    setError(null);
+    dispatch({ type: 'picking' });
     const idp = await importStep(aggregate.source, { kind: 'importing', what: entityId }, (replace) => aggregate.importPicked(entityId, replace));
     if (idp !== null) await finish(idp);
   };
@@ -277,9 +320,7 @@ export function ImportForm({
     void importFile(drop.file);
   });
   useEffect(() => {
-    // The drop is an event from outside this form (the screen's drop zone, before the form was open): starting its
-    // import, which first marks the form busy, is what this effect is for.
-    // eslint-disable-next-line react-hooks/set-state-in-effect
+    // The drop is an event from outside this form (the screen's drop zone, before the form was open).
     if (dropped !== null) onDropped(dropped);
   }, [dropped]);
 
@@ -289,7 +330,7 @@ export function ImportForm({
     e.preventDefault();
     const next = SOURCES[(index + delta + SOURCES.length) % SOURCES.length];
     if (next === undefined) return;
-    setSource(next.id);
+    dispatch({ type: 'tab', source: next.id });
     document.getElementById(`${baseId}-tab-${next.id}`)?.focus();
   };
 
@@ -297,7 +338,7 @@ export function ImportForm({
     if (!draggedFiles(e)) return;
     e.preventDefault();
     e.stopPropagation();
-    setDragging(false);
+    dispatch({ type: 'dragging', dragging: false });
     const picked = e.dataTransfer.files[0];
     if (picked !== undefined && !busy) void importFile(picked);
   };
@@ -343,10 +384,10 @@ export function ImportForm({
         e.preventDefault();
         e.stopPropagation();
         e.dataTransfer.dropEffect = 'copy';
-        setDragging(true);
+        dispatch({ type: 'dragging', dragging: true });
       }}
       onDragLeave={(e) => {
-        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) dispatch({ type: 'dragging', dragging: false });
       }}
       onDrop={onDrop}
     >
@@ -358,7 +399,7 @@ export function ImportForm({
       </p>
       <label className="field idp-name-field">
         <span>Profile name (optional)</span>
-        <input value={name} onChange={(e) => setName(e.target.value)} placeholder="e.g. Okta staging — defaults to the IdP’s display name" maxLength={200} data-testid="idp-import-name" />
+        <input value={name} onChange={(e) => dispatch({ type: 'edit', field: 'name', value: e.target.value })} placeholder="e.g. Okta staging — defaults to the IdP’s display name" maxLength={200} data-testid="idp-import-name" />
       </label>
       <div className="tabs idp-import-tabs" role="tablist" aria-label="Where the metadata comes from">
         {SOURCES.map((s, index) => (
@@ -371,7 +412,7 @@ export function ImportForm({
             aria-selected={source === s.id}
             aria-controls={`${baseId}-panel`}
             tabIndex={source === s.id ? 0 : -1}
-            onClick={() => setSource(s.id)}
+            onClick={() => dispatch({ type: 'tab', source: s.id })}
             onKeyDown={(e) => onTabKey(e, index)}
             data-testid={`idp-import-tab-${s.id}`}
           >
@@ -384,10 +425,7 @@ export function ImportForm({
           <TrustChangeConfirm
             change={trust.change}
             onConfirm={confirmTrust}
-            onCancel={() => {
-              setTrust(null);
-              setResult(`Nothing was changed: the lab keeps trusting the current keys of ${trust.change.entityId}.`);
-            }}
+            onCancel={() => dispatch({ type: 'trust-declined', entityId: trust.change.entityId })}
           />
         ) : aggregate !== null && aggregate.source === source ? (
           <EntityPicker
@@ -395,7 +433,7 @@ export function ImportForm({
             title={aggregate.name}
             busy={busy}
             onPick={(entityId) => void pick(entityId)}
-            onCancel={() => setAggregate(null)}
+            onCancel={() => dispatch({ type: 'aggregate', aggregate: null })}
           />
         ) : source === 'file' ? (
           <div className="idp-dropzone" data-testid="idp-dropzone" data-dragging={dragging}>
@@ -427,7 +465,7 @@ export function ImportForm({
         ) : source === 'paste' ? (
           <div className="idp-paste">
             <Suspense fallback={<Loading what="the XML editor" />}>
-              <MetadataEditor value={xml} onChange={setXml} label="IdP metadata XML (paste here)" />
+              <MetadataEditor value={xml} onChange={(value) => dispatch({ type: 'edit', field: 'xml', value })} label="IdP metadata XML (paste here)" />
             </Suspense>
             <div className="form-actions">
               <span className="small muted">Paste with Ctrl+V (⌘V). Tab leaves the editor.</span>
@@ -449,7 +487,7 @@ export function ImportForm({
               <input
                 type="url"
                 value={url}
-                onChange={(e) => setUrl(e.target.value)}
+                onChange={(e) => dispatch({ type: 'edit', field: 'url', value: e.target.value })}
                 placeholder="https://login.example.com/federationmetadata/2007-06/federationmetadata.xml"
                 className="mono"
                 aria-invalid={error?.source === 'url'}
