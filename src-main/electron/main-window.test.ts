@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { loginWindowTitle, revealWhenReady } from './main-window.ts';
+import { askBeforeUnload, LEAVE_QUESTION, loginWindowTitle, revealWhenReady } from './main-window.ts';
 
 /** Behaves like BrowserWindow on Windows and Linux: maximize() also shows a hidden window. */
 class FakeWindow extends EventEmitter {
@@ -55,5 +55,37 @@ describe('loginWindowTitle', () => {
     expect(loginWindowTitle('SAML JIT Lab', 'darwin')).toMatch(/Passkey or Touch ID\? Use Login › Sign In in the System Browser/);
     expect(loginWindowTitle('SAML JIT Lab', 'win32')).toBe('Sign in — SAML JIT Lab');
     expect(loginWindowTitle('SAML JIT Lab', 'linux')).toBe('Sign in — SAML JIT Lab');
+  });
+});
+
+describe('askBeforeUnload', () => {
+  /** Like WebContents: a page whose beforeunload asks to stay emits will-prevent-unload; the page unloads only if a
+   * listener calls preventDefault (otherwise the window silently stays open). */
+  class FakeContents extends EventEmitter {
+    unloadWithEdits(): 'unloaded' | 'stayed' {
+      let ignored = false;
+      this.emit('will-prevent-unload', { preventDefault: () => (ignored = true) });
+      return ignored ? 'unloaded' : 'stayed';
+    }
+  }
+
+  it('asks the question; Leave closes the window, Stay keeps it and its edits', () => {
+    const contents = new FakeContents();
+    const answers = [LEAVE_QUESTION.buttons.indexOf('Leave'), LEAVE_QUESTION.buttons.indexOf('Stay')];
+    let asked = 0;
+    askBeforeUnload(contents, () => {
+      asked += 1;
+      return answers.shift() === 0;
+    });
+    expect(contents.unloadWithEdits()).toBe('unloaded');
+    expect(contents.unloadWithEdits()).toBe('stayed');
+    expect(asked).toBe(2);
+    // Escape or closing the box is Stay: the edits are never dropped without a Leave.
+    expect(LEAVE_QUESTION.buttons[LEAVE_QUESTION.cancelId]).toBe('Stay');
+    expect(LEAVE_QUESTION.buttons[LEAVE_QUESTION.defaultId]).toBe('Stay');
+  });
+
+  it('without the shell listening, the window would silently stay open (why the shell asks)', () => {
+    expect(new FakeContents().unloadWithEdits()).toBe('stayed');
   });
 });

@@ -30,3 +30,30 @@ export function loginWindowTitle(appName: string, platform: NodeJS.Platform): st
     ? `Sign in — ${appName} · Passkey or Touch ID? Use Login › Sign In in the System Browser`
     : `Sign in — ${appName}`;
 }
+
+/** The part of WebContents this needs. */
+export interface UnloadingContents {
+  on(event: 'will-prevent-unload', listener: (event: { preventDefault(): void }) => void): unknown;
+}
+
+/** What the window asks when a page with unsaved edits (the Rules screen) is closed or reloaded: Leave is 0. */
+export const LEAVE_QUESTION = {
+  type: 'question',
+  buttons: ['Leave', 'Stay'],
+  defaultId: 1,
+  cancelId: 1,
+  message: 'Leave with unsaved edits?',
+  detail: 'The rules on screen have edits that are not saved. Leaving discards them.',
+} as const;
+
+/**
+ * A page's `beforeunload` that asks to stay does not show Chromium's question in Electron: the window just does not
+ * close. Electron emits `will-prevent-unload` instead, and `event.preventDefault()` there ignores the page's handler
+ * and lets it unload (docs/api/web-contents.md, "Event: 'will-prevent-unload'"). So the shell asks itself:
+ * `leave()` shows LEAVE_QUESTION and says whether the person chose Leave.
+ */
+export function askBeforeUnload(contents: UnloadingContents, leave: () => boolean): void {
+  contents.on('will-prevent-unload', (event) => {
+    if (leave()) event.preventDefault();
+  });
+}

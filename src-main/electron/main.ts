@@ -18,7 +18,7 @@ import { certificateQuestion, createCertificateTrust, trustedCertificatesDialog 
 import { DEFAULT_DESKTOP_SETTINGS, desktopSettingsPath, readDesktopSettings, restoreBounds, writeDesktopSettings } from './desktop-settings.ts';
 import type { DesktopSettings } from './desktop-settings.ts';
 import { nextFreePort } from './free-port.ts';
-import { loginWindowTitle, revealWhenReady } from './main-window.ts';
+import { askBeforeUnload, LEAVE_QUESTION, loginWindowTitle, revealWhenReady } from './main-window.ts';
 import { contextMenuTemplate, menuTemplate } from './menu.ts';
 import { createNetMetadataGet } from './net-metadata.ts';
 import { DEFAULT_PORT, parseShellArgs, relaunchOptions } from './shell-args.ts';
@@ -489,6 +489,7 @@ function createMainWindow(): void {
     event.preventDefault();
     openExternal(event.url);
   });
+  askBeforeUnload(win.webContents, () => dialog.showMessageBoxSync(win, { ...LEAVE_QUESTION, buttons: [...LEAVE_QUESTION.buttons] }) === 0);
   win.on('close', () => {
     void saveSettings({ window: { ...win.getNormalBounds(), maximized: win.isMaximized() } });
   });

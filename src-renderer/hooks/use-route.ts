@@ -101,9 +101,10 @@ if (typeof window !== 'undefined') {
 
 /**
  * While `onBlocked` is not null, navigation to another hash is held back and handed to it (`to` is the hash asked
- * for); with `beforeUnload`, closing or reloading the page asks too (the browser's own question).
+ * for), and closing or reloading the page asks too: the browser's own question, or in the desktop app the shell's
+ * (main-window.ts askBeforeUnload).
  */
-export function useLeaveGuard(onBlocked: ((to: string) => void) | null, beforeUnload: boolean): void {
+export function useLeaveGuard(onBlocked: ((to: string) => void) | null): void {
   useEffect(() => {
     if (onBlocked === null) return;
     guard = onBlocked;
@@ -112,12 +113,12 @@ export function useLeaveGuard(onBlocked: ((to: string) => void) | null, beforeUn
       // Older Chromium (and Electron) ask only when returnValue is set.
       e.returnValue = '';
     };
-    if (beforeUnload) window.addEventListener('beforeunload', ask);
+    window.addEventListener('beforeunload', ask);
     return () => {
       if (guard === onBlocked) guard = null;
       window.removeEventListener('beforeunload', ask);
     };
-  }, [onBlocked, beforeUnload]);
+  }, [onBlocked]);
 }
 
 /** Goes to `hash` past the guard (the person chose to leave and drop their edits). */

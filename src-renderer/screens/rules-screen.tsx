@@ -61,7 +61,7 @@ const reachedRules = (l: LoginSummary): boolean => l.verdict === 'accepted' || l
 type Leaving = { kind: 'hash'; to: string } | { kind: 'idp'; id: string };
 
 export function RulesScreen(): ReactNode {
-  const { idps, logins, info, refreshIdps } = useLab();
+  const { idps, logins, refreshIdps } = useLab();
   const [idpId, setIdpId] = useState<string | null>(null);
   const [saved, setSaved] = useState<JitRules | null>(null);
   const [schema, setSchema] = useState<unknown>(null);
@@ -128,8 +128,7 @@ export function RulesScreen(): ReactNode {
         : lastDetail;
 
   const onBlocked = useCallback((to: string) => setLeaving({ kind: 'hash', to }), []);
-  // In the desktop app a beforeunload that asks would silently keep the window open (the shell shows no question).
-  useLeaveGuard(dirty ? onBlocked : null, info?.mode === 'browser');
+  useLeaveGuard(dirty ? onBlocked : null);
 
   const edit = (change: (r: JitRules) => void): void => {
     if (!parsed.rules) return;
