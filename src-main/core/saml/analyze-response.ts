@@ -190,7 +190,7 @@ function decryptInPlace(encryptedAssertion: Element, input: VerifyInput): { ok: 
     if (children.length !== 1 || !assertion || assertion.namespaceURI !== NS.saml || assertion.localName !== 'Assertion') {
       return { ok: false, reason: 'The decrypted content is not a single saml:Assertion.', kind: 'structure' };
     }
-    return { ok: true, value: { assertion, xml: wrapped, doc: wrapperDoc, algorithms:  { contentAlgorithm: d.contentAlgorithm, keyAlgorithm: d.keyAlgorithm } } };
+    return { ok: true, value: { assertion, xml: wrapped, doc: wrapperDoc, algorithms: { contentAlgorithm: d.contentAlgorithm, keyAlgorithm: d.keyAlgorithm } } };
   } catch (error) {
     if (error instanceof DecryptError) return { ok: false, reason: error.message, kind: error.kind };
     if (error instanceof XmlParseError) return { ok: false, reason: error.message, kind: 'structure' };
