@@ -5,6 +5,19 @@ import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import { NS } from '../util/xml.ts';
 
 export type XswVariant = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+export const XSW_VARIANTS: readonly XswVariant[] = [1, 2, 3, 4, 5, 6, 7, 8];
+
+/** What each variant does, as the suites and the differential table name it. */
+export const XSW_TITLES: Record<XswVariant, string> = {
+  1: 'XSW1: forged Response, the signed original inside its Signature',
+  2: 'XSW2: forged Response, the signed original before its Signature',
+  3: 'XSW3: forged Assertion inserted before the signed one',
+  4: 'XSW4: forged Assertion wrapping the signed one',
+  5: 'XSW5: forged Assertion carrying the original Signature, the original appended after it',
+  6: 'XSW6: forged Assertion carrying the original Signature, the original inside that Signature',
+  7: 'XSW7: forged Assertion, the signed original hidden in an Extensions element',
+  8: 'XSW8: forged Assertion carrying the original Signature, the original inside its ds:Object',
+};
 
 /** Which signature the variant starts from: XSW1/2 wrap a signed Response, XSW3–8 a signed Assertion. */
 export function xswSigning(variant: XswVariant): 'response' | 'assertion' {

@@ -3,13 +3,14 @@
 // a test IdP key), each as the input the real SP libraries get and the input the lab's verifier gets.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
+import { XMLSerializer } from '@xmldom/xmldom';
 import { responseXml, type ResponseSpec } from '../demo-idp/response-builder.ts';
 import { parseIdpMetadata } from '../idp/metadata.ts';
 import type { TrustedIdp, VerifyInput } from '../saml/context.ts';
 import { samlify } from '../saml/samlify.ts';
 import { ENC, encryptAssertion } from '../saml/xmlenc.ts';
 import type { KeyPair } from '../sp/keys.ts';
+import { XSW_TITLES, XSW_VARIANTS, wrapSignature, xswSigning } from '../sp-test/xsw.ts';
 import { ACS_URL, NOW, SP_ENTITY_ID, b64, makeKeyPair, signResponse, trustedIdp } from '../testing/test-idp.ts';
 import { certBase64, summarizeCert, toPem } from '../util/cert.ts';
 import { NS, descendants, parseXml } from '../util/xml.ts';
@@ -203,85 +204,6 @@ export function corpusCases(): DifferentialCase[] {
 
 const REQUEST_ID = '_lab_request_1';
 
-function evilize(el: Element): void {
-  for (const n of Array.from(el.getElementsByTagNameNS(NS.saml, 'NameID') as unknown as ArrayLike<Element>)) n.textContent = 'admin@example.com';
-}
-
-function stripSignature(el: Element): Element {
-  for (const s of Array.from(el.childNodes as unknown as ArrayLike<Node>)) {
-    if (s.nodeType === 1 && (s as Element).localName === 'Signature') el.removeChild(s);
-  }
-  return el;
-}
-
-const signatureOf = (el: Element): Element =>
-  Array.from(el.childNodes as unknown as ArrayLike<Node>).find((n) => n.nodeType === 1 && (n as Element).localName === 'Signature') as Element;
-
-function wrap(xml: string, attack: (doc: Document, response: Element, assertion: Element) => void): string {
-  const doc = new DOMParser().parseFromString(xml, 'text/xml') as unknown as Document;
-  const response = doc.documentElement;
-  const assertion = doc.getElementsByTagNameNS(NS.saml, 'Assertion')[0] as Element;
-  attack(doc, response, assertion);
-  return new XMLSerializer().serializeToString(doc as unknown as Node);
-}
-
-/** XSW1–XSW8 (Somorovsky et al. 2012, as SAML Raider builds them): the forged copy names admin@example.com. */
-const XSW: [string, 'response' | 'assertion', (doc: Document, response: Element, assertion: Element) => void][] = [
-  ['XSW1: forged Response, the signed original inside its Signature', 'response', (_d, response) => {
-    const original = response.cloneNode(true) as Element;
-    evilize(response);
-    response.setAttribute('ID', '_evil_response');
-    signatureOf(response).appendChild(original);
-  }],
-  ['XSW2: forged Response, the signed original before its Signature', 'response', (_d, response) => {
-    const original = response.cloneNode(true) as Element;
-    evilize(response);
-    response.setAttribute('ID', '_evil_response');
-    response.insertBefore(original, signatureOf(response));
-  }],
-  ['XSW3: forged Assertion inserted before the signed one', 'assertion', (_d, response, assertion) => {
-    const evil = stripSignature(assertion.cloneNode(true) as Element);
-    evilize(evil);
-    evil.setAttribute('ID', '_evil_assertion');
-    response.insertBefore(evil, assertion);
-  }],
-  ['XSW4: forged Assertion wrapping the signed one', 'assertion', (_d, response, assertion) => {
-    const evil = stripSignature(assertion.cloneNode(true) as Element);
-    evilize(evil);
-    evil.setAttribute('ID', '_evil_assertion');
-    response.replaceChild(evil, assertion);
-    evil.appendChild(assertion);
-  }],
-  ['XSW5: forged Assertion carrying the original Signature, the original appended after it', 'assertion', (_d, response, assertion) => {
-    const evil = assertion.cloneNode(true) as Element;
-    evilize(evil);
-    response.replaceChild(evil, assertion);
-    response.appendChild(stripSignature(assertion));
-  }],
-  ['XSW6: forged Assertion carrying the original Signature, the original inside that Signature', 'assertion', (_d, response, assertion) => {
-    const evil = assertion.cloneNode(true) as Element;
-    evilize(evil);
-    response.replaceChild(evil, assertion);
-    signatureOf(evil).appendChild(stripSignature(assertion));
-  }],
-  ['XSW7: forged Assertion, the signed original hidden in an Extensions element', 'assertion', (doc, response, assertion) => {
-    const evil = stripSignature(assertion.cloneNode(true) as Element);
-    evilize(evil);
-    const extensions = doc.createElementNS(NS.samlp, 'samlp:Extensions');
-    response.replaceChild(evil, assertion);
-    response.insertBefore(extensions, evil);
-    extensions.appendChild(assertion);
-  }],
-  ['XSW8: forged Assertion carrying the original Signature, the original inside its ds:Object', 'assertion', (doc, response, assertion) => {
-    const evil = assertion.cloneNode(true) as Element;
-    evilize(evil);
-    response.replaceChild(evil, assertion);
-    const object = doc.createElementNS(NS.ds, 'ds:Object');
-    signatureOf(evil).appendChild(object);
-    object.appendChild(stripSignature(assertion));
-  }],
-];
-
 const RSA_SHA256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
 
 /** Signs the Assertion or the Response (enveloped, RSA-SHA256, exc-c14n, after its Issuer), as the demo IdP does. */
@@ -336,7 +258,7 @@ export async function attackCases(): Promise<DifferentialCase[]> {
   add('lab/unsigned', 'Unsigned response', await sign({ signing: 'none' }));
   add('lab/signatures-stripped', 'Signatures stripped from a signed response', valid.replace(/<ds:Signature[\s\S]*?<\/ds:Signature>/g, ''));
   add('lab/tampered', 'A value changed after signing', valid.replace('>Anderson<', '>Evil<'));
-  for (const [i, [title, signing, attack]] of XSW.entries()) add(`lab/xsw${i + 1}`, title, wrap(await sign({ signing }), attack));
+  for (const variant of XSW_VARIANTS) add(`lab/xsw${variant}`, XSW_TITLES[variant], wrapSignature(await sign({ signing: xswSigning(variant) }), variant, 'alice@example.com', 'admin@example.com'));
   add('lab/key-substitution', 'Signed by an attacker key, the attacker certificate in KeyInfo', await sign({ nameId: 'admin@example.com' }, attackerKeys));
   add(
     'lab/key-substitution-trusted-keyinfo',
