@@ -94,8 +94,10 @@ describe('ACS form bodies', () => {
     console.log(`4 MB all-escaped post: CPU per post ${ms(posts)} ms (the old whole-body parse alone: ${ms(before)} ms); longest event-loop stall ${ms(stalls)} ms`);
     // Seen on this 2-core machine under load 5–12, same run: before this change, CPU 97–125 ms and stall 150–210 ms per
     // post (medians) with the parse alone at 45–90 ms; after, CPU 54–62 ms and stall 60–140 ms with the parse alone at
-    // 51–52 ms. Wall-clock stalls swing with the load too much to assert; the CPU bound leaves room for that noise.
-    expect(median(posts)).toBeLessThan(2 * median(before));
+    // 51–52 ms. Wall-clock stalls swing with the load too much to assert. process.cpuUsage also counts this process's
+    // client and worker threads, so the CPU bound is a guard against a gross regression (under heavy CI load the old
+    // code came near 2×), not the proof: the proof is the next assertion.
+    expect(median(posts)).toBeLessThan(3 * median(before));
     // What makes the difference, deterministically: the oversized value is never decoded nor handed to a worker.
     expect(verified.length).toBe(0);
     verify.mockRestore();
