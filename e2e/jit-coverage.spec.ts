@@ -1,21 +1,8 @@
 // JIT answers a user can trust (issues 15 and 16): a login that clears fields says so in red, the dry run shows the
 // matched account even when it would reject, the groups required next to the groups received, the attribute
 // coverage with "map this attribute to field…", and the What if tab shows what each IdP drift would do.
-import type { APIRequestContext } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
-import { fetchIdpInitiatedForm, postForm } from './support/saml-post.ts';
-
-async function loginAs(request: APIRequestContext, baseUrl: string, user: string): Promise<void> {
-  const res = await postForm(request, await fetchIdpInitiatedForm(request, baseUrl, user));
-  expect(res.status()).toBe(200);
-}
-
-async function call<T>(request: APIRequestContext, baseUrl: string, method: string, input: unknown = {}): Promise<T> {
-  const res = await request.post(`${baseUrl}/api/${method}`, { data: input });
-  const body = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
-  expect(body.ok, body.error?.message).toBe(true);
-  return body.value;
-}
+import { call, loginAs } from './support/lab-api.ts';
 
 test('a login that clears fields says "Updated — N fields cleared" in red, and names them', async ({ page, lab, app }) => {
   await loginAs(page.request, lab.url, 'alice');

@@ -4,19 +4,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
-import { fetchIdpInitiatedForm, postForm } from './support/saml-post.ts';
-
-async function loginAs(request: APIRequestContext, baseUrl: string, user: string): Promise<void> {
-  const res = await postForm(request, await fetchIdpInitiatedForm(request, baseUrl, user));
-  expect(res.status()).toBe(200);
-}
-
-async function call<T>(request: APIRequestContext, baseUrl: string, method: string, input: unknown = {}): Promise<T> {
-  const res = await request.post(`${baseUrl}/api/${method}`, { data: input });
-  const body = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
-  expect(body.ok, body.error?.message).toBe(true);
-  return body.value;
-}
+import { call, loginAs } from './support/lab-api.ts';
 
 /** Alice's demo user also sends `department`, an attribute the default rules do not map. */
 async function giveAliceADepartment(request: APIRequestContext, baseUrl: string): Promise<void> {
